@@ -1,0 +1,219 @@
+import type { z } from 'zod';
+import type { ToolOverlay } from '../../tools/overlays/types.js';
+import type { ArgSpec, CatalogModule, JsonSchema, PagingStyle, ToolEntry } from './types.js';
+import { listedSchema } from './listing.js';
+import { objectZod } from './zod.js';
+
+/** Values that fill location / company arguments the caller left out. */
+export interface ArgDefaults {
+  locationId?: string;
+  companyId?: string;
+}
+
+export interface ToolAnnotations {
+  title: string;
+  readOnlyHint: boolean;
+  destructiveHint: boolean;
+  idempotentHint: boolean;
+  openWorldHint: boolean;
+}
+
+export interface ToolDefinition {
+  name: string;
+  description: string;
+  inputSchema: JsonSchema;
+  annotations: Partial<ToolAnnotations> & { title: string };
+}
+
+/** The MCP specification's value for a hint that a tool leaves out. */
+export const ANNOTATION_DEFAULTS = { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true } as const;
+
+/**
+ * tools/list leaves out hints equal to the specification's defaults, and the write hints of read-only tools
+ * (the specification gives them meaning only when readOnlyHint is false): same meaning, fewer bytes.
+ */
+export function listedAnnotations(annotations: ToolAnnotations): ToolDefinition['annotations'] {
+  const listed: ToolDefinition['annotations'] = { title: annotations.title };
+  for (const [hint, fallback] of Object.entries(ANNOTATION_DEFAULTS) as [keyof typeof ANNOTATION_DEFAULTS, boolean][]) {
+    const writeHint = hint === 'destructiveHint' || hint === 'idempotentHint';
+    if (annotations[hint] !== fallback && !(writeHint && annotations.readOnlyHint)) listed[hint] = annotations[hint];
+  }
+  return listed;
+}
+
+const PAGING_HINTS: Record<PagingStyle, string> = {
+  'limit-offset': 'Pages: limit + offset.',
+  'limit-skip': 'Pages: limit + skip.',
+  'body-skip-limit': 'Pages: skip + limit.',
+  'page-limit': 'Pages: page + limit.',
+  'page-pagesize': 'Pages: page + page size.',
+  'start-after': 'Pages: pass startAfter/startAfterId from the last result.',
+  'start-after-date': 'Pages: pass startAfterDate from the last result.',
+  'search-after': 'Pages: page, or searchAfter from the last result.',
+  'last-id': 'Pages: pass the last id seen.',
+  cursor: 'Pages: pass nextCursor as cursor.',
+  page: 'Pages: page.',
+  next: 'Pages: pass next from the last result.',
+};
+
+const FILLER_WORDS = new Set(['a', 'an', 'the', 'for', 'by', 'of', 'to', 'in', 'on', 'and', 'or', 'with', 'from', 'api']);
+
+function words(text: string): string[] {
+  return text
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((word) => word && !FILLER_WORDS.has(word))
+    .map((word) => word.replace(/(ies|s)$/, (end) => (end === 'ies' ? 'y' : '')));
+}
+
+/** The documents' summary is repeated only when it says more than the tool name (agents pay per byte). */
+function summaryAddsToName(summary: string, name: string): boolean {
+  const nameWords = new Set(words(name));
+  return words(summary).some((word) => !nameWords.has(word));
+}
+
+const DESTRUCTIVE_WORDS = /(^|_)(delete|remove|void|cancel|uninstall|disconnect|reset)(_|$)/;
+
+/** One tool of the catalog: generated entry plus its overlay, with the derived pieces computed on demand. */
+export class CatalogTool {
+  readonly name: string;
+  readonly readOnly: boolean;
+  private validator?: z.ZodType;
+  private fixed?: Map<string, unknown>;
+
+  constructor(
+    readonly module: string,
+    readonly entry: ToolEntry,
+    readonly overlay: ToolOverlay = {},
+  ) {
+    this.name = overlay.rename ?? entry.name;
+    this.readOnly = entry.method === 'GET' || overlay.readOnly === true;
+  }
+
+  /** Arguments the configured defaults can fill, by argument name. */
+  defaultedArgs(defaults: ArgDefaults): Map<string, unknown> {
+    const filled = new Map<string, unknown>();
+    const { locationId, companyId } = defaults;
+    for (const arg of this.entry.args) {
+      if (locationId && (arg.name === 'locationId' || arg.name === 'location_id')) filled.set(arg.name, locationId);
+      if (companyId && arg.name === 'companyId') filled.set(arg.name, companyId);
+    }
+    const altType = this.arg('altType');
+    const altTypes = (altType?.schema.enum as string[] | undefined) ?? [];
+    if (locationId && this.arg('altId') && altTypes.includes('location')) {
+      filled.set('altId', locationId);
+      filled.set('altType', 'location');
+    }
+    return filled;
+  }
+
+  arg(name: string): ArgSpec | undefined {
+    return this.entry.args.find((arg) => arg.name === name);
+  }
+
+  /** The tools/list entry: listed (projected) input schema, compact annotations. */
+  definition(defaults: ArgDefaults): ToolDefinition {
+    return {
+      name: this.name,
+      description: this.description(),
+      inputSchema: listedSchema(this.inputSchema(defaults)),
+      annotations: listedAnnotations(this.annotations()),
+    };
+  }
+
+  /** What it does (unless the name already says it all), method and path, scopes, token and paging notes. */
+  description(): string {
+    const { entry, overlay } = this;
+    const parts: string[] = [];
+    const lead = overlay.description ?? (summaryAddsToName(entry.summary, this.name) ? `${entry.summary.replace(/\.$/, '')}.` : '');
+    if (lead) parts.push(lead);
+    parts.push(`${entry.method} ${entry.path}.`);
+    if (entry.scopes) parts.push(`Scopes: ${entry.scopes.join(' ')}.`);
+    const tokens = entry.tokens ?? [];
+    if (tokens.length === 1 && tokens[0] === 'agency') parts.push('Agency token.');
+    if (entry.oauthOnly) parts.push('OAuth token only (not a Private Integration Token).');
+    if (entry.paging) parts.push(PAGING_HINTS[entry.paging]);
+    if (entry.deprecated) parts.push('Deprecated.');
+    return parts.join(' ');
+  }
+
+  annotations(): ToolAnnotations {
+    const { method } = this.entry;
+    return {
+      title: this.entry.summary,
+      readOnlyHint: this.readOnly,
+      destructiveHint: !this.readOnly && (method === 'DELETE' || DESTRUCTIVE_WORDS.test(this.entry.name)),
+      idempotentHint: this.readOnly || method === 'PUT' || method === 'DELETE',
+      openWorldHint: true,
+    };
+  }
+
+  /** Required arguments with a single allowed value (e.g. `altType: "location"`): filled, never asked for. */
+  constants(): Map<string, unknown> {
+    this.fixed ??= new Map(
+      this.entry.args
+        .filter((arg) => arg.required && Array.isArray(arg.schema.enum) && arg.schema.enum.length === 1)
+        .map((arg) => [arg.name, (arg.schema.enum as unknown[])[0]]),
+    );
+    return this.fixed;
+  }
+
+  /** The input schema agents see: constants hidden, arguments a configured default fills optional. */
+  inputSchema(defaults: ArgDefaults): JsonSchema {
+    const constants = this.constants();
+    return this.schemaOf(
+      this.entry.args.filter((arg) => !constants.has(arg.name)),
+      this.defaultedArgs(defaults),
+    );
+  }
+
+  /** The zod validator of the full contract (defaults and constants are filled before it runs), built on first use. */
+  zod(): z.ZodType {
+    this.validator ??= objectZod(this.schemaOf(this.entry.args, new Map()), true);
+    return this.validator;
+  }
+
+  private schemaOf(args: ArgSpec[], optional: Map<string, unknown>): JsonSchema {
+    const properties: Record<string, JsonSchema> = {};
+    const required: string[] = [];
+    for (const arg of args) {
+      const help = this.overlay.args?.[arg.name];
+      properties[arg.name] = help ? { ...arg.schema, description: help } : arg.schema;
+      if (arg.required && !optional.has(arg.name)) required.push(arg.name);
+    }
+    const schema: JsonSchema = { type: 'object', properties };
+    if (required.length > 0) schema.required = required;
+    return schema;
+  }
+}
+export class Catalog {
+  private readonly byName = new Map<string, CatalogTool>();
+  readonly modules: string[];
+
+  constructor(modules: CatalogModule[], overlays: Record<string, ToolOverlay> = {}) {
+    this.modules = modules.map((module) => module.module);
+    for (const module of modules) {
+      for (const entry of module.tools) this.add(new CatalogTool(module.module, entry, overlays[entry.name]));
+    }
+  }
+
+  add(tool: CatalogTool): void {
+    if (this.byName.has(tool.name) && this.byName.get(tool.name)!.entry.name !== tool.entry.name) {
+      throw new Error(`Two catalog tools are named ${tool.name}`);
+    }
+    this.byName.set(tool.name, tool);
+  }
+
+  get(name: string): CatalogTool | undefined {
+    return this.byName.get(name);
+  }
+
+  tools(): CatalogTool[] {
+    return [...this.byName.values()];
+  }
+
+  get size(): number {
+    return this.byName.size;
+  }
+}

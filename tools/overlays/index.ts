@@ -1,0 +1,14 @@
+import { readOnlyPosts, renames } from './decorations.js';
+import type { ToolOverlay } from './types.js';
+
+export type { ToolOverlay } from './types.js';
+
+const LAYERS: Record<string, ToolOverlay>[] = [renames, readOnlyPosts];
+
+/** Every overlay, merged per generated tool name (later layers add to earlier ones). */
+export const OVERLAYS: Record<string, ToolOverlay> = {};
+for (const layer of LAYERS) {
+  for (const [name, overlay] of Object.entries(layer)) {
+    OVERLAYS[name] = { ...OVERLAYS[name], ...overlay, args: { ...OVERLAYS[name]?.args, ...overlay.args } };
+  }
+}
