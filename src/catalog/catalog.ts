@@ -21,7 +21,7 @@ export interface ToolAnnotations {
 export interface ToolDefinition {
   name: string;
   description: string;
-  inputSchema: JsonSchema;
+  inputSchema: JsonSchema & { type: 'object' };
   annotations: Partial<ToolAnnotations> & { title: string };
 }
 
@@ -117,7 +117,7 @@ export class CatalogTool {
     return {
       name: this.name,
       description: this.description(),
-      inputSchema: listedSchema(this.inputSchema(defaults)),
+      inputSchema: listedSchema(this.inputSchema(defaults)) as ToolDefinition['inputSchema'],
       annotations: listedAnnotations(this.annotations()),
     };
   }

@@ -44,7 +44,7 @@ function typedZod(type: string, schema: JsonSchema): z.ZodType {
 function enumZod(values: unknown[]): z.ZodType {
   if (values.every((value) => typeof value === 'string')) return z.enum(values as [string, ...string[]]);
   const literals = values.map((value) => z.literal(value as string | number | boolean));
-  return literals.length === 1 ? literals[0]! : z.union(literals as [z.ZodType, z.ZodType, ...z.ZodType[]]);
+  return literals.length === 1 ? literals[0]! : z.union(literals as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]]);
 }
 
 function stringZod(schema: JsonSchema): z.ZodType {

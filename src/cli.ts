@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+import { createApp, VERSION } from './app.js';
+import { ConfigError, parseCli, USAGE } from './config.js';
+import { createLogger } from './logger.js';
+import { serveStdio } from './transports/stdio.js';
+
+async function main(): Promise<void> {
+  let request;
+  try {
+    request = parseCli(process.argv.slice(2), process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`ghl-mcp: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  // --help and --version are answers a person asked for on a terminal, not protocol traffic.
+  if (request.help) return void process.stderr.write(USAGE);
+  if (request.version) return void process.stderr.write(`${VERSION}\n`);
+  const config = request.config!;
+  const logger = createLogger(config.logLevel);
+  const { server, client, notices } = createApp(config, logger);
+  for (const notice of notices) logger.warn(notice);
+  await serveStdio(server, logger, () => client.close());
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`ghl-mcp: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.exit(1);
+});

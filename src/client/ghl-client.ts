@@ -1,0 +1,104 @@
+import { Agent, FormData, request as undiciRequest } from 'undici';
+import type { HttpRequest, MultipartPart } from '../request.js';
+
+export interface GhlResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
+
+export interface ClientTimeouts {
+  connectMs: number;
+  headersMs: number;
+  bodyMs: number;
+}
+
+/** Supplies the bearer token for a request; the resource says which location or company it acts on. */
+export interface TokenSource {
+  token(resource: string | undefined): Promise<string | undefined>;
+}
+
+export class MissingCredentialsError extends Error {}
+
+const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+const USER_AGENT = 'ghl-mcp';
+
+/** The one HTTP client every tool call goes through: a keep-alive pool with connect/headers/body timeouts. */
+export class GhlClient {
+  private readonly agent: Agent;
+
+  constructor(
+    private readonly baseUrl: string,
+    private readonly tokens: TokenSource,
+    timeouts: ClientTimeouts,
+  ) {
+    this.agent = new Agent({
+      connect: { timeout: timeouts.connectMs },
+      headersTimeout: timeouts.headersMs,
+      bodyTimeout: timeouts.bodyMs,
+      keepAliveTimeout: 30_000,
+      connections: 32,
+    });
+  }
+
+  async send(req: HttpRequest, signal?: AbortSignal): Promise<GhlResponse> {
+    const token = await this.tokens.token(req.resource);
+    if (!token) throw new MissingCredentialsError('No GHL credentials are configured');
+    const url = new URL(this.baseUrl + req.path);
+    for (const [key, value] of req.query) url.searchParams.append(key, value);
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'user-agent': USER_AGENT,
+      ...req.headers,
+      authorization: `Bearer ${token}`,
+    };
+    const body = encodeBody(req, headers);
+    const response = await undiciRequest(url, {
+      method: req.method as 'GET',
+      headers,
+      body,
+      signal,
+      dispatcher: this.agent,
+    });
+    const text = await readText(response.body);
+    return { status: response.statusCode, headers: response.headers, text };
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}
+
+function encodeBody(req: HttpRequest, headers: Record<string, string>): string | FormData | undefined {
+  if (!req.body) return undefined;
+  const { encoding, value } = req.body;
+  if (encoding === 'json') {
+    headers['content-type'] = 'application/json';
+    return JSON.stringify(value);
+  }
+  if (encoding === 'form') {
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+    const form = new URLSearchParams();
+    for (const [key, field] of Object.entries(value as Record<string, unknown>)) {
+      form.append(key, typeof field === 'object' ? JSON.stringify(field) : String(field));
+    }
+    return form.toString();
+  }
+  const form = new FormData();
+  for (const part of value as MultipartPart[]) {
+    if ('file' in part) form.append(part.name, new Blob([part.file]), part.filename);
+    else form.append(part.name, part.value);
+  }
+  return form;
+}
+
+async function readText(body: AsyncIterable<Buffer>): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > MAX_RESPONSE_BYTES) throw new Error(`GHL's response is larger than ${MAX_RESPONSE_BYTES} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

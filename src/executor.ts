@@ -1,0 +1,100 @@
+import type { z } from 'zod';
+import type { ArgDefaults, CatalogTool } from './catalog/catalog.js';
+import { type GhlClient, MissingCredentialsError } from './client/ghl-client.js';
+import { type Logger, scrubSecrets } from './logger.js';
+import { buildRequest, UnsafeArgumentError } from './request.js';
+import { errorResult, successResult, type ToolResult, upstreamErrorResult } from './results.js';
+
+export interface ExecutorOptions {
+  defaults: ArgDefaults;
+  maxResultChars: number;
+  /** Values that must never appear in a result (tokens, client secrets). */
+  secrets: () => readonly string[];
+}
+
+/** Turns any catalog tool call into at most one HTTP request: fill defaults, validate, build, send, shape the result. */
+export class Executor {
+  constructor(
+    private readonly client: GhlClient,
+    private readonly options: ExecutorOptions,
+    private readonly logger: Logger,
+  ) {}
+
+  async call(tool: CatalogTool, rawArgs: unknown, signal?: AbortSignal): Promise<ToolResult> {
+    const result = await this.run(tool, rawArgs, signal);
+    return this.scrub(result);
+  }
+
+  private async run(tool: CatalogTool, rawArgs: unknown, signal?: AbortSignal): Promise<ToolResult> {
+    const args = this.withDefaults(tool, rawArgs);
+    const parsed = tool.zod().safeParse(args);
+    if (!parsed.success) {
+      return errorResult({ message: formatIssues(parsed.error), hint: `Fix the arguments listed and call ${tool.name} again.` });
+    }
+    let request;
+    try {
+      request = buildRequest(tool.entry, parsed.data as Record<string, unknown>);
+    } catch (error) {
+      if (error instanceof UnsafeArgumentError) {
+        return errorResult({ message: error.message, hint: 'Pass the ID exactly as GHL returned it.' });
+      }
+      throw error;
+    }
+    const started = performance.now();
+    try {
+      const response = await this.client.send(request, signal);
+      this.logger.debug({ tool: tool.name, status: response.status, ms: Math.round(performance.now() - started) }, 'call');
+      if (response.status >= 200 && response.status < 300) return successResult(tool, response, this.options.maxResultChars);
+      return upstreamErrorResult(tool, response);
+    } catch (error) {
+      return this.transportError(tool, error);
+    }
+  }
+
+  /** Fills what the caller left out: constants (single-value enums), then the configured location/company. */
+  private withDefaults(tool: CatalogTool, rawArgs: unknown): unknown {
+    if (rawArgs !== undefined && (typeof rawArgs !== 'object' || rawArgs === null || Array.isArray(rawArgs))) return rawArgs;
+    const args: Record<string, unknown> = { ...(rawArgs as Record<string, unknown> | undefined) };
+    for (const [name, value] of tool.constants()) args[name] ??= value;
+    const defaulted = tool.defaultedArgs(this.options.defaults);
+    const altTypeFree = args.altType === undefined || args.altType === 'location';
+    for (const [name, value] of defaulted) {
+      if ((name === 'altId' || name === 'altType') && !altTypeFree) continue;
+      args[name] ??= value;
+    }
+    return args;
+  }
+
+  private transportError(tool: CatalogTool, error: unknown): ToolResult {
+    if (error instanceof MissingCredentialsError) {
+      return errorResult({
+        message: error.message,
+        hint: 'Set GHL_API_KEY to a Private Integration Token (or run OAuth login) and restart the server.',
+      });
+    }
+    const cause = error as { name?: string; code?: string; message?: string };
+    if (cause.name === 'AbortError' || cause.code === 'UND_ERR_ABORTED') {
+      return errorResult({ message: 'The call was cancelled.', hint: 'Call again if it is still needed.' });
+    }
+    this.logger.warn({ tool: tool.name, code: cause.code, err: cause.message }, 'request failed');
+    const safe = tool.readOnly || tool.entry.method === 'PUT' || tool.entry.method === 'DELETE';
+    return errorResult({
+      message: `Could not complete the request to GHL (${cause.code ?? cause.name ?? 'error'}: ${cause.message ?? String(error)})`,
+      hint: safe ? 'A network problem or timeout; trying again is safe.' : 'A network problem or timeout; check whether the change happened before trying again.',
+    });
+  }
+
+  /** Structured content is parsed from the same text, so a clean text means a clean result. */
+  private scrub(result: ToolResult): ToolResult {
+    const secrets = this.options.secrets();
+    const leaks = result.content.some((block) => secrets.some((secret) => block.text.includes(secret)));
+    return leaks ? (JSON.parse(scrubSecrets(JSON.stringify(result), secrets)) as ToolResult) : result;
+  }
+}
+
+function formatIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    const where = issue.path.length > 0 ? issue.path.join('.') : 'arguments';
+    return `${where}: ${issue.message}`;
+  });
+}

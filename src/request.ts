@@ -1,0 +1,109 @@
+import type { BodyEncoding, ToolEntry } from './catalog/types.js';
+
+/** One part of a multipart/form-data body. */
+export type MultipartPart = { name: string; value: string } | { name: string; file: Uint8Array; filename: string };
+
+export interface HttpRequest {
+  method: string;
+  /** The path with every parameter percent-encoded. */
+  path: string;
+  query: [string, string][];
+  headers: Record<string, string>;
+  body?: { encoding: BodyEncoding; value: unknown };
+  /** The location or company the call acts on: the key for rate limits and tokens. */
+  resource?: string;
+}
+
+/** An argument value that cannot be sent safely, found before any request leaves. */
+export class UnsafeArgumentError extends Error {
+  constructor(
+    readonly argument: string,
+    reason: string,
+  ) {
+    super(`${argument}: ${reason}`);
+  }
+}
+
+// Control characters, separators and dot segments would change which endpoint the request reaches.
+const PATH_BREAKERS = /[/\\?#\u0000-\u001f\u007f]/;
+
+export function encodePathValue(name: string, value: unknown): string {
+  const text = String(value);
+  if (text.length === 0) throw new UnsafeArgumentError(name, 'must not be empty');
+  if (PATH_BREAKERS.test(text) || text.includes('..')) {
+    throw new UnsafeArgumentError(name, 'must be a plain ID: "/", "\\", "..", "?", "#" and control characters are not allowed');
+  }
+  return encodeURIComponent(text);
+}
+
+/** Turns validated tool arguments into one HTTP request for the tool's operation. */
+export function buildRequest(entry: ToolEntry, args: Record<string, unknown>): HttpRequest {
+  const query: [string, string][] = [];
+  const headers: Record<string, string> = {};
+  const bodyFields: Record<string, unknown> = {};
+  let wholeBody: unknown;
+  let path = entry.path;
+
+  for (const arg of entry.args) {
+    const value = args[arg.name];
+    if (value === undefined) continue;
+    const wire = arg.wire ?? arg.name;
+    switch (arg.in) {
+      case 'path':
+        path = path.split(`{${wire}}`).join(encodePathValue(arg.name, value));
+        break;
+      case 'query':
+        if (Array.isArray(value)) {
+          if (arg.csv) query.push([wire, value.map(queryText).join(',')]);
+          else for (const item of value) query.push([wire, queryText(item)]);
+        } else {
+          query.push([wire, queryText(value)]);
+        }
+        break;
+      case 'header':
+        headers[wire] = queryText(value);
+        break;
+      case 'body':
+        if (entry.body?.whole === arg.name) wholeBody = value;
+        else bodyFields[wire] = value;
+        break;
+    }
+  }
+
+  if (entry.version) headers.Version = entry.version;
+  const request: HttpRequest = { method: entry.method, path, query, headers };
+  if (entry.body) {
+    const hasFields = Object.keys(bodyFields).length > 0;
+    const value = wholeBody ?? (hasFields || entry.body.required ? bodyFields : undefined);
+    if (value !== undefined) {
+      const encoded = entry.body.encoding === 'multipart' ? multipartParts(entry, value as Record<string, unknown>) : value;
+      request.body = { encoding: entry.body.encoding, value: encoded };
+    }
+  }
+  const resource = resourceOf(args);
+  if (resource) request.resource = resource;
+  return request;
+}
+
+/** Binary fields (base64 in the tool arguments) become file parts; everything else is a text field. */
+function multipartParts(entry: ToolEntry, fields: Record<string, unknown>): MultipartPart[] {
+  const binary = new Set(entry.args.filter((arg) => arg.schema.contentEncoding === 'base64').map((arg) => arg.wire ?? arg.name));
+  const filename = typeof fields.name === 'string' && fields.name ? fields.name : 'upload';
+  const parts: MultipartPart[] = [];
+  for (const [name, value] of Object.entries(fields)) {
+    if (binary.has(name)) parts.push({ name, file: Buffer.from(String(value), 'base64'), filename });
+    else for (const item of Array.isArray(value) ? value : [value]) parts.push({ name, value: queryText(item) });
+  }
+  return parts;
+}
+
+function queryText(value: unknown): string {
+  return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+}
+
+function resourceOf(args: Record<string, unknown>): string | undefined {
+  const location = args.locationId ?? args.location_id ?? (args.altType === 'location' ? args.altId : undefined);
+  if (typeof location === 'string' && location) return `location:${location}`;
+  if (typeof args.companyId === 'string' && args.companyId) return `company:${args.companyId}`;
+  return undefined;
+}
