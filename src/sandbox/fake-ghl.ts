@@ -1,0 +1,123 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** What the fake saw: every request, in order, with its arrival time. */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingMessage['headers'];
+  body: string;
+  time: number;
+}
+
+export interface FakeRequest extends RecordedRequest {
+  params: Record<string, string>;
+  /** The body parsed as JSON, when it is JSON. */
+  json: unknown;
+}
+
+export interface FakeResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export type FakeHandler = (request: FakeRequest) => FakeResponse | Promise<FakeResponse>;
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  names: string[];
+  handler: FakeHandler;
+}
+
+export interface FakeGhlOptions {
+  /** Bearer tokens the fake accepts; any other token gets GHL's 401. */
+  tokens?: string[];
+}
+
+/**
+ * A loopback stand-in for the GHL API: routes answered by handlers, every request recorded, bearer tokens
+ * checked the way GHL does. The sandbox and the test suite share it.
+ */
+export class FakeGhl {
+  readonly requests: RecordedRequest[] = [];
+  private readonly routes: Route[] = [];
+  private readonly tokens: Set<string>;
+  private server?: Server;
+
+  constructor(options: FakeGhlOptions = {}) {
+    this.tokens = new Set(options.tokens ?? ['test-token']);
+  }
+
+  /** Answers `METHOD /path/{param}` with the handler; later routes win over earlier ones. */
+  route(method: string, path: string, handler: FakeHandler): this {
+    const names: string[] = [];
+    const source = path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{([^}]+)\\?\}/g, (_match, name: string) => {
+      names.push(name);
+      return '([^/]+)';
+    });
+    this.routes.unshift({ method: method.toUpperCase(), pattern: new RegExp(`^${source}/?$`), names, handler });
+    return this;
+  }
+
+  async listen(port = 0, host = '127.0.0.1'): Promise<string> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(port, host, resolve));
+    const address = this.server.address() as AddressInfo;
+    return `http://${host}:${address.port}`;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const recorded: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body: Buffer.concat(chunks).toString('utf8'),
+      time: Date.now(),
+    };
+    this.requests.push(recorded);
+    const response = await this.respond(recorded).catch(
+      (error: unknown): FakeResponse => ({ status: 500, body: { statusCode: 500, message: (error as Error).message } }),
+    );
+    const text = response.body === undefined ? '' : typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
+    res.writeHead(response.status, { 'content-type': 'application/json', ...response.headers });
+    res.end(text);
+  }
+
+  private async respond(recorded: RecordedRequest): Promise<FakeResponse> {
+    const token = /^Bearer (.+)$/.exec(recorded.headers.authorization ?? '')?.[1];
+    if (!token || !this.tokens.has(token)) {
+      return { status: 401, body: { statusCode: 401, message: 'Invalid token: access token is invalid', error: 'Unauthorized' } };
+    }
+    for (const route of this.routes) {
+      if (route.method !== recorded.method) continue;
+      const match = route.pattern.exec(recorded.path);
+      if (!match) continue;
+      const params = Object.fromEntries(route.names.map((name, index) => [name, decodeURIComponent(match[index + 1]!)]));
+      return route.handler({ ...recorded, params, json: parseJson(recorded.body) });
+    }
+    return { status: 404, body: { statusCode: 404, message: `Cannot ${recorded.method} ${recorded.path}` } };
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

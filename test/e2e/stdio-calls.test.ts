@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeGhl } from '../../src/sandbox/fake-ghl.js';
+import { connectStdio, type StdioSession } from '../helpers/mcp.js';
+
+const TOKEN = 'pit-1234567890abcdef';
+
+describe('tool calls over stdio against the fake GHL', () => {
+  const fake = new FakeGhl({ tokens: [TOKEN] });
+  let session: StdioSession;
+
+  beforeAll(async () => {
+    fake
+      .route('GET', '/contacts/{contactId}', (req) => ({ status: 200, body: { contact: { id: req.params.contactId } } }))
+      .route('POST', '/contacts/', () => ({
+        status: 422,
+        body: { statusCode: 422, message: ['email must be an email', 'phone must be a valid phone number'], error: 'Unprocessable Entity', traceId: 'trace-422' },
+      }))
+      .route('GET', '/locations/{locationId}/customFields', () => ({
+        status: 200,
+        body: { customFields: Array.from({ length: 3000 }, (_, index) => ({ id: `field-${index}`, name: `Field number ${index}` })) },
+      }))
+      .route('GET', '/calendars/{calendarId}/free-slots', () => ({ status: 200, body: { '2026-12-01': { slots: [] } } }))
+      .route('GET', '/opportunities/search', () => ({ status: 200, body: { opportunities: [], meta: { total: 0 } } }))
+      .route('GET', '/social-media-posting/{locationId}/accounts', () => ({ status: 200, body: { results: {} } }))
+      .route('POST', '/conversations/messages', () => ({ status: 201, body: { messageId: 'm1', traceId: TOKEN } }))
+      .route('GET', '/store/shipping-zone', () => ({ status: 200, body: { data: [] } }))
+      .route('DELETE', '/contacts/{contactId}', () => ({ status: 200, body: '' }));
+    const baseUrl = await fake.listen();
+    session = await connectStdio({
+      GHL_API_KEY: TOKEN,
+      GHL_BASE_URL: baseUrl,
+      GHL_LOCATION_ID: 'loc-default',
+      GHL_MAX_RESULT_CHARS: '5000',
+    });
+  });
+
+  afterAll(async () => {
+    await session?.close();
+    await fake.close();
+  });
+
+  const call = (name: string, args: Record<string, unknown>) => session.client.callTool({ name, arguments: args });
+  const lastRequest = () => fake.requests.at(-1)!;
+  const textOf = (result: Awaited<ReturnType<typeof call>>) => (result.content as { text: string }[])[0]!.text;
+
+  it('sends one request with the bearer token, the module Version and an encoded path', async () => {
+    const before = fake.requests.length;
+    const result = await call('contacts_get_contact', { contactId: 'abc 123+é' });
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toEqual({ contact: { id: 'abc 123+é' } });
+    expect(fake.requests.length).toBe(before + 1);
+    expect(lastRequest().path).toBe('/contacts/abc%20123%2B%C3%A9');
+    expect(lastRequest().headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(lastRequest().headers.version).toBe('2021-07-28');
+  });
+
+  it.each([
+    ['../locations/x'],
+    ['a/b'],
+    ['..'],
+    ['x?admin=1'],
+    ['x#frag'],
+    ['x\u0000y'],
+    ['a\\b'],
+    [''],
+  ])('rejects the path value %j without sending anything', async (contactId) => {
+    const before = fake.requests.length;
+    const result = await call('contacts_get_contact', { contactId });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toContain('contactId');
+    expect(fake.requests.length).toBe(before);
+  });
+
+  it('sends the Version each module declares', async () => {
+    await call('calendars_get_free_slots', { calendarId: 'cal1', startDate: 1, endDate: 2 });
+    expect(lastRequest().headers.version).toBe('2021-04-15');
+    await call('store_list_shipping_zones', {});
+    expect(lastRequest().path).toBe('/store/shipping-zone');
+    expect(lastRequest().headers.version).toBeUndefined();
+    await call('conversations_send_a_new_message', { type: 'SMS', subType: {}, status: 'pending', contactId: 'c1', message: 'hi' });
+    expect(lastRequest().headers.version).toBe('2021-04-15');
+  });
+
+  it('fills the configured location in the path, query and altId forms', async () => {
+    await call('locations_get_custom_fields', {});
+    expect(lastRequest().path).toBe('/locations/loc-default/customFields');
+    await call('opportunities_search_opportunity', {});
+    expect(lastRequest().query.get('location_id')).toBe('loc-default');
+    await call('social_media_posting_get_account', {});
+    expect(lastRequest().path).toBe('/social-media-posting/loc-default/accounts');
+  });
+
+  it('keeps an explicit location over the default', async () => {
+    await call('locations_get_custom_fields', { locationId: 'loc-other' });
+    expect(lastRequest().path).toBe('/locations/loc-other/customFields');
+  });
+
+  it('fills locationId in a JSON body', async () => {
+    await call('contacts_create_contact', { firstName: 'Ada', email: 'ada@example.com' });
+    expect(JSON.parse(lastRequest().body)).toEqual({ firstName: 'Ada', email: 'ada@example.com', locationId: 'loc-default' });
+  });
+
+  it('returns a 422 as a tool error with every message GHL sent, the traceId and a hint', async () => {
+    const result = await call('contacts_create_contact', { email: 'nope' });
+    expect(result.isError).toBe(true);
+    const text = textOf(result);
+    expect(text).toContain('HTTP 422');
+    expect(text).toContain('email must be an email');
+    expect(text).toContain('phone must be a valid phone number');
+    expect(text).toContain('trace-422');
+    expect(text).toMatch(/Hint: /);
+    expect(result.structuredContent).toMatchObject({
+      error: { status: 422, message: ['email must be an email', 'phone must be a valid phone number'], traceId: 'trace-422' },
+    });
+  });
+
+  it('refuses invalid arguments naming each bad field, and sends nothing', async () => {
+    const before = fake.requests.length;
+    const result = await call('calendars_get_free_slots', { calendarId: 5, startDate: '2025-01-01', bogus: true });
+    expect(result.isError).toBe(true);
+    const text = textOf(result);
+    expect(text).toContain('calendarId');
+    expect(text).toContain('startDate');
+    expect(text).toContain('endDate');
+    expect(text).toContain('bogus');
+    expect(fake.requests.length).toBe(before);
+  });
+
+  it('truncates a very large result and says how to page', async () => {
+    const result = await call('locations_get_custom_fields', {});
+    const text = textOf(result);
+    expect(result.isError).toBeFalsy();
+    expect(text.length).toBeLessThan(5400);
+    expect(text).toMatch(/Truncated: 5000 of \d+ characters/);
+  });
+
+  it('answers an empty 2xx body plainly', async () => {
+    const result = await call('contacts_delete_contact', { contactId: 'c1' });
+    expect(result.isError).toBeFalsy();
+    expect(textOf(result)).toContain('no content');
+  });
+
+  it('never echoes the token back in a result', async () => {
+    const result = await call('conversations_send_a_new_message', { type: 'SMS', subType: {}, status: 'pending', contactId: 'c1', message: 'hi' });
+    expect(JSON.stringify(result)).not.toContain(TOKEN);
+    expect(JSON.stringify(result)).toContain('[redacted]');
+  });
+
+  it('answers an unknown tool with a protocol error', async () => {
+    await expect(call('contacts_no_such_tool', {})).rejects.toThrow(/Unknown tool/);
+  });
+});

@@ -1,0 +1,29 @@
+import path from 'node:path';
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+export const CLI = path.join(ROOT, 'dist/cli.js');
+
+export interface StdioSession {
+  client: Client;
+  stderr: () => string;
+  close: () => Promise<void>;
+}
+
+/** Starts the built server (dist/cli.js) as a child process and connects an SDK client to it over stdio. */
+export async function connectStdio(env: Record<string, string | undefined>, args: string[] = []): Promise<StdioSession> {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [CLI, ...args],
+    env: { PATH: process.env.PATH ?? '', GHL_LOG_LEVEL: 'warn', ...env } as Record<string, string>,
+    stderr: 'pipe',
+  });
+  let stderr = '';
+  transport.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const client = new Client({ name: 'ghl-mcp-tests', version: '1.0.0' });
+  await client.connect(transport);
+  return { client, stderr: () => stderr, close: () => client.close() };
+}
