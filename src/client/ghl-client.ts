@@ -1,5 +1,14 @@
-import { Agent, FormData, request as undiciRequest } from 'undici';
+import type { Agent, FormData } from 'undici';
 import type { HttpRequest, MultipartPart } from '../request.js';
+
+type Undici = typeof import('undici');
+let undici: Promise<Undici> | undefined;
+
+/** undici is loaded on the first request: starting up and listing tools never needs HTTP. */
+function loadUndici(): Promise<Undici> {
+  undici ??= import('undici');
+  return undici;
+}
 
 export interface GhlResponse {
   status: number;
@@ -25,23 +34,23 @@ const USER_AGENT = 'ghl-mcp';
 
 /** The one HTTP client every tool call goes through: a keep-alive pool with connect/headers/body timeouts. */
 export class GhlClient {
-  private readonly agent: Agent;
+  private agent?: Agent;
 
   constructor(
     private readonly baseUrl: string,
     private readonly tokens: TokenSource,
-    timeouts: ClientTimeouts,
-  ) {
-    this.agent = new Agent({
-      connect: { timeout: timeouts.connectMs },
-      headersTimeout: timeouts.headersMs,
-      bodyTimeout: timeouts.bodyMs,
+    private readonly timeouts: ClientTimeouts,
+  ) {}
+
+  async send(req: HttpRequest, signal?: AbortSignal): Promise<GhlResponse> {
+    const { Agent, FormData, request: undiciRequest } = await loadUndici();
+    this.agent ??= new Agent({
+      connect: { timeout: this.timeouts.connectMs },
+      headersTimeout: this.timeouts.headersMs,
+      bodyTimeout: this.timeouts.bodyMs,
       keepAliveTimeout: 30_000,
       connections: 32,
     });
-  }
-
-  async send(req: HttpRequest, signal?: AbortSignal): Promise<GhlResponse> {
     const token = await this.tokens.token(req.resource);
     if (!token) throw new MissingCredentialsError('No GHL credentials are configured');
     const url = new URL(this.baseUrl + req.path);
@@ -52,7 +61,7 @@ export class GhlClient {
       ...req.headers,
       authorization: `Bearer ${token}`,
     };
-    const body = encodeBody(req, headers);
+    const body = encodeBody(req, headers, FormData);
     const response = await undiciRequest(url, {
       method: req.method as 'GET',
       headers,
@@ -65,11 +74,11 @@ export class GhlClient {
   }
 
   async close(): Promise<void> {
-    await this.agent.close();
+    await this.agent?.close();
   }
 }
 
-function encodeBody(req: HttpRequest, headers: Record<string, string>): string | FormData | undefined {
+function encodeBody(req: HttpRequest, headers: Record<string, string>, Form: Undici['FormData']): string | FormData | undefined {
   if (!req.body) return undefined;
   const { encoding, value } = req.body;
   if (encoding === 'json') {
@@ -84,7 +93,7 @@ function encodeBody(req: HttpRequest, headers: Record<string, string>): string |
     }
     return form.toString();
   }
-  const form = new FormData();
+  const form = new Form();
   for (const part of value as MultipartPart[]) {
     if ('file' in part) form.append(part.name, new Blob([part.file]), part.filename);
     else form.append(part.name, part.value);
