@@ -6,7 +6,8 @@ let undici: Promise<Undici> | undefined;
 
 /** undici is loaded on the first request: starting up and listing tools never needs HTTP. */
 function loadUndici(): Promise<Undici> {
-  undici ??= import('undici');
+  // Bundled, the CommonJS module arrives as the default export of the namespace.
+  undici ??= import('undici').then((mod) => ('Agent' in mod ? mod : (mod as unknown as { default: Undici }).default));
   return undici;
 }
 
@@ -43,6 +44,8 @@ export class GhlClient {
   ) {}
 
   async send(req: HttpRequest, signal?: AbortSignal): Promise<GhlResponse> {
+    const token = await this.tokens.token(req.resource);
+    if (!token) throw new MissingCredentialsError('No GHL credentials are configured');
     const { Agent, FormData, request: undiciRequest } = await loadUndici();
     this.agent ??= new Agent({
       connect: { timeout: this.timeouts.connectMs },
@@ -51,8 +54,6 @@ export class GhlClient {
       keepAliveTimeout: 30_000,
       connections: 32,
     });
-    const token = await this.tokens.token(req.resource);
-    if (!token) throw new MissingCredentialsError('No GHL credentials are configured');
     const url = new URL(this.baseUrl + req.path);
     for (const [key, value] of req.query) url.searchParams.append(key, value);
     const headers: Record<string, string> = {
