@@ -1,10 +1,14 @@
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { convertDocumentSet } from '../../src/catalog/convert.js';
 import { type DocumentSet, loadDocumentSet } from '../../src/catalog/documents.js';
 import { renderModule } from '../../src/catalog/render.js';
 import { SchemaCompactor } from '../../src/catalog/schema.js';
 import type { CatalogModule, ToolEntry } from '../../src/catalog/types.js';
-import { MODULES } from '../../tools/index.js';
+import { MODULE_SOURCES, MODULES } from '../../tools/index.js';
 import { DOCS_DIR, sharedMissing } from '../helpers/shared.js';
 
 describe.skipIf(sharedMissing())('catalog generated from the official documents', () => {
@@ -131,6 +135,23 @@ describe.skipIf(sharedMissing())('catalog generated from the official documents'
     expect(byRoute('GET', '/conversations/{conversationId}/messages').paging).toBe('last-id');
     expect(byRoute('GET', '/conversations/messages/export').paging).toBe('cursor');
     expect(byRoute('POST', '/locations/{locationId}/tasks/search').paging).toBe('body-skip-limit');
+  });
+
+  it('reads the same documents from a base URL (how the live docs are fetched)', async () => {
+    const root = path.dirname(DOCS_DIR);
+    const server = createServer((req, res) => {
+      readFile(path.join(root, path.normalize(decodeURIComponent(req.url ?? '/')).replace(/^(\.\.[/\\])+/, '')))
+        .then((data) => res.end(data))
+        .catch(() => res.writeHead(404).end());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const remote = await loadDocumentSet(`http://127.0.0.1:${port}/apps/`, [...MODULE_SOURCES]);
+      expect(convertDocumentSet(remote).map(renderModule)).toEqual(modules.map(renderModule));
+    } finally {
+      server.close();
+    }
   });
 
   it('resolves the dangling local $refs of links.json against the common schemas', () => {
