@@ -24,7 +24,8 @@ describe('tool calls over stdio against the fake GHL', () => {
       .route('GET', '/social-media-posting/{locationId}/accounts', () => ({ status: 200, body: { results: {} } }))
       .route('POST', '/conversations/messages', () => ({ status: 201, body: { messageId: 'm1', traceId: TOKEN } }))
       .route('GET', '/store/shipping-zone', () => ({ status: 200, body: { data: [] } }))
-      .route('DELETE', '/contacts/{contactId}', () => ({ status: 200, body: '' }));
+      .route('DELETE', '/contacts/{contactId}', () => ({ status: 200, body: '' }))
+      .route('GET', '/invoices/', () => ({ status: 200, body: { invoices: [], total: 0 } }));
     const baseUrl = await fake.listen();
     session = await connectStdio({
       GHL_API_KEY: TOKEN,
@@ -88,6 +89,13 @@ describe('tool calls over stdio against the fake GHL', () => {
     expect(lastRequest().query.get('location_id')).toBe('loc-default');
     await call('social_media_posting_get_account', {});
     expect(lastRequest().path).toBe('/social-media-posting/loc-default/accounts');
+  });
+
+  it('fills altId and the constant altType for a location-scoped list', async () => {
+    const result = await call('invoices_list_invoices', { limit: '10', offset: '0' });
+    expect(result.isError).toBeFalsy();
+    expect(lastRequest().query.get('altId')).toBe('loc-default');
+    expect(lastRequest().query.get('altType')).toBe('location');
   });
 
   it('keeps an explicit location over the default', async () => {
