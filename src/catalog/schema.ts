@@ -51,14 +51,15 @@ export class SchemaCompactor {
 
   private walkTyped(raw: RawSchema, doc: OpenApiDocument, seen: string[]): JsonSchema {
     const out: JsonSchema = {};
-    const type = raw.type;
+    const values = Array.isArray(raw.enum) ? enumValues(raw.enum) : undefined;
+    const type = values ? typeOfValues(raw.type, values) : raw.type;
     if (typeof type === 'string' && type !== 'any') out.type = type;
     if (type === 'string' && raw.format === 'binary') {
       out.contentEncoding = 'base64';
     } else if (typeof raw.format === 'string' && KEPT_FORMATS.has(raw.format)) {
       out.format = raw.format;
     }
-    if (Array.isArray(raw.enum)) out.enum = raw.enum.filter((value) => value !== null);
+    if (values) out.enum = values;
     for (const keyword of COPIED_KEYWORDS) {
       if (raw[keyword] !== undefined) out[keyword] = raw[keyword];
     }
@@ -107,6 +108,21 @@ function lookup(doc: OpenApiDocument, pointer: string): unknown {
     node = (node as RawSchema)[segment.replace(/~1/g, '/').replace(/~0/g, '~')];
   }
   return node;
+}
+
+/** An enum written as one nested list (`enum: [["US", "CA"]]`, as in store.json) means its items. */
+function enumValues(values: unknown[]): unknown[] {
+  const flat = values.length === 1 && Array.isArray(values[0]) ? (values[0] as unknown[]) : values;
+  return flat.filter((value) => value !== null);
+}
+
+/** When the declared type contradicts every allowed value (`type: number` over country codes), the values win. */
+function typeOfValues(declared: unknown, values: unknown[]): unknown {
+  const kinds = new Set(values.map((value) => typeof value));
+  const [kind] = kinds;
+  if (typeof declared !== 'string' || kinds.size !== 1 || !['string', 'number', 'boolean'].includes(kind!)) return declared;
+  const fits = declared === kind || (kind === 'number' && declared === 'integer');
+  return fits ? declared : kind;
 }
 
 function withNullable(schema: JsonSchema, nullable: boolean): JsonSchema {
