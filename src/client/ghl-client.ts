@@ -1,5 +1,6 @@
 import type { Agent, FormData } from 'undici';
 import type { HttpRequest, MultipartPart } from '../request.js';
+import { createSendPolicy, limiterKey, type SendPolicy } from './send-policy.js';
 
 type Undici = typeof import('undici');
 let undici: Promise<Undici> | undefined;
@@ -26,14 +27,30 @@ export interface ClientTimeouts {
 /** Supplies the bearer token for a request; the resource says which location or company it acts on. */
 export interface TokenSource {
   token(resource: string | undefined): Promise<string | undefined>;
+  /**
+   * GHL answered 401 to `token`: true when a replacement is ready (an expired OAuth token was refreshed), so
+   * the call is made once more. A 401 is refused before anything runs, so repeating even a POST is safe.
+   */
+  onUnauthorized?(resource: string | undefined, token: string, body: string): Promise<boolean>;
 }
 
-export class MissingCredentialsError extends Error {}
+/** No usable credentials: the hint says how to get them (set a token, log in again). */
+export class MissingCredentialsError extends Error {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}
 
 const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 const USER_AGENT = 'ghl-mcp';
 
-/** The one HTTP client every tool call goes through: a keep-alive pool with connect/headers/body timeouts. */
+/**
+ * The one HTTP client every tool call goes through: a keep-alive pool with connect/headers/body timeouts, each
+ * attempt admitted by the rate limiter of its resource and retried under the send policy.
+ */
 export class GhlClient {
   private agent?: Agent;
 
@@ -41,11 +58,19 @@ export class GhlClient {
     private readonly baseUrl: string,
     private readonly tokens: TokenSource,
     private readonly timeouts: ClientTimeouts,
+    private readonly policy: SendPolicy = createSendPolicy(),
   ) {}
 
   async send(req: HttpRequest, signal?: AbortSignal): Promise<GhlResponse> {
     const token = await this.tokens.token(req.resource);
     if (!token) throw new MissingCredentialsError('No GHL credentials are configured');
+    const response = await this.sendWith(req, token, signal);
+    if (response.status !== 401 || !(await this.tokens.onUnauthorized?.(req.resource, token, response.text))) return response;
+    const fresh = await this.tokens.token(req.resource);
+    return fresh ? this.sendWith(req, fresh, signal) : response;
+  }
+
+  private async sendWith(req: HttpRequest, token: string, signal?: AbortSignal): Promise<GhlResponse> {
     const { Agent, FormData, request: undiciRequest } = await loadUndici();
     this.agent ??= new Agent({
       connect: { timeout: this.timeouts.connectMs },
@@ -63,19 +88,16 @@ export class GhlClient {
       authorization: `Bearer ${token}`,
     };
     const body = encodeBody(req, headers, FormData);
-    const response = await undiciRequest(url, {
-      method: req.method as 'GET',
-      headers,
-      body,
-      signal,
-      dispatcher: this.agent,
+    const dispatcher = this.agent;
+    return this.policy.run(req.method, limiterKey(req.resource, token), signal, async (attemptSignal) => {
+      const response = await undiciRequest(url, { method: req.method as 'GET', headers, body, signal: attemptSignal, dispatcher });
+      const text = await readText(response.body);
+      return { status: response.statusCode, headers: response.headers, text };
     });
-    const text = await readText(response.body);
-    return { status: response.statusCode, headers: response.headers, text };
   }
 
   async close(): Promise<void> {
-    await this.agent?.close();
+    await Promise.all([this.agent?.close(), this.policy.close()]);
   }
 }
 

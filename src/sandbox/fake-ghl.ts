@@ -30,7 +30,15 @@ interface Route {
   pattern: RegExp;
   names: string[];
   handler: FakeHandler;
+  /** Answered without a bearer token (the OAuth token endpoint, the consent page). */
+  anonymous?: boolean;
 }
+
+/**
+ * A bearer check added by a feature of the fake (OAuth grants): accepts the token, refuses it with a response
+ * (expired, missing scope, wrong location), or passes it on (undefined) to the next check and the static tokens.
+ */
+export type BearerCheck = (token: string, request: RecordedRequest) => FakeResponse | 'accept' | undefined;
 
 export interface FakeGhlOptions {
   /** Bearer tokens the fake accepts; any other token gets GHL's 401. */
@@ -45,6 +53,7 @@ export class FakeGhl {
   readonly requests: RecordedRequest[] = [];
   private readonly routes: Route[] = [];
   private readonly tokens: Set<string>;
+  private readonly bearerChecks: BearerCheck[] = [];
   private server?: Server;
 
   constructor(options: FakeGhlOptions = {}) {
@@ -52,13 +61,18 @@ export class FakeGhl {
   }
 
   /** Answers `METHOD /path/{param}` with the handler; later routes win over earlier ones. */
-  route(method: string, path: string, handler: FakeHandler): this {
+  route(method: string, path: string, handler: FakeHandler, options: { anonymous?: boolean } = {}): this {
     const names: string[] = [];
     const source = path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{([^}]+)\\?\}/g, (_match, name: string) => {
       names.push(name);
       return '([^/]+)';
     });
-    this.routes.unshift({ method: method.toUpperCase(), pattern: new RegExp(`^${source}/?$`), names, handler });
+    this.routes.unshift({ method: method.toUpperCase(), pattern: new RegExp(`^${source}/?$`), names, handler, ...options });
+    return this;
+  }
+
+  checkBearer(check: BearerCheck): this {
+    this.bearerChecks.push(check);
     return this;
   }
 
@@ -98,18 +112,33 @@ export class FakeGhl {
   }
 
   private async respond(recorded: RecordedRequest): Promise<FakeResponse> {
-    const token = /^Bearer (.+)$/.exec(recorded.headers.authorization ?? '')?.[1];
-    if (!token || !this.tokens.has(token)) {
-      return { status: 401, body: { statusCode: 401, message: 'Invalid token: access token is invalid', error: 'Unauthorized' } };
-    }
+    let matched: { route: Route; params: Record<string, string> } | undefined;
     for (const route of this.routes) {
       if (route.method !== recorded.method) continue;
       const match = route.pattern.exec(recorded.path);
       if (!match) continue;
-      const params = Object.fromEntries(route.names.map((name, index) => [name, decodeURIComponent(match[index + 1]!)]));
-      return route.handler({ ...recorded, params, json: parseJson(recorded.body) });
+      matched = { route, params: Object.fromEntries(route.names.map((name, index) => [name, decodeURIComponent(match[index + 1]!)])) };
+      break;
     }
-    return { status: 404, body: { statusCode: 404, message: `Cannot ${recorded.method} ${recorded.path}` } };
+    if (!matched?.route.anonymous) {
+      const refusal = this.authenticate(recorded);
+      if (refusal) return refusal;
+    }
+    if (!matched) return { status: 404, body: { statusCode: 404, message: `Cannot ${recorded.method} ${recorded.path}` } };
+    return matched.route.handler({ ...recorded, params: matched.params, json: parseJson(recorded.body) });
+  }
+
+  private authenticate(recorded: RecordedRequest): FakeResponse | undefined {
+    const token = /^Bearer (.+)$/.exec(recorded.headers.authorization ?? '')?.[1];
+    for (const check of token ? this.bearerChecks : []) {
+      const verdict = check(token!, recorded);
+      if (verdict === 'accept') return undefined;
+      if (verdict) return verdict;
+    }
+    if (!token || !this.tokens.has(token)) {
+      return { status: 401, body: { statusCode: 401, message: 'Invalid token: access token is invalid', error: 'Unauthorized' } };
+    }
+    return undefined;
   }
 }
 
