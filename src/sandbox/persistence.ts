@@ -1,0 +1,46 @@
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import type { StoreSnapshot } from './state.js';
+
+/** The saved sandbox state, or undefined when the file does not exist yet. */
+export function loadSnapshot(file: string): StoreSnapshot | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  let data: Partial<StoreSnapshot> | undefined;
+  try {
+    data = JSON.parse(text) as Partial<StoreSnapshot>;
+  } catch {
+    data = undefined;
+  }
+  if (data?.format !== 'ghl-mcp-sandbox' || data.version !== 1 || typeof data.collections !== 'object') {
+    throw new Error(`${file} is not a ghl-mcp sandbox data file; move it away or pass --sandbox-reset to start over`);
+  }
+  return data as StoreSnapshot;
+}
+
+/**
+ * Writes the state so that a crash leaves either the old file or the new one, never half of one: a temporary file
+ * beside it, flushed to disk, renamed over the old one, then the directory flushed so the rename itself lasts.
+ */
+export function saveSnapshot(file: string, snapshot: StoreSnapshot): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  const handle = openSync(temporary, 'w', 0o600);
+  try {
+    writeSync(handle, JSON.stringify(snapshot));
+    fsyncSync(handle);
+  } finally {
+    closeSync(handle);
+  }
+  renameSync(temporary, file);
+  const directory = openSync(path.dirname(path.resolve(file)), 'r');
+  try {
+    fsyncSync(directory);
+  } finally {
+    closeSync(directory);
+  }
+}

@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto';
+import type { Config } from '../config.js';
+import { FakeGhl } from './fake-ghl.js';
+import { loadSnapshot, saveSnapshot } from './persistence.js';
+import { SandboxRouter } from './router.js';
+import { calendarRoutes } from './routes/calendars.js';
+import { contactRoutes } from './routes/contacts.js';
+import { conversationRoutes } from './routes/conversations.js';
+import { invoiceRoutes } from './routes/invoices.js';
+import { locationRoutes } from './routes/locations.js';
+import { opportunityRoutes } from './routes/opportunities.js';
+import { productRoutes } from './routes/products.js';
+import { userRoutes } from './routes/users.js';
+import { seedDemo } from './seed.js';
+import { DEMO_COMPANY_ID, DEMO_LOCATION_ID, LOCATION } from './seed-data.js';
+import { SandboxStore, type StoreOptions } from './state.js';
+
+export { DEMO_COMPANY_ID, DEMO_LOCATION_ID } from './seed-data.js';
+
+const MODULE_ROUTES = [locationRoutes, userRoutes, contactRoutes, opportunityRoutes, calendarRoutes, conversationRoutes, productRoutes, invoiceRoutes];
+
+/** The modules the sandbox answers (others say they are not modelled). */
+export const SANDBOX_MODULES = ['locations', 'users', 'contacts', 'opportunities', 'calendars', 'conversations', 'products', 'invoices'];
+
+export interface SandboxOptions extends StoreOptions {
+  /** Keep the state in this file across restarts (written atomically after every change). */
+  dataFile?: string;
+  /** Start from a fresh demo location, replacing what the data file holds. */
+  reset?: boolean;
+  /** Test-only: a fixed bearer token (the fake's other switches are on `Sandbox.fake`). */
+  token?: string;
+}
+
+export interface Sandbox {
+  baseUrl: string;
+  token: string;
+  locationId: string;
+  companyId: string;
+  store: SandboxStore;
+  fake: FakeGhl;
+  /** Back to a fresh demo location (and saved, with a data file). */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+/** Starts the fake GHL on a loopback port with the demo location (or the saved state) and every module's routes. */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const store = new SandboxStore(options);
+  const { dataFile } = options;
+  const save = () => {
+    if (dataFile) saveSnapshot(dataFile, store.snapshot());
+  };
+  const reseed = () => {
+    store.restore({ format: 'ghl-mcp-sandbox', version: 1, collections: {} });
+    seedDemo(store);
+    save();
+  };
+  const saved = dataFile && !options.reset ? loadSnapshot(dataFile) : undefined;
+  if (saved) store.restore(saved);
+  else reseed();
+
+  const token = options.token ?? `sandbox-${randomBytes(18).toString('base64url')}`;
+  const fake = new FakeGhl({ tokens: [token] });
+  const router = new SandboxRouter({ store, locationId: DEMO_LOCATION_ID, companyId: DEMO_COMPANY_ID }, { afterWrite: save });
+  for (const routes of MODULE_ROUTES) routes(router);
+  router.install(fake);
+  const baseUrl = await fake.listen();
+  return { baseUrl, token, locationId: DEMO_LOCATION_ID, companyId: DEMO_COMPANY_ID, store, fake, reset: reseed, close: () => fake.close() };
+}
+
+/** The configuration that points the server at the sandbox: its URL, its token, the demo location and company. */
+export function sandboxConfig(config: Config, sandbox: Sandbox): Config {
+  return { ...config, apiKey: sandbox.token, baseUrl: sandbox.baseUrl, locationId: sandbox.locationId, companyId: sandbox.companyId };
+}
+
+/** What the server tells the client and the person at the terminal in sandbox mode. */
+export function sandboxNotice(dataFile: string | undefined): string {
+  const keeps = dataFile ? `Changes are saved in ${dataFile}.` : 'Changes last until the server stops (use --sandbox-data FILE to keep them).';
+  return (
+    `SANDBOX MODE: calls go to an embedded fake GoHighLevel API with a demo location, "${LOCATION.name}" (${DEMO_LOCATION_ID}); ` +
+    `nothing reaches GoHighLevel. It models ${SANDBOX_MODULES.join(', ')}; other modules answer that they are not modelled. ${keeps}`
+  );
+}
