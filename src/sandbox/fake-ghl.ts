@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { FakeFaults, FakeRateLimit, type Fault, type RateLimitRules } from './traffic.js';
 
 /** What the fake saw: every request, in order, with its arrival time. */
 export interface RecordedRequest {
@@ -9,6 +11,10 @@ export interface RecordedRequest {
   headers: IncomingMessage['headers'];
   body: string;
   time: number;
+  /** The status answered; absent while pending, or when the connection was reset or closed first. */
+  status?: number;
+  /** The client closed the connection before the answer was complete (a cancelled or timed-out call). */
+  aborted?: boolean;
 }
 
 export interface FakeRequest extends RecordedRequest {
@@ -55,6 +61,9 @@ export class FakeGhl {
   private readonly tokens: Set<string>;
   private readonly bearerChecks: BearerCheck[] = [];
   private server?: Server;
+  /** Faults injected into the next matching requests. */
+  readonly faults = new FakeFaults();
+  private limits?: FakeRateLimit;
 
   constructor(options: FakeGhlOptions = {}) {
     this.tokens = new Set(options.tokens ?? ['test-token']);
@@ -69,6 +78,17 @@ export class FakeGhl {
     });
     this.routes.unshift({ method: method.toUpperCase(), pattern: new RegExp(`^${source}/?$`), names, handler, ...options });
     return this;
+  }
+
+  /** Turns GHL's rate limiting on (per token and location, with its headers and 429s), or off. */
+  rateLimit(rules: RateLimitRules | undefined): this {
+    this.limits = rules && new FakeRateLimit(rules);
+    return this;
+  }
+
+  /** Requests refused with 429 since rate limiting was switched on. */
+  get rejected(): number {
+    return this.limits?.rejected ?? 0;
   }
 
   checkBearer(check: BearerCheck): this {
@@ -103,11 +123,37 @@ export class FakeGhl {
       time: Date.now(),
     };
     this.requests.push(recorded);
-    const response = await this.respond(recorded).catch(
-      (error: unknown): FakeResponse => ({ status: 500, body: { statusCode: 500, message: (error as Error).message } }),
-    );
+    res.on('close', () => {
+      if (!res.writableFinished) recorded.aborted = true;
+    });
+    const faults = this.faults.take(recorded);
+    const fault = <K extends Fault['kind']>(kind: K) => faults.find((item) => item.kind === kind) as Extract<Fault, { kind: K }> | undefined;
+    if (fault('reset')) return void req.socket.destroy();
+    const latency = fault('latency');
+    if (latency) await sleep(latency.ms);
+    if (recorded.aborted) return;
+    const failure = fault('status');
+    let response =
+      failure && !failure.afterHandler
+        ? statusResponse(failure.status)
+        : await this.respond(recorded).catch(
+            (error: unknown): FakeResponse => ({ status: 500, body: { statusCode: 500, message: (error as Error).message } }),
+          );
+    if (failure?.afterHandler) response = statusResponse(failure.status);
     const text = response.body === undefined ? '' : typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
     res.writeHead(response.status, { 'content-type': 'application/json', ...response.headers });
+    recorded.status = response.status;
+    const slow = fault('slow-body');
+    if (slow) {
+      const size = Math.max(1, Math.ceil(text.length / slow.chunks));
+      const pieces = text.match(new RegExp(`[\\s\\S]{1,${size}}`, 'g')) ?? [''];
+      for (const piece of pieces.slice(0, -1)) {
+        res.write(piece);
+        await sleep(slow.chunkDelayMs);
+        if (res.destroyed) return;
+      }
+      return void res.end(pieces.at(-1));
+    }
     res.end(text);
   }
 
@@ -124,8 +170,12 @@ export class FakeGhl {
       const refusal = this.authenticate(recorded);
       if (refusal) return refusal;
     }
-    if (!matched) return { status: 404, body: { statusCode: 404, message: `Cannot ${recorded.method} ${recorded.path}` } };
-    return matched.route.handler({ ...recorded, params: matched.params, json: parseJson(recorded.body) });
+    const verdict = matched?.route.anonymous ? undefined : this.limits?.admit(recorded.headers.authorization ?? '', recorded);
+    if (verdict?.refusal) return { ...verdict.refusal, headers: verdict.headers };
+    const response: FakeResponse = matched
+      ? await matched.route.handler({ ...recorded, params: matched.params, json: parseJson(recorded.body) })
+      : { status: 404, body: { statusCode: 404, message: `Cannot ${recorded.method} ${recorded.path}` } };
+    return verdict ? { ...response, headers: { ...verdict.headers, ...response.headers } } : response;
   }
 
   private authenticate(recorded: RecordedRequest): FakeResponse | undefined {
@@ -140,6 +190,10 @@ export class FakeGhl {
     }
     return undefined;
   }
+}
+
+function statusResponse(status: number): FakeResponse {
+  return { status, body: { statusCode: status, message: status >= 500 ? 'Internal server error (injected fault)' : `HTTP ${status} (injected fault)` } };
 }
 
 function parseJson(text: string): unknown {

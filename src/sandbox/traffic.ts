@@ -19,8 +19,8 @@ export interface RateLimitRules {
   intervalMs: number;
   /** Requests accepted per token and location in total (GHL: 200,000 per day). */
   dailyMax?: number;
-  /** Send Retry-After on 429s (GHL documents none). */
-  retryAfter?: boolean;
+  /** Send Retry-After on 429s (GHL documents none): until the window frees a place, or a fixed number of seconds. */
+  retryAfter?: true | number;
 }
 
 export interface RateVerdict {
@@ -59,8 +59,10 @@ export class FakeRateLimit {
     };
     if (dailyLeft && windowLeft) return { headers };
     this.rejected += 1;
-    if (this.rules.retryAfter && dailyLeft) {
-      headers['Retry-After'] = String(Math.max(1, Math.ceil((times[0]! + intervalMs - request.time) / 1000)));
+    const { retryAfter } = this.rules;
+    if (retryAfter !== undefined && dailyLeft) {
+      const seconds = retryAfter === true ? Math.ceil((times[0]! + intervalMs - request.time) / 1000) : retryAfter;
+      headers['Retry-After'] = String(Math.max(1, seconds));
     }
     return { headers, refusal: { status: 429, body: { statusCode: 429, message: 'Too many requests, please try again later.' } } };
   }
@@ -113,13 +115,17 @@ export class FakeFaults {
     this.rules = [];
   }
 
-  /** The faults that apply to this request, one per kind; each use counts against its rule's `times`. */
+  /**
+   * The faults that apply to this request, in the order they were added: at most one outcome (a reset or a
+   * status), one latency and one slow body. Each use counts against its rule's `times`.
+   */
   take(request: TrafficRequest): Fault[] {
-    const taken = new Map<Fault['kind'], Fault>();
+    const taken = new Map<string, Fault>();
     for (const rule of this.rules) {
-      if (rule.times <= 0 || taken.has(rule.fault.kind) || !matches(rule, request)) continue;
+      const slot = rule.fault.kind === 'reset' || rule.fault.kind === 'status' ? 'outcome' : rule.fault.kind;
+      if (rule.times <= 0 || taken.has(slot) || !matches(rule, request)) continue;
       rule.times -= 1;
-      taken.set(rule.fault.kind, rule.fault);
+      taken.set(slot, rule.fault);
     }
     this.rules = this.rules.filter((rule) => rule.times > 0);
     return [...taken.values()];
