@@ -1,5 +1,6 @@
 import { Catalog } from './catalog/catalog.js';
 import { GhlClient, type TokenSource } from './client/ghl-client.js';
+import { createSendPolicy } from './client/send-policy.js';
 import type { Config } from './config.js';
 import { Executor } from './executor.js';
 import type { Logger } from './logger.js';
@@ -13,7 +14,8 @@ export const VERSION = '0.1.0';
 export function createApp(config: Config, logger: Logger) {
   const catalog = new Catalog(MODULES, OVERLAYS);
   const tokens: TokenSource = { token: async () => config.apiKey };
-  const client = new GhlClient(config.baseUrl, tokens, config.timeouts);
+  const policy = createSendPolicy({ ...config.rate, redisUrl: config.redisUrl }, logger);
+  const client = new GhlClient(config.baseUrl, tokens, config.timeouts, policy);
   const secrets = [config.apiKey, config.clientSecret].filter((value): value is string => Boolean(value));
   const defaults = { locationId: config.locationId, companyId: config.companyId };
   const executor = new Executor(client, { defaults, maxResultChars: config.maxResultChars, secrets: () => secrets }, logger);

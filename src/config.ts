@@ -8,10 +8,19 @@ export interface Config {
   companyId?: string;
   clientId?: string;
   clientSecret?: string;
+  /** Shared state for replicas (rate limits, OAuth tokens); from the environment only, it may hold a password. */
+  redisUrl?: string;
   baseUrl: string;
   /** Results longer than this many characters are cut, with a note on how to page. */
   maxResultChars: number;
   timeouts: { connectMs: number; headersMs: number; bodyMs: number };
+  /** The GHL budget per location/company and how calls are paced, capped and retried inside it. */
+  rate: {
+    limits: { max: number; intervalMs: number; dailyMax: number };
+    concurrency: number;
+    maxRetries: number;
+    callTimeoutMs: number;
+  };
   logLevel: string;
 }
 
@@ -27,6 +36,12 @@ const OPTIONS = {
   'headers-timeout-ms': { env: 'GHL_HEADERS_TIMEOUT_MS' },
   'body-timeout-ms': { env: 'GHL_BODY_TIMEOUT_MS' },
   'log-level': { env: 'GHL_LOG_LEVEL' },
+  'rate-limit-max': { env: 'GHL_RATE_LIMIT_MAX' },
+  'rate-limit-interval-ms': { env: 'GHL_RATE_LIMIT_INTERVAL_MS' },
+  'daily-limit': { env: 'GHL_DAILY_LIMIT' },
+  'max-concurrency': { env: 'GHL_MAX_CONCURRENCY' },
+  'max-retries': { env: 'GHL_MAX_RETRIES' },
+  'call-timeout-ms': { env: 'GHL_CALL_TIMEOUT_MS' },
 } as const;
 
 type OptionName = keyof typeof OPTIONS;
@@ -39,6 +54,7 @@ Credentials come from the environment only (never flags, which other users can s
   GHL_API_KEY          Private Integration Token or access token (Bearer)
   GHL_CLIENT_ID        OAuth app client id
   GHL_CLIENT_SECRET    OAuth app client secret
+  REDIS_URL            Redis shared by replicas (OAuth tokens, rate limits)
 
 Options (flag / environment variable):
   --location-id ID        GHL_LOCATION_ID         fills locationId / altId where a tool needs it
@@ -49,6 +65,12 @@ Options (flag / environment variable):
   --headers-timeout-ms N  GHL_HEADERS_TIMEOUT_MS  default 30000
   --body-timeout-ms N     GHL_BODY_TIMEOUT_MS     default 30000
   --log-level LEVEL       GHL_LOG_LEVEL           default info (logs go to stderr)
+  --rate-limit-max N      GHL_RATE_LIMIT_MAX      requests per interval per location/company, default 100
+  --rate-limit-interval-ms N  GHL_RATE_LIMIT_INTERVAL_MS  default 10000
+  --daily-limit N         GHL_DAILY_LIMIT         requests per UTC day per location/company, default 200000
+  --max-concurrency N     GHL_MAX_CONCURRENCY     requests in flight at once, default 16
+  --max-retries N         GHL_MAX_RETRIES         retries of a 429 / safe failure, default 4 (0: none)
+  --call-timeout-ms N     GHL_CALL_TIMEOUT_MS     a whole call: queue, attempts, backoff; default 60000
   --help, --version
 `;
 
@@ -80,12 +102,23 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliRequest {
       companyId: pick('company-id'),
       clientId: nonEmpty(env.GHL_CLIENT_ID),
       clientSecret: nonEmpty(env.GHL_CLIENT_SECRET),
+      redisUrl: nonEmpty(env.REDIS_URL),
       baseUrl: baseUrl(pick('base-url') ?? DEFAULT_BASE_URL),
       maxResultChars: positiveInt('max-result-chars', pick('max-result-chars'), 60_000),
       timeouts: {
         connectMs: positiveInt('connect-timeout-ms', pick('connect-timeout-ms'), 10_000),
         headersMs: positiveInt('headers-timeout-ms', pick('headers-timeout-ms'), 30_000),
         bodyMs: positiveInt('body-timeout-ms', pick('body-timeout-ms'), 30_000),
+      },
+      rate: {
+        limits: {
+          max: positiveInt('rate-limit-max', pick('rate-limit-max'), 100),
+          intervalMs: positiveInt('rate-limit-interval-ms', pick('rate-limit-interval-ms'), 10_000),
+          dailyMax: positiveInt('daily-limit', pick('daily-limit'), 200_000),
+        },
+        concurrency: positiveInt('max-concurrency', pick('max-concurrency'), 16),
+        maxRetries: positiveInt('max-retries', pick('max-retries'), 4, 0),
+        callTimeoutMs: positiveInt('call-timeout-ms', pick('call-timeout-ms'), 60_000),
       },
       logLevel: logLevel(pick('log-level') ?? 'info'),
     },
@@ -97,11 +130,12 @@ function nonEmpty(value: string | undefined): string | undefined {
   return trimmed ? trimmed : undefined;
 }
 
-function positiveInt(name: OptionName, raw: string | undefined, fallback: number): number {
+function positiveInt(name: OptionName, raw: string | undefined, fallback: number, min = 1): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) {
-    throw new ConfigError(`--${name} / ${OPTIONS[name].env} must be a positive whole number, got "${raw}"`);
+  if (!Number.isInteger(value) || value < min) {
+    const what = min === 0 ? 'a whole number (0 or more)' : 'a positive whole number';
+    throw new ConfigError(`--${name} / ${OPTIONS[name].env} must be ${what}, got "${raw}"`);
   }
   return value;
 }

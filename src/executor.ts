@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ArgDefaults, CatalogTool } from './catalog/catalog.js';
+import { CallFailedError, DailyBudgetError } from './client/errors.js';
 import { type GhlClient, MissingCredentialsError } from './client/ghl-client.js';
 import { type Logger, scrubSecrets } from './logger.js';
 import { buildRequest, UnsafeArgumentError } from './request.js';
@@ -72,10 +73,11 @@ export class Executor {
         hint: 'Set GHL_API_KEY to a Private Integration Token (or run OAuth login) and restart the server.',
       });
     }
-    const cause = error as { name?: string; code?: string; message?: string };
-    if (cause.name === 'AbortError' || cause.code === 'UND_ERR_ABORTED') {
-      return errorResult({ message: 'The call was cancelled.', hint: 'Call again if it is still needed.' });
+    if (error instanceof CallFailedError) {
+      const resetsAt = error instanceof DailyBudgetError ? new Date(error.resetsAt).toISOString() : undefined;
+      return errorResult({ message: error.message, hint: error.hint, sent: error.sent, ...(resetsAt && { resetsAt }) });
     }
+    const cause = error as { name?: string; code?: string; message?: string };
     this.logger.warn({ tool: tool.name, code: cause.code, err: cause.message }, 'request failed');
     const safe = tool.readOnly || tool.entry.method === 'PUT' || tool.entry.method === 'DELETE';
     return errorResult({

@@ -14,6 +14,10 @@ export interface ToolError {
   message: string | string[];
   traceId?: string;
   hint: string;
+  /** No status, but a request may have reached GHL (a cancelled or timed-out call): the change may have happened. */
+  sent?: boolean;
+  /** When a spent budget comes back (ISO time). */
+  resetsAt?: string;
 }
 
 const PAGE_SIZE_HINTS: Partial<Record<PagingStyle, string>> = {
@@ -35,7 +39,7 @@ export function textResult(text: string, structuredContent?: Record<string, unkn
 }
 
 export function errorResult(error: ToolError): ToolResult {
-  const head = error.status ? `GHL answered HTTP ${error.status}` : 'The call was not made';
+  const head = error.status ? `GHL answered HTTP ${error.status}` : error.sent ? 'The call did not complete' : 'The call was not made';
   const message = Array.isArray(error.message) ? error.message.join('; ') : error.message;
   const lines = [`${head}: ${message}`];
   if (error.traceId) lines.push(`traceId: ${error.traceId}`);

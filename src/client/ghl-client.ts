@@ -1,5 +1,6 @@
 import type { Agent, FormData } from 'undici';
 import type { HttpRequest, MultipartPart } from '../request.js';
+import { createSendPolicy, limiterKey, type SendPolicy } from './send-policy.js';
 
 type Undici = typeof import('undici');
 let undici: Promise<Undici> | undefined;
@@ -46,7 +47,10 @@ export class MissingCredentialsError extends Error {
 const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 const USER_AGENT = 'ghl-mcp';
 
-/** The one HTTP client every tool call goes through: a keep-alive pool with connect/headers/body timeouts. */
+/**
+ * The one HTTP client every tool call goes through: a keep-alive pool with connect/headers/body timeouts, each
+ * attempt admitted by the rate limiter of its resource and retried under the send policy.
+ */
 export class GhlClient {
   private agent?: Agent;
 
@@ -54,6 +58,7 @@ export class GhlClient {
     private readonly baseUrl: string,
     private readonly tokens: TokenSource,
     private readonly timeouts: ClientTimeouts,
+    private readonly policy: SendPolicy = createSendPolicy(),
   ) {}
 
   async send(req: HttpRequest, signal?: AbortSignal): Promise<GhlResponse> {
@@ -83,19 +88,16 @@ export class GhlClient {
       authorization: `Bearer ${token}`,
     };
     const body = encodeBody(req, headers, FormData);
-    const response = await undiciRequest(url, {
-      method: req.method as 'GET',
-      headers,
-      body,
-      signal,
-      dispatcher: this.agent,
+    const dispatcher = this.agent;
+    return this.policy.run(req.method, limiterKey(req.resource, token), signal, async (attemptSignal) => {
+      const response = await undiciRequest(url, { method: req.method as 'GET', headers, body, signal: attemptSignal, dispatcher });
+      const text = await readText(response.body);
+      return { status: response.statusCode, headers: response.headers, text };
     });
-    const text = await readText(response.body);
-    return { status: response.statusCode, headers: response.headers, text };
   }
 
   async close(): Promise<void> {
-    await this.agent?.close();
+    await Promise.all([this.agent?.close(), this.policy.close()]);
   }
 }
 
