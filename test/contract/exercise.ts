@@ -20,10 +20,10 @@ export interface Outcome {
   problems: Problem[];
 }
 
-export async function openLane(prismUrl: string, env: Record<string, string>, args: string[]): Promise<Lane> {
+export async function openLane(prismUrl: string, env: Record<string, string>): Promise<Lane> {
   const proxy = new RecordingProxy(prismUrl);
   const baseUrl = await proxy.listen();
-  const session = await connectStdio({ ...env, GHL_BASE_URL: baseUrl }, args);
+  const session = await connectStdio({ ...env, GHL_BASE_URL: baseUrl });
   return { proxy, session };
 }
 

@@ -18,6 +18,8 @@ const LANES = 2;
 
 const SERVER_ENV = {
   GHL_API_KEY: 'contract-test-token',
+  // Every toolset: the default lists a curated few.
+  GHL_TOOLSETS: 'all',
   // The test checks what is sent, not pacing: the rate limiter must not hold back 576 calls to one location.
   GHL_RATE_LIMIT_MAX: '1000000',
 };
@@ -47,7 +49,7 @@ describe.skipIf(sharedMissing())('contract: every tool against Prism and the off
     workDir = await mkdtemp(path.join(os.tmpdir(), 'ghl-contract-'));
     ({ file: document } = await writeCompilableCopy(MERGED_DOC, workDir));
     prism = await startPrism(document);
-    lanes = await Promise.all(Array.from({ length: LANES }, () => openLane(prism.url, SERVER_ENV, ['--toolsets', 'all'])));
+    lanes = await Promise.all(Array.from({ length: LANES }, () => openLane(prism.url, SERVER_ENV)));
   }, 120_000);
 
   afterAll(async () => {
