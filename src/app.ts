@@ -1,10 +1,14 @@
 import { Catalog } from './catalog/catalog.js';
 import { GhlClient, type TokenSource } from './client/ghl-client.js';
 import { createSendPolicy } from './client/send-policy.js';
-import type { Config } from './config.js';
+import { type Config, ConfigError } from './config.js';
+import { discoveryDefinitions, DISCOVERY_TOOL_NAMES } from './discovery/definitions.js';
+import { DiscoveryTools } from './discovery/handlers.js';
 import { Executor } from './executor.js';
 import type { Logger } from './logger.js';
 import { createServer } from './server.js';
+import { ToolListing } from './toolsets/listing.js';
+import { SelectionError, ToolSelection } from './toolsets/selection.js';
 import { MODULES } from '../tools/index.js';
 import { OVERLAYS } from '../tools/overlays/index.js';
 
@@ -23,6 +27,19 @@ export function createApp(config: Config, logger: Logger) {
   if (!config.apiKey) {
     notices.push('No GHL credentials are configured (GHL_API_KEY): tools are listed, but calls will fail until a token is set.');
   }
-  const server = createServer({ catalog, executor, defaults, logger, version: VERSION, notices });
+  const selection = selectTools(catalog, config);
+  const listing = new ToolListing(defaults, discoveryDefinitions);
+  const discovery = new DiscoveryTools(catalog, executor, defaults);
+  const server = createServer({ catalog, executor, selection, listing, discovery, logger, version: VERSION, notices });
   return { catalog, client, server, notices };
+}
+
+/** The configured selection; unknown names stop the start-up with the list of valid ones. */
+function selectTools(catalog: Catalog, config: Config): ToolSelection {
+  try {
+    return ToolSelection.create(catalog, config.selection, DISCOVERY_TOOL_NAMES);
+  } catch (error) {
+    if (error instanceof SelectionError) throw new ConfigError(error.message);
+    throw error;
+  }
 }

@@ -26,6 +26,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`ghl-mcp: ${error.message}\n`);
+    process.exit(2);
+  }
   process.stderr.write(`ghl-mcp: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
   process.exit(1);
 });

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { SelectionRequest } from './toolsets/selection.js';
 
 export const DEFAULT_BASE_URL = 'https://services.leadconnectorhq.com';
 
@@ -22,6 +23,8 @@ export interface Config {
     callTimeoutMs: number;
   };
   logLevel: string;
+  /** Which tools are listed and reachable: toolsets, single tools, exclusions, read-only. */
+  selection: SelectionRequest;
 }
 
 export class ConfigError extends Error {}
@@ -42,6 +45,9 @@ const OPTIONS = {
   'max-concurrency': { env: 'GHL_MAX_CONCURRENCY' },
   'max-retries': { env: 'GHL_MAX_RETRIES' },
   'call-timeout-ms': { env: 'GHL_CALL_TIMEOUT_MS' },
+  toolsets: { env: 'GHL_TOOLSETS' },
+  tools: { env: 'GHL_TOOLS' },
+  'exclude-tools': { env: 'GHL_EXCLUDE_TOOLS' },
 } as const;
 
 type OptionName = keyof typeof OPTIONS;
@@ -71,6 +77,11 @@ Options (flag / environment variable):
   --max-concurrency N     GHL_MAX_CONCURRENCY     requests in flight at once, default 16
   --max-retries N         GHL_MAX_RETRIES         retries of a 429 / safe failure, default 4 (0: none)
   --call-timeout-ms N     GHL_CALL_TIMEOUT_MS     a whole call: queue, attempts, backoff; default 60000
+  --toolsets A,B          GHL_TOOLSETS            default (curated), all, discovery (none but the discovery
+                                                  tools) or module names; default,invoices extends default
+  --tools A,B             GHL_TOOLS               single tools, added to the toolsets
+  --exclude-tools A,B     GHL_EXCLUDE_TOOLS       never listed or callable, whatever else asks for them
+  --read-only             GHL_READ_ONLY=true      removes every tool that writes
   --help, --version
 `;
 
@@ -86,7 +97,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliRequest {
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { ...options, help: { type: 'boolean' }, version: { type: 'boolean' } },
+      options: { ...options, 'read-only': { type: 'boolean' }, help: { type: 'boolean' }, version: { type: 'boolean' } },
       strict: true,
     }));
   } catch (error) {
@@ -121,8 +132,26 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliRequest {
         callTimeoutMs: positiveInt('call-timeout-ms', pick('call-timeout-ms'), 60_000),
       },
       logLevel: logLevel(pick('log-level') ?? 'info'),
+      selection: {
+        toolsets: list(pick('toolsets')),
+        tools: list(pick('tools')),
+        excludeTools: list(pick('exclude-tools')),
+        readOnly: values['read-only'] === true || flag('GHL_READ_ONLY', env.GHL_READ_ONLY),
+      },
     },
   };
+}
+
+/** A comma-separated list; undefined when the option was not given. */
+function list(raw: string | undefined): string[] | undefined {
+  return raw === undefined ? undefined : raw.split(',').map((item) => item.trim()).filter(Boolean);
+}
+
+function flag(name: string, raw: string | undefined): boolean {
+  const value = nonEmpty(raw)?.toLowerCase();
+  if (value === undefined || ['0', 'false', 'no', 'off'].includes(value)) return false;
+  if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

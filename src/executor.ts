@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { ArgDefaults, CatalogTool } from './catalog/catalog.js';
 import { CallFailedError, DailyBudgetError } from './client/errors.js';
-import { type GhlClient, MissingCredentialsError } from './client/ghl-client.js';
+import { type GhlClient, type GhlResponse, MissingCredentialsError } from './client/ghl-client.js';
 import { type Logger, scrubSecrets } from './logger.js';
 import { buildRequest, UnsafeArgumentError } from './request.js';
 import { errorResult, successResult, type ToolResult, upstreamErrorResult } from './results.js';
@@ -13,6 +13,8 @@ export interface ExecutorOptions {
   secrets: () => readonly string[];
 }
 
+export type Fetched = { response: GhlResponse; result?: undefined } | { result: ToolResult; response?: undefined };
+
 /** Turns any catalog tool call into at most one HTTP request: fill defaults, validate, build, send, shape the result. */
 export class Executor {
   constructor(
@@ -22,11 +24,25 @@ export class Executor {
   ) {}
 
   async call(tool: CatalogTool, rawArgs: unknown, signal?: AbortSignal): Promise<ToolResult> {
-    const result = await this.run(tool, rawArgs, signal);
-    return this.scrub(result);
+    const fetched = await this.fetch(tool, rawArgs, signal);
+    return fetched.response ? this.finish(tool, fetched.response) : fetched.result;
   }
 
-  private async run(tool: CatalogTool, rawArgs: unknown, signal?: AbortSignal): Promise<ToolResult> {
+  /**
+   * The one request path: a 2xx response for the caller to shape (a single result, or one page of many), or
+   * the finished error result when validation, the request or GHL failed.
+   */
+  async fetch(tool: CatalogTool, rawArgs: unknown, signal?: AbortSignal): Promise<Fetched> {
+    const outcome = await this.run(tool, rawArgs, signal);
+    return 'content' in outcome ? { result: this.scrub(outcome as ToolResult) } : { response: outcome };
+  }
+
+  /** The result of a 2xx response (or of pages merged into one), cut at the result cap and scrubbed. */
+  finish(tool: CatalogTool, response: GhlResponse): ToolResult {
+    return this.scrub(successResult(tool, response, this.options.maxResultChars));
+  }
+
+  private async run(tool: CatalogTool, rawArgs: unknown, signal?: AbortSignal): Promise<ToolResult | GhlResponse> {
     const args = this.withDefaults(tool, rawArgs);
     const parsed = tool.zod().safeParse(args);
     if (!parsed.success) {
@@ -45,7 +61,7 @@ export class Executor {
     try {
       const response = await this.client.send(request, signal);
       this.logger.debug({ tool: tool.name, status: response.status, ms: Math.round(performance.now() - started) }, 'call');
-      if (response.status >= 200 && response.status < 300) return successResult(tool, response, this.options.maxResultChars);
+      if (response.status >= 200 && response.status < 300) return response;
       return upstreamErrorResult(tool, response);
     } catch (error) {
       return this.transportError(tool, error);

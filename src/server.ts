@@ -1,15 +1,23 @@
-import { ProtocolError, ProtocolErrorCode, Server } from '@modelcontextprotocol/server';
-import type { ArgDefaults, Catalog, CatalogTool, ToolDefinition } from './catalog/catalog.js';
+import { ProtocolError, ProtocolErrorCode, Server, type ServerContext } from '@modelcontextprotocol/server';
+import type { Catalog } from './catalog/catalog.js';
+import type { CallContext, DiscoverySession, DiscoveryTools } from './discovery/handlers.js';
 import type { Executor } from './executor.js';
 import type { Logger } from './logger.js';
+import { errorResult, type ToolResult } from './results.js';
+import type { ToolListing } from './toolsets/listing.js';
+import type { ToolSelection } from './toolsets/selection.js';
 
 export const SERVER_NAME = 'ghl-mcp';
 
 export interface ServerDeps {
   catalog: Catalog;
   executor: Executor;
-  defaults: ArgDefaults;
   logger: Logger;
+  /** What this session lists and may call (an HTTP session may bring its own). */
+  selection: ToolSelection;
+  /** tools/list answers, cached per selection and shared by sessions. */
+  listing: ToolListing;
+  discovery: DiscoveryTools;
   version: string;
   /** Said to the client in `initialize`: credentials missing, sandbox mode, and so on. */
   notices: string[];
@@ -18,38 +26,67 @@ export interface ServerDeps {
 const BASE_INSTRUCTIONS =
   'Tools map one-to-one to GoHighLevel API v2 operations, named <module>_<operation>. ' +
   'IDs come from list/search tools (e.g. locations, pipelines, calendars, users). ' +
+  'Your tool list may hold only some of the 576 operations: ghl_search_tools finds any of them and ghl_call_tool calls it ' +
+  '(with maxPages it also follows the pages of list/search tools). ' +
   'Errors come back as tool results with the HTTP status, GHL\'s message and a hint on what to do next.';
 
 /** One MCP server definition, independent of the transport it is connected to. */
 export function createServer(deps: ServerDeps): Server {
-  const { catalog, executor, defaults, logger } = deps;
+  const { catalog, executor, listing, discovery, logger } = deps;
   const server = new Server(
     { name: SERVER_NAME, version: deps.version },
     {
       capabilities: { tools: { listChanged: true }, logging: {} },
       instructions: [BASE_INSTRUCTIONS, ...deps.notices].join('\n'),
+      // Enabling several toolsets in one go tells the client once.
+      debouncedNotificationMethods: ['notifications/tools/list_changed'],
     },
   );
 
-  let listed: ToolDefinition[] | undefined;
-  server.setRequestHandler('tools/list', () => {
-    listed ??= catalog.tools().map((tool) => tool.definition(defaults));
-    return { tools: listed };
-  });
+  let selection = deps.selection;
+  const session: DiscoverySession = {
+    selection: () => selection,
+    enable: (toolset) => {
+      const next = selection.withToolset(toolset);
+      const grew = next.listed().length > selection.listed().length;
+      selection = next;
+      if (grew) server.sendToolListChanged().catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'list_changed not sent'));
+      return next;
+    },
+  };
+
+  server.setRequestHandler('tools/list', () => ({ tools: listing.list(selection) }));
 
   server.setRequestHandler('tools/call', async (request, ctx) => {
-    const tool: CatalogTool | undefined = catalog.get(request.params.name);
-    if (!tool) {
-      throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool ${request.params.name}`);
+    const { name, arguments: args } = request.params;
+    const run = async (call: () => Promise<ToolResult>) => {
+      try {
+        return server.projectCallToolResult(await call(), undefined);
+      } catch (error) {
+        logger.error({ tool: name, err: (error as Error).message }, 'tool call failed');
+        return { content: [{ type: 'text' as const, text: `Internal error in ${name}: ${(error as Error).message}` }], isError: true };
+      }
+    };
+    if (discovery.handles(name) && !selection.excludes(name)) {
+      return run(() => discovery.call(name, args, session, callContext(ctx)));
     }
-    try {
-      const result = await executor.call(tool, request.params.arguments, ctx.mcpReq.signal);
-      return server.projectCallToolResult(result, undefined);
-    } catch (error) {
-      logger.error({ tool: tool.name, err: (error as Error).message }, 'tool call failed');
-      return { content: [{ type: 'text', text: `Internal error in ${tool.name}: ${(error as Error).message}` }], isError: true };
-    }
+    const tool = catalog.get(name);
+    if (!tool) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool ${name}`);
+    const refusal = selection.refusal(tool);
+    if (refusal) return run(async () => errorResult({ message: refusal, hint: 'This server is configured not to allow it; no request was sent.' }));
+    return run(() => executor.call(tool, args, ctx.mcpReq.signal));
   });
 
   return server;
+}
+
+/** Cancellation and, when the client asked for it, progress notifications for one tools/call. */
+function callContext(ctx: ServerContext): CallContext {
+  const token = ctx.mcpReq._meta?.progressToken;
+  if (token === undefined) return { signal: ctx.mcpReq.signal };
+  return {
+    signal: ctx.mcpReq.signal,
+    progress: (progress, total, message) =>
+      ctx.mcpReq.notify({ method: 'notifications/progress', params: { progressToken: token, progress, total, message } }),
+  };
 }

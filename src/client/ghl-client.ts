@@ -59,6 +59,11 @@ export class GhlClient {
     private readonly tokens: TokenSource,
     private readonly timeouts: ClientTimeouts,
     private readonly policy: SendPolicy = createSendPolicy(),
+    /**
+     * Set for one tenant of a multi-tenant HTTP server: prefixes its limiter keys, so its slots are its own, and
+     * marks the policy as borrowed from the process (closing this client leaves it open).
+     */
+    private readonly limiterScope?: string,
   ) {}
 
   async send(req: HttpRequest, signal?: AbortSignal): Promise<GhlResponse> {
@@ -89,7 +94,8 @@ export class GhlClient {
     };
     const body = encodeBody(req, headers, FormData);
     const dispatcher = this.agent;
-    return this.policy.run(req.method, limiterKey(req.resource, token), signal, async (attemptSignal) => {
+    const key = limiterKey(req.resource, token);
+    return this.policy.run(req.method, this.limiterScope ? `${this.limiterScope}/${key}` : key, signal, async (attemptSignal) => {
       const response = await undiciRequest(url, { method: req.method as 'GET', headers, body, signal: attemptSignal, dispatcher });
       const text = await readText(response.body);
       return { status: response.statusCode, headers: response.headers, text };
@@ -97,7 +103,7 @@ export class GhlClient {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.agent?.close(), this.policy.close()]);
+    await Promise.all([this.agent?.close(), this.limiterScope ? undefined : this.policy.close()]);
   }
 }
 

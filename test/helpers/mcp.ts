@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Client } from '@modelcontextprotocol/client';
+import { Client, type ClientOptions } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -12,7 +12,11 @@ export interface StdioSession {
 }
 
 /** Starts the built server (dist/cli.js) as a child process and connects an SDK client to it over stdio. */
-export async function connectStdio(env: Record<string, string | undefined>, args: string[] = []): Promise<StdioSession> {
+export async function connectStdio(
+  env: Record<string, string | undefined>,
+  args: string[] = [],
+  clientOptions?: ClientOptions,
+): Promise<StdioSession> {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [CLI, ...args],
@@ -23,7 +27,7 @@ export async function connectStdio(env: Record<string, string | undefined>, args
   transport.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
-  const client = new Client({ name: 'ghl-mcp-tests', version: '1.0.0' });
+  const client = new Client({ name: 'ghl-mcp-tests', version: '1.0.0' }, clientOptions);
   await client.connect(transport);
   return { client, stderr: () => stderr, close: () => client.close() };
 }

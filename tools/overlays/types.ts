@@ -8,4 +8,6 @@ export interface ToolOverlay {
   args?: Record<string, string>;
   /** A POST that only reads (searches, lookups): annotated read-only and allowed in read-only mode. */
   readOnly?: true;
+  /** A member of the curated `default` toolset. */
+  default?: true;
 }

@@ -1,0 +1,161 @@
+import type { z } from 'zod';
+import type { ArgDefaults, Catalog, CatalogTool } from '../catalog/catalog.js';
+import type { Executor } from '../executor.js';
+import { followPages } from '../paging/follow.js';
+import { pagingRule } from '../paging/styles.js';
+import { errorResult, textResult, type ToolResult } from '../results.js';
+import { SelectionError, type ToolSelection, toolsetNames } from '../toolsets/selection.js';
+import {
+  CALL_TOOL,
+  DEFAULT_MAX_ITEMS,
+  DEFAULT_MAX_PAGES,
+  DESCRIBE_TOOL,
+  DISCOVERY_TOOL_NAMES,
+  ENABLE_TOOLSET,
+  INPUTS,
+  SEARCH_TOOLS,
+} from './definitions.js';
+import { ToolSearch } from './search.js';
+import { signature } from './signature.js';
+
+const DEFAULT_LIMIT = 8;
+
+/** What a discovery call needs from the MCP request it serves. */
+export interface CallContext {
+  signal: AbortSignal;
+  /** Present when the client asked for progress (a progressToken). */
+  progress?: (progress: number, total: number, message: string) => Promise<void>;
+}
+
+/** The per-session state the discovery tools read and change. */
+export interface DiscoverySession {
+  selection(): ToolSelection;
+  /** Lists one more toolset in this session (and tells the client its tool list changed). */
+  enable(toolset: string): ToolSelection;
+}
+
+type DiscoveryName = (typeof DISCOVERY_TOOL_NAMES)[number];
+
+/**
+ * The tools that make the whole catalog reachable from a short tool list: search, describe, call (with page
+ * following) and enable a toolset. Calls go through the same executor as listed tools.
+ */
+export class DiscoveryTools {
+  private search?: ToolSearch;
+
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly executor: Executor,
+    private readonly defaults: ArgDefaults,
+  ) {}
+
+  handles(name: string): name is DiscoveryName {
+    return (DISCOVERY_TOOL_NAMES as readonly string[]).includes(name);
+  }
+
+  async call(name: DiscoveryName, rawArgs: unknown, session: DiscoverySession, context: CallContext): Promise<ToolResult> {
+    const parsed = (INPUTS[name] as z.ZodType).safeParse(rawArgs ?? {});
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'arguments'}: ${issue.message}`);
+      return errorResult({ message: problems, hint: `Fix the arguments listed and call ${name} again.` });
+    }
+    const args = parsed.data as Record<string, unknown>;
+    switch (name) {
+      case SEARCH_TOOLS:
+        return this.searchTools(args as z.infer<(typeof INPUTS)[typeof SEARCH_TOOLS]>, session.selection());
+      case DESCRIBE_TOOL:
+        return this.describe(String(args.name), session.selection());
+      case CALL_TOOL:
+        return this.callTool(args as z.infer<(typeof INPUTS)[typeof CALL_TOOL]>, session.selection(), context);
+      case ENABLE_TOOLSET:
+        return this.enable(String(args.toolset), session);
+    }
+  }
+
+  private searchTools(args: { query: string; toolset?: string; limit?: number }, selection: ToolSelection): ToolResult {
+    if (args.toolset && !this.catalog.modules.includes(args.toolset)) {
+      return errorResult({ message: `Unknown toolset ${args.toolset}`, hint: `Toolsets: ${this.catalog.modules.join(', ')}` });
+    }
+    this.search ??= new ToolSearch(this.catalog.tools());
+    const listed = new Set(selection.listed().map((tool) => tool.name));
+    const accept = (tool: CatalogTool) => selection.reachable(tool) && (!args.toolset || tool.module === args.toolset);
+    const results = this.search.search(args.query, accept, args.limit ?? DEFAULT_LIMIT).map(({ tool }) => ({
+      name: tool.name,
+      description: `${tool.overlay.description ?? tool.entry.summary} (${tool.entry.method} ${tool.entry.path})`,
+      args: signature(tool.inputSchema(this.defaults)),
+      ...(tool.readOnly ? {} : { writes: true }),
+      ...(listed.has(tool.name) ? { listed: true } : {}),
+    }));
+    if (results.length === 0) {
+      return textResult(`No tool matches "${args.query}". Try other words (what the API calls it), or a toolset: ${this.catalog.modules.join(', ')}.`);
+    }
+    const found = { results, next: `Call one with ${CALL_TOOL} {name, arguments}; ${DESCRIBE_TOOL} gives its full schema.` };
+    return textResult(JSON.stringify(found), found);
+  }
+
+  private describe(name: string, selection: ToolSelection): ToolResult {
+    const tool = this.reachableTool(name, selection);
+    if ('content' in tool) return tool;
+    const rule = tool.entry.paging ? pagingRule(tool) : undefined;
+    const described = {
+      name: tool.name,
+      toolset: tool.module,
+      description: tool.description(),
+      annotations: tool.annotations(),
+      ...(rule ? { paging: typeof rule === 'string' ? `${tool.entry.paging}: ${rule}` : `${tool.entry.paging} (${CALL_TOOL} can follow pages)` } : {}),
+      inputSchema: tool.inputSchema(this.defaults),
+    };
+    return textResult(JSON.stringify(described), described);
+  }
+
+  private async callTool(
+    args: { name: string; arguments?: Record<string, unknown>; maxPages?: number; maxItems?: number },
+    selection: ToolSelection,
+    context: CallContext,
+  ): Promise<ToolResult> {
+    if (this.handles(args.name)) {
+      return errorResult({ message: `${args.name} is not a GoHighLevel API tool`, hint: `Call ${args.name} directly.` });
+    }
+    const tool = this.reachableTool(args.name, selection);
+    if ('content' in tool) return tool;
+    if (args.maxPages === undefined && args.maxItems === undefined) {
+      return this.executor.call(tool, args.arguments ?? {}, context.signal);
+    }
+    if (!tool.entry.paging) {
+      return errorResult({ message: `${tool.name} does not page`, hint: `Call it without maxPages/maxItems.` });
+    }
+    return followPages(this.executor, tool, args.arguments ?? {}, {
+      maxPages: args.maxPages ?? DEFAULT_MAX_PAGES,
+      maxItems: args.maxItems ?? DEFAULT_MAX_ITEMS,
+      signal: context.signal,
+      progress: context.progress,
+    });
+  }
+
+  private enable(toolset: string, session: DiscoverySession): ToolResult {
+    const before = new Set(session.selection().listed().map((tool) => tool.name));
+    let after: ToolSelection;
+    try {
+      after = session.enable(toolset);
+    } catch (error) {
+      if (!(error instanceof SelectionError)) throw error;
+      return errorResult({ message: error.message, hint: `Pick one of: ${toolsetNames(this.catalog).join(', ')}` });
+    }
+    const added = after.listed().filter((tool) => !before.has(tool.name)).map((tool) => tool.name);
+    if (added.length === 0) return textResult(`Toolset ${toolset} adds no tools: they are already in your list${after.readOnly ? ' (or write, and this server is read-only)' : ''}.`);
+    const note = after.readOnly ? ' Tools that write are left out (read-only server).' : '';
+    return textResult(
+      `Enabled ${toolset}: ${added.length} tools added to your list (${added.slice(0, 30).join(', ')}${added.length > 30 ? ', …' : ''}).${note} ` +
+        `If your client does not refresh its tool list, call them through ${CALL_TOOL}.`,
+    );
+  }
+
+  /** The catalog tool by name, or the error result that says why this session cannot call it. */
+  private reachableTool(name: string, selection: ToolSelection): CatalogTool | ToolResult {
+    const tool = this.catalog.get(name);
+    if (!tool) return errorResult({ message: `Unknown tool ${name}`, hint: `Find tool names with ${SEARCH_TOOLS}.` });
+    const refusal = selection.refusal(tool);
+    if (refusal) return errorResult({ message: refusal, hint: 'This server is configured not to allow it; no request was sent.' });
+    return tool;
+  }
+}
