@@ -23,12 +23,22 @@ export const INPUTS = {
   [DESCRIBE_TOOL]: z.strictObject({ name: z.string().min(1) }),
   [CALL_TOOL]: z.strictObject({
     name: z.string().min(1),
-    arguments: z.record(z.string(), z.unknown()).optional(),
+    // Some clients send nested arguments as a JSON string; an object in a string is taken as the object.
+    arguments: z.preprocess(parseObjectText, z.record(z.string(), z.unknown())).optional(),
     maxPages: z.number().int().min(1).max(MAX_PAGES).optional(),
     maxItems: z.number().int().min(1).max(MAX_ITEMS).optional(),
   }),
   [ENABLE_TOOLSET]: z.strictObject({ toolset: z.string().min(1) }),
 };
+
+function parseObjectText(value: unknown): unknown {
+  if (typeof value !== 'string' || !value.trim().startsWith('{')) return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
 
 const str = (description?: string) => (description ? { type: 'string', description } : { type: 'string' });
 const int = (minimum: number, maximum: number, description: string) => ({ type: 'integer', minimum, maximum, description });

@@ -48,7 +48,8 @@ export class ToolSelection {
     if (unknownToolsets.length > 0) {
       throw new SelectionError(`Unknown toolset ${unknownToolsets.join(', ')}. Valid toolsets: ${validToolsets.join(', ')}`);
     }
-    const unknownTools = tools.filter((name) => !catalog.get(name));
+    // Naming a discovery tool is harmless: they are always listed.
+    const unknownTools = tools.filter((name) => !catalog.get(name) && !extraToolNames.includes(name));
     if (unknownTools.length > 0) throw new SelectionError(unknownToolsMessage(catalog, unknownTools, 'tool'));
     const unknownExcluded = excluded.filter((name) => !catalog.get(name) && !extraToolNames.includes(name));
     if (unknownExcluded.length > 0) {

@@ -91,6 +91,12 @@ describe('discovery tools', () => {
     expect(sent.headers.version).toBe('2021-07-28');
   });
 
+  it('takes the target arguments as a JSON object in a string, as some clients send them', async () => {
+    const result = await session.client.callTool({ name: 'ghl_call_tool', arguments: { name: 'contacts_get_contact', arguments: '{"contactId":"c7"}' } });
+    expect(result.isError).toBeFalsy();
+    expect(fake.requests.at(-1)!.path).toBe('/contacts/c7');
+  });
+
   it.each([
     ['bad arguments of the target tool', { name: 'calendars_get_free_slots', arguments: { calendarId: 'c', startDate: 'soon' } }, /startDate[\s\S]*endDate/],
     ['a path traversal', { name: 'contacts_get_contact', arguments: { contactId: '../locations/x' } }, /contactId/],

@@ -40,6 +40,8 @@ describe('toolset selection', () => {
 
   it('lists only the named tools when tools are given without toolsets', () => {
     expect(names(select({ tools: ['contacts_get_contact', 'invoices_void_invoice'] }))).toEqual(['contacts_get_contact', 'invoices_void_invoice']);
+    // Discovery tools are always there; naming one is accepted and changes nothing.
+    expect(names(select({ tools: ['ghl_call_tool', 'contacts_get_contact'] }))).toEqual(['contacts_get_contact']);
   });
 
   it('lets exclusion win over toolsets and tools, and makes excluded tools unreachable', () => {
