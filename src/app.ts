@@ -1,5 +1,6 @@
 import { Catalog } from './catalog/catalog.js';
-import { GhlClient, type TokenSource } from './client/ghl-client.js';
+import { createAuth } from './auth/auth.js';
+import { GhlClient } from './client/ghl-client.js';
 import { createSendPolicy } from './client/send-policy.js';
 import { type Config, ConfigError } from './config.js';
 import { discoveryDefinitions, DISCOVERY_TOOL_NAMES } from './discovery/definitions.js';
@@ -17,21 +18,21 @@ export const VERSION = '0.1.0';
 /** Wires one configured server: catalog, token source, GHL client, executor, MCP server definition. */
 export function createApp(config: Config, logger: Logger) {
   const catalog = new Catalog(MODULES, OVERLAYS);
-  const tokens: TokenSource = { token: async () => config.apiKey };
+  const auth = createAuth(config, logger);
   const policy = createSendPolicy({ ...config.rate, redisUrl: config.redisUrl }, logger);
-  const client = new GhlClient(config.baseUrl, tokens, config.timeouts, policy);
-  const secrets = [config.apiKey, config.clientSecret].filter((value): value is string => Boolean(value));
+  const client = new GhlClient(config.baseUrl, auth.tokens, config.timeouts, policy);
   const defaults = { locationId: config.locationId, companyId: config.companyId };
-  const executor = new Executor(client, { defaults, maxResultChars: config.maxResultChars, secrets: () => secrets }, logger);
-  const notices: string[] = [];
-  if (!config.apiKey) {
-    notices.push('No GHL credentials are configured (GHL_API_KEY): tools are listed, but calls will fail until a token is set.');
-  }
+  const executor = new Executor(
+    client,
+    { defaults, maxResultChars: config.maxResultChars, secrets: auth.secrets, notices: auth.notices },
+    logger,
+  );
+  const notices = auth.startupNotice ? [auth.startupNotice] : [];
   const selection = selectTools(catalog, config);
   const listing = new ToolListing(defaults, discoveryDefinitions);
   const discovery = new DiscoveryTools(catalog, executor, defaults);
   const server = createServer({ catalog, executor, selection, listing, discovery, logger, version: VERSION, notices });
-  return { catalog, client, server, notices };
+  return { catalog, client, server, notices, auth };
 }
 
 /** The configured selection; unknown names stop the start-up with the list of valid ones. */

@@ -5,6 +5,11 @@ import { createLogger } from './logger.js';
 import { serveStdio } from './transports/stdio.js';
 
 async function main(): Promise<void> {
+  // `auth ...` and `doctor` talk to a person on a terminal; they never serve MCP.
+  if (process.argv[2] === 'auth' || process.argv[2] === 'doctor') {
+    const { runCommand } = await import('./auth/commands.js');
+    process.exit(await runCommand(process.argv.slice(2), process.env));
+  }
   let request;
   try {
     request = parseCli(process.argv.slice(2), process.env);
@@ -20,9 +25,12 @@ async function main(): Promise<void> {
   if (request.version) return void process.stderr.write(`${VERSION}\n`);
   const config = request.config!;
   const logger = createLogger(config.logLevel);
-  const { server, client, notices } = createApp(config, logger);
+  const { server, client, notices, auth } = createApp(config, logger);
   for (const notice of notices) logger.warn(notice);
-  await serveStdio(server, logger, () => client.close());
+  await serveStdio(server, logger, async () => {
+    await client.close();
+    await auth.close();
+  });
 }
 
 main().catch((error: unknown) => {

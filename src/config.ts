@@ -1,7 +1,11 @@
+import { homedir } from 'node:os';
 import { parseArgs } from 'node:util';
+import { defaultTokenFile } from './auth/file-store.js';
 import type { SelectionRequest } from './toolsets/selection.js';
 
 export const DEFAULT_BASE_URL = 'https://services.leadconnectorhq.com';
+export const DEFAULT_AUTH_URL = 'https://marketplace.gohighlevel.com';
+export const DEFAULT_REDIRECT_URI = 'http://localhost:3737/callback';
 
 export interface Config {
   apiKey?: string;
@@ -11,6 +15,13 @@ export interface Config {
   clientSecret?: string;
   /** Shared state for replicas (rate limits, OAuth tokens); from the environment only, it may hold a password. */
   redisUrl?: string;
+  /** Where OAuth tokens are kept: a file (default) or Redis (default when REDIS_URL is set). */
+  tokenStore: 'file' | 'redis';
+  tokenFile: string;
+  /** The marketplace host that shows the OAuth consent page (a white-label host for white-label agencies). */
+  authUrl: string;
+  /** The loopback URL `auth login` listens on; it must be one of the app's redirect URLs. */
+  redirectUri: string;
   baseUrl: string;
   /** Results longer than this many characters are cut, with a note on how to page. */
   maxResultChars: number;
@@ -45,6 +56,10 @@ const OPTIONS = {
   'max-concurrency': { env: 'GHL_MAX_CONCURRENCY' },
   'max-retries': { env: 'GHL_MAX_RETRIES' },
   'call-timeout-ms': { env: 'GHL_CALL_TIMEOUT_MS' },
+  'token-store': { env: 'GHL_TOKEN_STORE' },
+  'token-file': { env: 'GHL_TOKEN_FILE' },
+  'auth-url': { env: 'GHL_AUTH_URL' },
+  'redirect-uri': { env: 'GHL_REDIRECT_URI' },
   toolsets: { env: 'GHL_TOOLSETS' },
   tools: { env: 'GHL_TOOLS' },
   'exclude-tools': { env: 'GHL_EXCLUDE_TOOLS' },
@@ -77,12 +92,23 @@ Options (flag / environment variable):
   --max-concurrency N     GHL_MAX_CONCURRENCY     requests in flight at once, default 16
   --max-retries N         GHL_MAX_RETRIES         retries of a 429 / safe failure, default 4 (0: none)
   --call-timeout-ms N     GHL_CALL_TIMEOUT_MS     a whole call: queue, attempts, backoff; default 60000
+  --token-store KIND      GHL_TOKEN_STORE         file or redis; default redis when REDIS_URL is set
+  --token-file PATH       GHL_TOKEN_FILE          default $XDG_CONFIG_HOME/ghl-mcp/tokens.json
+  --auth-url URL          GHL_AUTH_URL            default ${DEFAULT_AUTH_URL} (white-label: your host)
+  --redirect-uri URL      GHL_REDIRECT_URI        default ${DEFAULT_REDIRECT_URI}
   --toolsets A,B          GHL_TOOLSETS            default (curated), all, discovery (none but the discovery
                                                   tools) or module names; default,invoices extends default
   --tools A,B             GHL_TOOLS               single tools, added to the toolsets
   --exclude-tools A,B     GHL_EXCLUDE_TOOLS       never listed or callable, whatever else asks for them
   --read-only             GHL_READ_ONLY=true      removes every tool that writes
   --help, --version
+
+Commands:
+  ghl-mcp auth login [--user-type Location|Company] [--scope "a b"] [--no-browser]
+                       OAuth login in the browser; stores the tokens
+  ghl-mcp auth status  what is stored, for which location or company, until when
+  ghl-mcp auth logout  forgets the stored tokens
+  ghl-mcp doctor       checks configuration, token, scopes, location access and reachability
 `;
 
 export interface CliRequest {
@@ -114,6 +140,10 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliRequest {
       clientId: nonEmpty(env.GHL_CLIENT_ID),
       clientSecret: nonEmpty(env.GHL_CLIENT_SECRET),
       redisUrl: nonEmpty(env.REDIS_URL),
+      tokenStore: tokenStore(pick('token-store') ?? (nonEmpty(env.REDIS_URL) ? 'redis' : 'file'), nonEmpty(env.REDIS_URL)),
+      tokenFile: pick('token-file') ?? defaultTokenFile(env, homedir()),
+      authUrl: httpUrl('auth-url', pick('auth-url') ?? DEFAULT_AUTH_URL),
+      redirectUri: pick('redirect-uri') ?? DEFAULT_REDIRECT_URI,
       baseUrl: baseUrl(pick('base-url') ?? DEFAULT_BASE_URL),
       maxResultChars: positiveInt('max-result-chars', pick('max-result-chars'), 60_000),
       timeouts: {
@@ -170,16 +200,26 @@ function positiveInt(name: OptionName, raw: string | undefined, fallback: number
 }
 
 function baseUrl(raw: string): string {
-  let url: URL;
+  return httpUrl('base-url', raw);
+}
+
+function httpUrl(name: OptionName, raw: string): string {
+  let url: URL | undefined;
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError(`--base-url / GHL_BASE_URL must be an http(s) URL, got "${raw}"`);
+    url = undefined;
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ConfigError(`--base-url / GHL_BASE_URL must be an http(s) URL, got "${raw}"`);
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+    throw new ConfigError(`--${name} / ${OPTIONS[name].env} must be an http(s) URL, got "${raw}"`);
   }
   return url.toString().replace(/\/+$/, '');
+}
+
+function tokenStore(raw: string, redisUrl: string | undefined): Config['tokenStore'] {
+  if (raw !== 'file' && raw !== 'redis') throw new ConfigError(`--token-store must be file or redis, got "${raw}"`);
+  if (raw === 'redis' && !redisUrl) throw new ConfigError('--token-store redis needs REDIS_URL');
+  return raw;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];

@@ -3,14 +3,16 @@ import type { ArgDefaults, CatalogTool } from './catalog/catalog.js';
 import { CallFailedError, DailyBudgetError } from './client/errors.js';
 import { type GhlClient, type GhlResponse, MissingCredentialsError } from './client/ghl-client.js';
 import { type Logger, scrubSecrets } from './logger.js';
-import { buildRequest, UnsafeArgumentError } from './request.js';
+import { buildRequest, defaultResource, UnsafeArgumentError } from './request.js';
 import { errorResult, successResult, type ToolResult, upstreamErrorResult } from './results.js';
 
 export interface ExecutorOptions {
   defaults: ArgDefaults;
   maxResultChars: number;
-  /** Values that must never appear in a result (tokens, client secrets). */
+  /** Values that must never appear in a result (tokens, client secrets); asked on every call, as tokens rotate. */
   secrets: () => readonly string[];
+  /** Warnings added to every result while they hold (refreshed tokens not yet saved). */
+  notices?: () => readonly string[];
 }
 
 export type Fetched = { response: GhlResponse; result?: undefined } | { result: ToolResult; response?: undefined };
@@ -57,6 +59,7 @@ export class Executor {
       }
       throw error;
     }
+    request.resource ??= defaultResource(tool.entry, this.options.defaults);
     const started = performance.now();
     try {
       const response = await this.client.send(request, signal);
@@ -86,7 +89,7 @@ export class Executor {
     if (error instanceof MissingCredentialsError) {
       return errorResult({
         message: error.message,
-        hint: 'Set GHL_API_KEY to a Private Integration Token (or run OAuth login) and restart the server.',
+        hint: error.hint ?? 'Set GHL_API_KEY to a Private Integration Token (or run `ghl-mcp auth login`) and restart the server.',
       });
     }
     if (error instanceof CallFailedError) {
@@ -104,6 +107,8 @@ export class Executor {
 
   /** Structured content is parsed from the same text, so a clean text means a clean result. */
   private scrub(result: ToolResult): ToolResult {
+    const notices = this.options.notices?.() ?? [];
+    if (notices.length > 0) result = { ...result, content: [...result.content, ...notices.map((text) => ({ type: 'text' as const, text }))] };
     const secrets = this.options.secrets();
     const leaks = result.content.some((block) => secrets.some((secret) => block.text.includes(secret)));
     return leaks ? (JSON.parse(scrubSecrets(JSON.stringify(result), secrets)) as ToolResult) : result;

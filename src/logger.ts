@@ -27,11 +27,8 @@ const REDACTED_PATHS = [
 ];
 
 /** Logs go to stderr only: in stdio mode stdout carries nothing but JSON-RPC messages. */
-export function createLogger(level: string): Logger {
-  return pino(
-    { name: 'ghl-mcp', level, base: undefined, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
-    pino.destination({ fd: 2, sync: true }),
-  );
+export function createLogger(level: string, destination: pino.DestinationStream = pino.destination({ fd: 2, sync: true })): Logger {
+  return pino({ name: 'ghl-mcp', level, base: undefined, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination);
 }
 
 /** Replaces every known secret value in a text (tool results, error messages) with a marker. */

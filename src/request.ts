@@ -80,7 +80,7 @@ export function buildRequest(entry: ToolEntry, args: Record<string, unknown>): H
       request.body = { encoding: entry.body.encoding, value: encoded };
     }
   }
-  const resource = resourceOf(args);
+  const resource = resourceOf(entry, args);
   if (resource) request.resource = resource;
   return request;
 }
@@ -101,9 +101,23 @@ function queryText(value: unknown): string {
   return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
 }
 
-function resourceOf(args: Record<string, unknown>): string | undefined {
+/**
+ * The location or company a call acts on. An agency-only operation acts on its company even when it names a
+ * location (it needs the agency token); an operation that names neither acts on the configured default.
+ */
+function resourceOf(entry: ToolEntry, args: Record<string, unknown>): string | undefined {
+  if (isAgencyOnly(entry)) return typeof args.companyId === 'string' && args.companyId ? `company:${args.companyId}` : undefined;
   const location = args.locationId ?? args.location_id ?? (args.altType === 'location' ? args.altId : undefined);
   if (typeof location === 'string' && location) return `location:${location}`;
   if (typeof args.companyId === 'string' && args.companyId) return `company:${args.companyId}`;
   return undefined;
+}
+
+export function defaultResource(entry: ToolEntry, defaults: { locationId?: string; companyId?: string }): string | undefined {
+  if (isAgencyOnly(entry)) return defaults.companyId ? `company:${defaults.companyId}` : undefined;
+  return defaults.locationId ? `location:${defaults.locationId}` : undefined;
+}
+
+function isAgencyOnly(entry: ToolEntry): boolean {
+  return entry.tokens?.length === 1 && entry.tokens[0] === 'agency';
 }
