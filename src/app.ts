@@ -6,6 +6,7 @@ import { type Config, ConfigError } from './config.js';
 import { discoveryDefinitions, DISCOVERY_TOOL_NAMES } from './discovery/definitions.js';
 import { DiscoveryTools } from './discovery/handlers.js';
 import { Executor } from './executor.js';
+import { sandboxNotice } from './sandbox/notice.js';
 import type { Logger } from './logger.js';
 import { createServer } from './server.js';
 import { ToolListing } from './toolsets/listing.js';
@@ -28,6 +29,7 @@ export function createApp(config: Config, logger: Logger) {
     logger,
   );
   const notices = auth.startupNotice ? [auth.startupNotice] : [];
+  if (config.sandbox) notices.unshift(sandboxNotice(config.sandbox.dataFile));
   const selection = selectTools(catalog, config);
   const listing = new ToolListing(defaults, discoveryDefinitions);
   const discovery = new DiscoveryTools(catalog, executor, defaults);

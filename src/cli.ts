@@ -23,13 +23,22 @@ async function main(): Promise<void> {
   // --help and --version are answers a person asked for on a terminal, not protocol traffic.
   if (request.help) return void process.stderr.write(USAGE);
   if (request.version) return void process.stderr.write(`${VERSION}\n`);
-  const config = request.config!;
+  let config = request.config!;
   const logger = createLogger(config.logLevel);
+  let sandbox: { close(): Promise<void> } | undefined;
+  if (config.sandbox) {
+    // Loaded only in sandbox mode: the fake GHL and its demo data stay out of a normal start.
+    const { sandboxConfig, startSandbox } = await import('./sandbox/sandbox.js');
+    const started = await startSandbox(config.sandbox);
+    config = sandboxConfig(config, started);
+    sandbox = started;
+  }
   const { server, client, notices, auth } = createApp(config, logger);
   for (const notice of notices) logger.warn(notice);
   await serveStdio(server, logger, async () => {
     await client.close();
     await auth.close();
+    await sandbox?.close();
   });
 }
 

@@ -36,6 +36,8 @@ export interface Config {
   logLevel: string;
   /** Which tools are listed and reachable: toolsets, single tools, exclusions, read-only. */
   selection: SelectionRequest;
+  /** Serve an embedded fake GHL with a demo location instead of the real API. */
+  sandbox?: { dataFile?: string; reset: boolean };
 }
 
 export class ConfigError extends Error {}
@@ -63,6 +65,7 @@ const OPTIONS = {
   toolsets: { env: 'GHL_TOOLSETS' },
   tools: { env: 'GHL_TOOLS' },
   'exclude-tools': { env: 'GHL_EXCLUDE_TOOLS' },
+  'sandbox-data': { env: 'GHL_SANDBOX_DATA' },
 } as const;
 
 type OptionName = keyof typeof OPTIONS;
@@ -101,6 +104,10 @@ Options (flag / environment variable):
   --tools A,B             GHL_TOOLS               single tools, added to the toolsets
   --exclude-tools A,B     GHL_EXCLUDE_TOOLS       never listed or callable, whatever else asks for them
   --read-only             GHL_READ_ONLY=true      removes every tool that writes
+  --sandbox               GHL_SANDBOX=1           no account needed: serve an embedded fake GHL with a demo
+                                                  location (credentials and --base-url are ignored)
+  --sandbox-data FILE     GHL_SANDBOX_DATA        keep the sandbox's state in FILE across restarts
+  --sandbox-reset                                 start the sandbox from a fresh demo location
   --help, --version
 
 Commands:
@@ -123,7 +130,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliRequest {
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { ...options, 'read-only': { type: 'boolean' }, help: { type: 'boolean' }, version: { type: 'boolean' } },
+      options: { ...options, 'read-only': { type: 'boolean' }, sandbox: { type: 'boolean' }, 'sandbox-reset': { type: 'boolean' }, help: { type: 'boolean' }, version: { type: 'boolean' } },
       strict: true,
     }));
   } catch (error) {
@@ -168,8 +175,16 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliRequest {
         excludeTools: list(pick('exclude-tools')),
         readOnly: values['read-only'] === true || flag('GHL_READ_ONLY', env.GHL_READ_ONLY),
       },
+      sandbox: sandbox(values, pick('sandbox-data'), env),
     },
   };
+}
+
+function sandbox(values: Record<string, string | boolean | undefined>, dataFile: string | undefined, env: NodeJS.ProcessEnv): Config['sandbox'] {
+  const reset = values['sandbox-reset'] === true;
+  if (values.sandbox === true || flag('GHL_SANDBOX', env.GHL_SANDBOX)) return { dataFile, reset };
+  if (dataFile || reset) throw new ConfigError('--sandbox-data and --sandbox-reset need --sandbox (or GHL_SANDBOX=1)');
+  return undefined;
 }
 
 /** A comma-separated list; undefined when the option was not given. */

@@ -95,6 +95,8 @@ function hintFor(tool: CatalogTool, status: number, message: string | string[]):
         : 'Nothing found: check the IDs and the location.';
     case 429:
       return 'GHL is rate limiting this location; wait a few seconds and try again.';
+    case 501:
+      return 'This API does not implement the operation (in sandbox mode: one the sandbox does not model); trying again will not help.';
     default:
       return status >= 500
         ? `GHL failed on its side. ${tool.readOnly || entry.method === 'PUT' || entry.method === 'DELETE' ? 'Trying again later is safe.' : 'Check whether the change happened before trying again.'}`

@@ -80,8 +80,18 @@ export class SendPolicy {
     attempt: (signal: AbortSignal) => Promise<R>,
   ): Promise<R> {
     const { limiter, retry, callTimeoutMs, logger } = this.options;
-    const deadline = AbortSignal.timeout(callTimeoutMs);
-    const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
+    // One controller for the caller's cancellation and the deadline, released when the call ends (no timer or
+    // listener outlives it).
+    const call = new AbortController();
+    const combined = call.signal;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      call.abort(new Error('call deadline passed'));
+    }, callTimeoutMs);
+    const cancel = () => call.abort(signal?.reason);
+    if (signal?.aborted) cancel();
+    signal?.addEventListener('abort', cancel, { once: true });
     const endsAt = Date.now() + callTimeoutMs;
     let reached = false;
     try {
@@ -113,9 +123,12 @@ export class SendPolicy {
       }
     } catch (error) {
       if (signal?.aborted) throw new CallCancelledError(reached);
-      if (deadline.aborted) throw new CallDeadlineError(callTimeoutMs, reached, isIdempotent(method));
+      if (timedOut) throw new CallDeadlineError(callTimeoutMs, reached, isIdempotent(method));
       if (error instanceof DailyBudgetSpent) throw new DailyBudgetError(describe(key), error.dailyMax, error.resetsAt);
       throw error;
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', cancel);
     }
   }
 }

@@ -56,10 +56,16 @@ export class SandboxRouter {
     return this;
   }
 
+  /** The modules with at least one modelled operation. */
+  modelledModules(): string[] {
+    return [...new Set([...this.operations.values()].filter((op) => op.handler).map((op) => op.module))];
+  }
+
   /** Registers every operation on the fake, the most specific paths last so that they win (`/search` over `/{id}`). */
   install(fake: FakeGhl): void {
-    const modelled = new Set([...this.operations.values()].filter((op) => op.handler).map((op) => op.module));
-    const ordered = [...this.operations.values()].sort((a, b) => compareSpecificity(a.entry.path, b.entry.path));
+    const modelled = new Set(this.modelledModules());
+    const keyed = [...this.operations.values()].map((operation) => ({ operation, key: specificity(operation.entry.path) }));
+    const ordered = keyed.sort((a, b) => compareSpecificity(a.key, b.key)).map(({ operation }) => operation);
     for (const operation of ordered) {
       fake.route(operation.entry.method, operation.entry.path, (request) => this.answer(operation, modelled, request));
     }
@@ -114,22 +120,21 @@ function notModelled(module: string, entry: ToolEntry, partly: boolean): GhlErro
   return new GhlError(501, { statusCode: 501, message, error: 'Not Implemented' });
 }
 
+/** A path as a sort key: per segment, 1 for a literal and 0 for a `{param}`. */
+function specificity(path: string): number[] {
+  return path
+    .split('/')
+    .filter(Boolean)
+    .map((segment) => (segment.startsWith('{') ? 0 : 1));
+}
+
 /** Orders paths so that, segment by segment, a literal sorts after a `{param}`. */
-function compareSpecificity(a: string, b: string): number {
-  const left = segments(a);
-  const right = segments(b);
+function compareSpecificity(left: number[], right: number[]): number {
   for (let index = 0; index < Math.max(left.length, right.length); index += 1) {
     const difference = (left[index] ?? -1) - (right[index] ?? -1);
     if (difference !== 0) return difference;
   }
   return 0;
-}
-
-function segments(path: string): number[] {
-  return path
-    .split('/')
-    .filter(Boolean)
-    .map((segment) => (segment.startsWith('{') ? 0 : 1));
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

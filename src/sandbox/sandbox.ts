@@ -12,15 +12,15 @@ import { opportunityRoutes } from './routes/opportunities.js';
 import { productRoutes } from './routes/products.js';
 import { userRoutes } from './routes/users.js';
 import { seedDemo } from './seed.js';
-import { DEMO_COMPANY_ID, DEMO_LOCATION_ID, LOCATION } from './seed-data.js';
+import { DEMO_COMPANY_ID, DEMO_LOCATION_ID } from './seed-data.js';
 import { SandboxStore, type StoreOptions } from './state.js';
 
 export { DEMO_COMPANY_ID, DEMO_LOCATION_ID } from './seed-data.js';
 
-const MODULE_ROUTES = [locationRoutes, userRoutes, contactRoutes, opportunityRoutes, calendarRoutes, conversationRoutes, productRoutes, invoiceRoutes];
+/** GHL's documented budget per app and location, with its rate-limit headers on every answer. */
+export const GHL_RATE_LIMIT = { max: 100, intervalMs: 10_000, dailyMax: 200_000 };
 
-/** The modules the sandbox answers (others say they are not modelled). */
-export const SANDBOX_MODULES = ['locations', 'users', 'contacts', 'opportunities', 'calendars', 'conversations', 'products', 'invoices'];
+const MODULE_ROUTES = [locationRoutes, userRoutes, contactRoutes, opportunityRoutes, calendarRoutes, conversationRoutes, productRoutes, invoiceRoutes];
 
 export interface SandboxOptions extends StoreOptions {
   /** Keep the state in this file across restarts (written atomically after every change). */
@@ -60,7 +60,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   else reseed();
 
   const token = options.token ?? `sandbox-${randomBytes(18).toString('base64url')}`;
-  const fake = new FakeGhl({ tokens: [token] });
+  const fake = new FakeGhl({ tokens: [token] }).rateLimit(GHL_RATE_LIMIT);
   const router = new SandboxRouter({ store, locationId: DEMO_LOCATION_ID, companyId: DEMO_COMPANY_ID }, { afterWrite: save });
   for (const routes of MODULE_ROUTES) routes(router);
   router.install(fake);
@@ -68,16 +68,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   return { baseUrl, token, locationId: DEMO_LOCATION_ID, companyId: DEMO_COMPANY_ID, store, fake, reset: reseed, close: () => fake.close() };
 }
 
-/** The configuration that points the server at the sandbox: its URL, its token, the demo location and company. */
+/**
+ * The configuration that points the server at the sandbox: its URL and token, the demo location and company. Real
+ * credentials and shared Redis state are set aside, so a sandbox session never touches a real account.
+ */
 export function sandboxConfig(config: Config, sandbox: Sandbox): Config {
-  return { ...config, apiKey: sandbox.token, baseUrl: sandbox.baseUrl, locationId: sandbox.locationId, companyId: sandbox.companyId };
-}
-
-/** What the server tells the client and the person at the terminal in sandbox mode. */
-export function sandboxNotice(dataFile: string | undefined): string {
-  const keeps = dataFile ? `Changes are saved in ${dataFile}.` : 'Changes last until the server stops (use --sandbox-data FILE to keep them).';
-  return (
-    `SANDBOX MODE: calls go to an embedded fake GoHighLevel API with a demo location, "${LOCATION.name}" (${DEMO_LOCATION_ID}); ` +
-    `nothing reaches GoHighLevel. It models ${SANDBOX_MODULES.join(', ')}; other modules answer that they are not modelled. ${keeps}`
-  );
+  return {
+    ...config,
+    apiKey: sandbox.token,
+    baseUrl: sandbox.baseUrl,
+    locationId: sandbox.locationId,
+    companyId: sandbox.companyId,
+    redisUrl: undefined,
+    tokenStore: 'file',
+  };
 }

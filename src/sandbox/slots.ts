@@ -31,11 +31,23 @@ export function isTimeZone(value: string): boolean {
   }
 }
 
+const QUARTER_HOUR = 15 * MINUTE;
+const offsets = new Map<string, number>();
+
 /** The zone's offset from UTC at that instant, in minutes (-360 for America/Chicago in winter). */
 export function offsetMinutes(ms: number, timeZone: string): number {
-  const parts = Object.fromEntries(formatter(timeZone).formatToParts(new Date(ms)).map((part) => [part.type, part.value]));
-  const wall = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
-  return Math.round((wall - Math.floor(ms / 1000) * 1000) / MINUTE);
+  // Zones change offset on quarter-hour boundaries, so one answer serves a whole quarter hour (Intl is slow).
+  const quarter = Math.floor(ms / QUARTER_HOUR) * QUARTER_HOUR;
+  const key = `${timeZone}@${quarter}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    const parts = Object.fromEntries(formatter(timeZone).formatToParts(new Date(quarter)).map((part) => [part.type, part.value]));
+    const wall = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+    offset = Math.round((wall - quarter) / MINUTE);
+    if (offsets.size > 50_000) offsets.clear();
+    offsets.set(key, offset);
+  }
+  return offset;
 }
 
 /** ISO 8601 with the zone's offset, the way GHL writes slots and appointment times: `2025-03-04T09:30:00-06:00`. */

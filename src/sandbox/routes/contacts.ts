@@ -26,6 +26,7 @@ const CONTACT_RULES: Record<string, Rule[]> = {
   source: ['string'],
   assignedTo: ['string'],
 };
+const CREATE_RULES: Record<string, Rule[]> = { locationId: ['required', 'string'], ...CONTACT_RULES };
 
 /** Contacts: create / read / update / delete / upsert, tags, notes, tasks and the appointments of a contact. */
 export function contactRoutes(router: SandboxRouter): void {
@@ -67,7 +68,7 @@ export function contactRoutes(router: SandboxRouter): void {
 
   router
     .on('POST /contacts/', ({ body }) => {
-      validate(body, CONTACT_RULES, phoneProblems(body.phone));
+      validate(body, CREATE_RULES, phoneProblems(body.phone));
       const duplicate = duplicateOf(body);
       if (duplicate) {
         const [contact, matchingField] = duplicate;
@@ -76,7 +77,7 @@ export function contactRoutes(router: SandboxRouter): void {
       return created({ contact: create(body) });
     })
     .on('POST /contacts/upsert', ({ body }) => {
-      validate(body, CONTACT_RULES, phoneProblems(body.phone));
+      validate(body, CREATE_RULES, phoneProblems(body.phone));
       const duplicate = duplicateOf(body);
       if (!duplicate) return ok({ new: true, contact: create(body) });
       write(duplicate[0], body);

@@ -1,0 +1,29 @@
+import { connectStdio, type StdioSession } from './mcp.js';
+
+type Json = any;
+
+export interface SandboxSession extends StdioSession {
+  /** Calls a tool and returns its structured result; a tool error fails the test with the error text. */
+  call(name: string, args?: Record<string, unknown>): Promise<Json>;
+  /** Calls a tool that must fail and returns the error text. */
+  fail(name: string, args?: Record<string, unknown>): Promise<string>;
+}
+
+/** The built server in sandbox mode (every toolset listed), with helpers that read tool results the way an agent would. */
+export async function connectSandbox(args: string[] = [], env: Record<string, string | undefined> = {}): Promise<SandboxSession> {
+  const session = await connectStdio(env, ['--sandbox', '--toolsets', 'all', ...args]);
+  const text = (result: Json) => (result.content as { text: string }[]).map((block) => block.text).join('\n');
+  return {
+    ...session,
+    async call(name, args = {}) {
+      const result = await session.client.callTool({ name, arguments: args });
+      if (result.isError) throw new Error(`${name} failed: ${text(result)}`);
+      return result.structuredContent;
+    },
+    async fail(name, args = {}) {
+      const result = await session.client.callTool({ name, arguments: args });
+      if (!result.isError) throw new Error(`${name} was expected to fail but answered ${text(result)}`);
+      return text(result);
+    },
+  };
+}
