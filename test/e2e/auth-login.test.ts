@@ -109,6 +109,33 @@ describe('ghl-mcp auth login / status / logout against the fake GHL', () => {
     captured.push(logout.stdout, logout.stderr, status.stdout, status.stderr);
   });
 
+  /** `auth login` driven the way a person's browser would: open the consent URL, follow the redirect. */
+  async function browserLogin(args: string[]) {
+    const child = spawn(process.execPath, [CLI, 'auth', 'login', '--no-browser', ...args], { env: { PATH: process.env.PATH, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    await expect.poll(() => /https?:\/\/\S+chooselocation\S+/.exec(stderr), { timeout: 10_000 }).toBeTruthy();
+    const approved = await fetch(/https?:\/\/\S+chooselocation\S+/.exec(stderr)![0], { redirect: 'manual' });
+    await fetch(approved.headers.get('location')!);
+    const code = await exited;
+    captured.push(stdout, stderr);
+    return { code, stdout, stderr };
+  }
+
+  it('logs an agency in with --user-type Company, and refuses a login whose type does not match the install', async () => {
+    world.oauth.consent = { userType: 'Company', scopes: SCOPES, companyId: 'comp-1' };
+    const agency = await browserLogin(['--user-type', 'Company', '--scope', SCOPES.join(' ')]);
+    expect(agency.code).toBe(0);
+    expect(agency.stdout).toContain('Logged in: agency (Company) comp-1, 2 approved location(s)');
+    expect(JSON.parse(readFileSync(world.tokenFile, 'utf8'))).toMatchObject({ userType: 'Company', companyId: 'comp-1', approvedLocations: ['loc-a', 'loc-b'] });
+    const mismatch = await browserLogin([]);
+    expect(mismatch.code).toBe(1);
+    expect(mismatch.stderr).toContain('The authorization code was refused (HTTP 400: invalid_grant: This grant is for user_type Company)');
+  });
+
   it('refuses to start a login without the app credentials or with a non-loopback redirect', async () => {
     const noApp = await runCli(['auth', 'login', '--no-browser'], { ...env, GHL_CLIENT_SECRET: '' });
     expect(noApp.code).toBe(2);

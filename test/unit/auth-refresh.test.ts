@@ -6,6 +6,7 @@ import { FileTokenStore, type SaveStep } from '../../src/auth/file-store.js';
 import type { TokenStore } from '../../src/auth/token-store.js';
 import { Catalog } from '../../src/catalog/catalog.js';
 import { GhlClient } from '../../src/client/ghl-client.js';
+import { createSendPolicy } from '../../src/client/send-policy.js';
 import { parseCli } from '../../src/config.js';
 import { Executor } from '../../src/executor.js';
 import type { ToolResult } from '../../src/results.js';
@@ -40,11 +41,12 @@ describe('OAuth tokens in a running server', () => {
       GHL_CLIENT_SECRET: CLIENT_SECRET,
       GHL_BASE_URL: world.baseUrl,
       GHL_TOKEN_FILE: world.tokenFile,
+      GHL_RATE_LIMIT_MAX: '100000',
       ...env,
     }).config!;
     const { logger, text } = capturedLogger();
     const auth = createAuth(config, logger, store);
-    const client = new GhlClient(config.baseUrl, auth.tokens, config.timeouts);
+    const client = new GhlClient(config.baseUrl, auth.tokens, config.timeouts, createSendPolicy(config.rate, logger));
     const defaults = { locationId: config.locationId, companyId: config.companyId };
     const executor = new Executor(client, { defaults, maxResultChars: 60_000, secrets: auth.secrets, notices: auth.notices }, logger);
     closers.push(async () => {
@@ -148,8 +150,8 @@ describe('OAuth tokens in a running server', () => {
     expect(readdirSync(path.dirname(world.tokenFile))).toEqual(['tokens.json']);
     expect(logs()).toContain('could NOT be saved');
     const fresh = bearerOf(contactCalls()[0]!);
-    await vi.waitFor(() => expect(fileTokens().accessToken).toBe(fresh), { timeout: 10_000, interval: 50 });
-    expect(logs()).toContain('saved after an earlier failure');
+    await vi.waitFor(() => expect(logs()).toContain('saved after an earlier failure'), { timeout: 10_000, interval: 50 });
+    expect(fileTokens().accessToken).toBe(fresh);
     const later = await call('contacts_get_contact', { contactId: 'c2' });
     expect(later.content.map((block) => block.text).join('\n')).not.toContain('WARNING');
     expect(world.refreshes()).toHaveLength(1);
