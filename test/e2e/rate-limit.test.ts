@@ -45,6 +45,20 @@ describe('rate limits end to end', () => {
     expect(maxAcceptedInAnyWindow(fake.requests, 1_000)).toBeLessThanOrEqual(20);
   });
 
+  it('serves a quiet location while a busy one waits on its own window', async () => {
+    // 5 per second: 20 calls for the busy location take about four seconds.
+    const session = await serve(['--rate-limit-max', '5', '--rate-limit-interval-ms', '1000']);
+    const busy = `loc-busy-${randomUUID()}`;
+    const quiet = `loc-quiet-${randomUUID()}`;
+    const busyCalls = Array.from({ length: 20 }, () => search(session, busy));
+    await waitFor(() => fake.requests.length >= 1);
+    expect((await search(session, quiet)).isError).toBeFalsy();
+    const quietIndex = fake.requests.findIndex((request) => request.query.get('location_id') === quiet);
+    // The quiet location went out while most of the busy one's calls were still waiting.
+    expect(quietIndex).toBeLessThan(10);
+    expect((await Promise.all(busyCalls)).filter((result) => result.isError)).toEqual([]);
+  });
+
   it('honours Retry-After: after GHL answers 429 nothing is accepted before the time it named', async () => {
     // The server believes in 100 per 500 ms; the fake allows 2 and asks for 2 s of patience.
     const session = await serve(['--rate-limit-max', '100', '--rate-limit-interval-ms', '500']);
