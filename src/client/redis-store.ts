@@ -71,7 +71,7 @@ export interface RedisStoreOptions {
   leaseMs: number;
   /** Used while Redis is unreachable, so calls go on (each process then keeps its own budget). */
   fallback: LocalSlotStore;
-  logger: Logger;
+  logger?: Logger;
   prefix?: string;
 }
 
@@ -167,7 +167,7 @@ export class RedisSlotStore implements SlotStore {
     redis.defineCommand('ghlCancel', { numberOfKeys: 2, lua: CANCEL });
     redis.on('error', (error: Error) => this.warnDegraded(error));
     redis.on('ready', () => {
-      if (this.degraded) this.options.logger.warn({ redis: this.where }, 'Redis is reachable again: the rate limit is shared across processes once more');
+      if (this.degraded) this.options.logger?.warn({ redis: this.where }, 'Redis is reachable again: the rate limit is shared across processes once more');
       this.degraded = false;
     });
     // The first calls wait briefly for the connection rather than starting on the local budget.
@@ -185,7 +185,7 @@ export class RedisSlotStore implements SlotStore {
   private warnDegraded(error: unknown): void {
     if (this.degraded) return;
     this.degraded = true;
-    this.options.logger.warn(
+    this.options.logger?.warn(
       { redis: this.where, err: (error as Error).message },
       'Redis is unreachable: calls continue with a rate limit kept in this process only, until Redis is back',
     );

@@ -35,7 +35,7 @@ export const DEFAULT_RATE_SETTINGS: RateSettings = {
 
 export function createSendPolicy(settings: RateSettings = DEFAULT_RATE_SETTINGS, logger?: Logger): SendPolicy {
   const local = new LocalSlotStore(settings.limits);
-  const store = settings.redisUrl && logger
+  const store = settings.redisUrl
     ? new RedisSlotStore({ url: settings.redisUrl, limits: settings.limits, leaseMs: settings.callTimeoutMs + settings.limits.intervalMs, fallback: local, logger })
     : local;
   return new SendPolicy({
