@@ -12,9 +12,9 @@ import { meansExpired } from './oauth-source.js';
 import { LOGIN_FIX } from './refresher.js';
 import type { StoredTokens, TokenStore } from './token-store.js';
 
-export type Level = 'ok' | 'info' | 'warn' | 'fail';
+type Level = 'ok' | 'info' | 'warn' | 'fail';
 
-export interface Finding {
+interface Finding {
   level: Level;
   text: string;
   fix?: string;
@@ -33,7 +33,7 @@ export async function runDoctor(config: Config, logger: Logger, store: TokenStor
 }
 
 /** Configuration, credentials, token validity and type, location access, scopes of the enabled tools, reachability. */
-export async function diagnose(config: Config, logger: Logger, store: TokenStore): Promise<Finding[]> {
+async function diagnose(config: Config, logger: Logger, store: TokenStore): Promise<Finding[]> {
   const findings: Finding[] = [{ level: 'info', text: `GHL API: ${config.baseUrl}` }];
   const auth = createAuth(config, logger, store);
   const client = new GhlClient(config.baseUrl, auth.tokens, config.timeouts);

@@ -45,7 +45,7 @@ export async function login(options: LoginOptions, oauth: OAuthClient, store: To
   }
 }
 
-export function authorizationUrl(options: Pick<LoginOptions, 'authUrl' | 'clientId' | 'redirectUri' | 'scope'>, state: string): string {
+function authorizationUrl(options: Pick<LoginOptions, 'authUrl' | 'clientId' | 'redirectUri' | 'scope'>, state: string): string {
   const url = new URL('/v2/oauth/chooselocation', options.authUrl);
   url.searchParams.set('response_type', 'code');
   url.searchParams.set('redirect_uri', options.redirectUri);

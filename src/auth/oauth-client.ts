@@ -54,10 +54,6 @@ export class OAuthClient {
     private readonly timeoutMs = 30_000,
   ) {}
 
-  get clientId(): string | undefined {
-    return this.app?.clientId;
-  }
-
   /** GHL client ids are `<appId>-<suffix>`; installedLocations wants the app id. */
   get appId(): string | undefined {
     return this.app?.clientId.split('-')[0];
