@@ -8,7 +8,9 @@ import { DiscoveryTools } from './discovery/handlers.js';
 import { Executor } from './executor.js';
 import { sandboxNotice } from './sandbox/notice.js';
 import type { Logger } from './logger.js';
-import { createServer } from './server.js';
+import { ResourceHub } from './resources/hub.js';
+import { tokenScope } from './resources/scope.js';
+import { createServer, type ServerDeps } from './server.js';
 import { ToolListing } from './toolsets/listing.js';
 import { SelectionError, ToolSelection } from './toolsets/selection.js';
 import { MODULES } from '../tools/index.js';
@@ -33,7 +35,17 @@ export function createApp(config: Config, logger: Logger) {
   const selection = selectTools(catalog, config);
   const listing = new ToolListing(defaults, discoveryDefinitions);
   const discovery = new DiscoveryTools(catalog, executor, defaults);
-  const server = createServer({ catalog, executor, selection, listing, discovery, logger, version: VERSION, notices });
+  const oauth = auth.oauth;
+  const resources: ServerDeps['resources'] = {
+    hub: new ResourceHub({ ttlMs: config.resourceCacheTtlMs, logger }),
+    catalog,
+    scope: tokenScope(defaults, oauth && { current: () => oauth.refresher.current(), appId: oauth.client.appId }),
+    defaultLocationId: config.locationId,
+    maxChars: config.maxResultChars,
+    secrets: auth.secrets,
+    logger,
+  };
+  const server = createServer({ catalog, executor, selection, listing, discovery, logger, version: VERSION, notices, resources });
   return { catalog, client, server, notices, auth };
 }
 

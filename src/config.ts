@@ -36,6 +36,8 @@ export interface Config {
   logLevel: string;
   /** Which tools are listed and reachable: toolsets, single tools, exclusions, read-only. */
   selection: SelectionRequest;
+  /** How long the GHL answers behind resources are reused (and how often subscribed ones are re-read); 0: never reused. */
+  resourceCacheTtlMs: number;
   /** Serve an embedded fake GHL with a demo location instead of the real API. */
   sandbox?: { dataFile?: string; reset: boolean };
 }
@@ -65,6 +67,7 @@ const OPTIONS = {
   toolsets: { env: 'GHL_TOOLSETS' },
   tools: { env: 'GHL_TOOLS' },
   'exclude-tools': { env: 'GHL_EXCLUDE_TOOLS' },
+  'resource-cache-ttl-ms': { env: 'GHL_RESOURCE_CACHE_TTL_MS' },
   'sandbox-data': { env: 'GHL_SANDBOX_DATA' },
 } as const;
 
@@ -104,6 +107,8 @@ Options (flag / environment variable):
   --tools A,B             GHL_TOOLS               single tools, added to the toolsets
   --exclude-tools A,B     GHL_EXCLUDE_TOOLS       never listed or callable, whatever else asks for them
   --read-only             GHL_READ_ONLY=true      removes every tool that writes
+  --resource-cache-ttl-ms N  GHL_RESOURCE_CACHE_TTL_MS  resources reuse GHL's answers this long, default 60000
+                                                  (0: read GHL every time); subscribed ones are re-read as often
   --sandbox               GHL_SANDBOX=1           no account needed: serve an embedded fake GHL with a demo
                                                   location (credentials and --base-url are ignored)
   --sandbox-data FILE     GHL_SANDBOX_DATA        keep the sandbox's state in FILE across restarts
@@ -175,6 +180,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliRequest {
         excludeTools: list(pick('exclude-tools')),
         readOnly: values['read-only'] === true || flag('GHL_READ_ONLY', env.GHL_READ_ONLY),
       },
+      resourceCacheTtlMs: positiveInt('resource-cache-ttl-ms', pick('resource-cache-ttl-ms'), 60_000, 0),
       sandbox: sandbox(values, pick('sandbox-data'), env),
     },
   };

@@ -17,8 +17,13 @@ export interface ExecutorOptions {
 
 export type Fetched = { response: GhlResponse; result?: undefined } | { result: ToolResult; response?: undefined };
 
+/** A finished tool call, with the arguments as sent (defaults filled): resources drop what a write changed. */
+export type CallListener = (call: { tool: CatalogTool; args: Record<string, unknown>; result: ToolResult }) => void;
+
 /** Turns any catalog tool call into at most one HTTP request: fill defaults, validate, build, send, shape the result. */
 export class Executor {
+  private readonly listeners = new Set<CallListener>();
+
   constructor(
     private readonly client: GhlClient,
     private readonly options: ExecutorOptions,
@@ -27,7 +32,27 @@ export class Executor {
 
   async call(tool: CatalogTool, rawArgs: unknown, signal?: AbortSignal): Promise<ToolResult> {
     const fetched = await this.fetch(tool, rawArgs, signal);
-    return fetched.response ? this.finish(tool, fetched.response) : fetched.result;
+    const result = fetched.response ? this.finish(tool, fetched.response) : fetched.result;
+    if (this.listeners.size > 0) this.announce(tool, rawArgs, result);
+    return result;
+  }
+
+  /** Tells `listener` about every finished call; returns how to stop. */
+  onResult(listener: CallListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private announce(tool: CatalogTool, rawArgs: unknown, result: ToolResult): void {
+    const args = this.withDefaults(tool, rawArgs);
+    const call = { tool, args: typeof args === 'object' && args !== null ? (args as Record<string, unknown>) : {}, result };
+    for (const listener of this.listeners) {
+      try {
+        listener(call);
+      } catch (error) {
+        this.logger.warn({ tool: tool.name, err: (error as Error).message }, 'call listener failed');
+      }
+    }
   }
 
   /**

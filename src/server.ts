@@ -3,6 +3,7 @@ import type { Catalog } from './catalog/catalog.js';
 import type { CallContext, DiscoverySession, DiscoveryTools } from './discovery/handlers.js';
 import type { Executor } from './executor.js';
 import type { Logger } from './logger.js';
+import { registerResources, type ResourceDeps } from './resources/register.js';
 import { errorResult, type ToolResult } from './results.js';
 import type { ToolListing } from './toolsets/listing.js';
 import type { ToolSelection } from './toolsets/selection.js';
@@ -21,11 +22,13 @@ export interface ServerDeps {
   version: string;
   /** Said to the client in `initialize`: credentials missing, sandbox mode, and so on. */
   notices: string[];
+  /** The ghl:// resources: shared cache, which locations the credentials reach. They read through `executor`. */
+  resources: Omit<ResourceDeps, 'executor'>;
 }
 
 const BASE_INSTRUCTIONS =
   'Tools map one-to-one to GoHighLevel API v2 operations, named <module>_<operation>. ' +
-  'IDs come from list/search tools (e.g. locations, pipelines, calendars, users). ' +
+  'IDs come from the ghl:// resources (locations, pipelines and stages, calendars, users, custom fields, tags) or from list/search tools. ' +
   'Your tool list may hold only some of the 576 operations: ghl_search_tools finds any of them and ghl_call_tool calls it ' +
   '(with maxPages it also follows the pages of list/search tools). ' +
   'Errors come back as tool results with the HTTP status, GHL\'s message and a hint on what to do next.';
@@ -38,8 +41,8 @@ export function createServer(deps: ServerDeps): Server {
     {
       capabilities: { tools: { listChanged: true }, logging: {} },
       instructions: [BASE_INSTRUCTIONS, ...deps.notices].join('\n'),
-      // Enabling several toolsets in one go tells the client once.
-      debouncedNotificationMethods: ['notifications/tools/list_changed'],
+      // Several changes in one go (toolsets enabled, locations added) tell the client once.
+      debouncedNotificationMethods: ['notifications/tools/list_changed', 'notifications/resources/list_changed'],
     },
   );
 
@@ -77,6 +80,7 @@ export function createServer(deps: ServerDeps): Server {
     return run(() => executor.call(tool, args, ctx.mcpReq.signal));
   });
 
+  registerResources(server, { ...deps.resources, executor });
   return server;
 }
 

@@ -1,0 +1,109 @@
+import { ProtocolError, ProtocolErrorCode, ResourceNotFoundError, type Server } from '@modelcontextprotocol/server';
+import type { Logger } from '../logger.js';
+import type { ResourceHub, ResourceSession } from './hub.js';
+import { completeVariable, listResources } from './listing.js';
+import { ResourceReadError, type TenantOptions, UNKNOWN_URI } from './reader.js';
+import { InvalidResourceUri, RESOURCE_MIME_TYPE } from './registry.js';
+
+export interface ResourceDeps extends TenantOptions {
+  /** Shared by every session of the process. */
+  hub: ResourceHub;
+  logger: Logger;
+}
+
+const PAGE_SIZE = 100;
+
+/**
+ * Serves the resources on one MCP server (one session): list, templates, read, subscribe, completion. Reads go
+ * through the session's executor, so they share the tools' rate limiter and credentials.
+ */
+export function registerResources(server: Server, deps: ResourceDeps): void {
+  const { hub, logger } = deps;
+  const resources = hub.tenant(deps);
+  server.registerCapabilities({ resources: { subscribe: true, listChanged: true }, completions: {} });
+
+  const warn = (what: string) => (error: unknown) => logger.warn({ err: (error as Error).message }, `${what} not sent`);
+  const session: ResourceSession = {
+    resources,
+    subscriptions: new Set(),
+    updated: (uri) => void server.sendResourceUpdated({ uri }).catch(warn('resources/updated')),
+    listChanged: () => void server.sendResourceListChanged().catch(warn('resources/list_changed')),
+  };
+  hub.attach(session);
+  const closed = server.onclose;
+  server.onclose = () => {
+    hub.detach(session);
+    closed?.();
+  };
+
+  server.setRequestHandler('resources/list', async (request) => {
+    const all = await listResources(resources);
+    const start = Number(request.params?.cursor ?? 0);
+    if (!Number.isInteger(start) || start < 0) throw new ProtocolError(ProtocolErrorCode.InvalidParams, 'Invalid cursor');
+    const next = start + PAGE_SIZE;
+    return { resources: all.slice(start, next), ...(next < all.length && { nextCursor: String(next) }) };
+  });
+
+  server.setRequestHandler('resources/templates/list', () => ({
+    resourceTemplates: hub.registry.definitions().map((definition) => ({
+      uriTemplate: definition.uriTemplate,
+      name: definition.name,
+      title: definition.title,
+      description: definition.description,
+      mimeType: RESOURCE_MIME_TYPE,
+    })),
+  }));
+
+  server.setRequestHandler('resources/read', async (request) => {
+    const { uri } = request.params;
+    try {
+      return { contents: [{ uri, mimeType: RESOURCE_MIME_TYPE, text: await resources.read(uri) }] };
+    } catch (error) {
+      throw protocolError(uri, error);
+    }
+  });
+
+  server.setRequestHandler('resources/subscribe', (request) => {
+    const { uri } = request.params;
+    known(uri);
+    hub.subscribe(session, uri);
+    return {};
+  });
+
+  server.setRequestHandler('resources/unsubscribe', (request) => {
+    session.subscriptions.delete(request.params.uri);
+    return {};
+  });
+
+  server.setRequestHandler('completion/complete', async (request) => {
+    const { ref, argument, context } = request.params;
+    if (ref.type !== 'ref/resource') return { completion: { values: [] } };
+    const completion = await completeVariable(resources, ref.uri, argument.name, argument.value, context?.arguments);
+    return { completion };
+  });
+
+  function known(uri: string): void {
+    try {
+      if (hub.registry.match(uri)) return;
+    } catch (error) {
+      throw protocolError(uri, error);
+    }
+    throw new ResourceNotFoundError(uri, `No resource ${uri}: ${UNKNOWN_URI}`);
+  }
+}
+
+/**
+ * Failures of a read as JSON-RPC errors, as the SDK and the 2026 specification spell them: -32602 with data
+ * `{ uri }` alone for a resource that does not exist, -32602 with a `reason` for a URI that cannot be read as given,
+ * -32603 with GHL's status and the hint for a failed read.
+ */
+function protocolError(uri: string, error: unknown): ProtocolError {
+  if (error instanceof ProtocolError) return error;
+  if (error instanceof InvalidResourceUri) return new ProtocolError(ProtocolErrorCode.InvalidParams, error.message, { uri, reason: 'invalid-id' });
+  const message = `Could not read ${uri}: ${(error as Error).message}`;
+  if (error instanceof ResourceReadError) {
+    if (error.kind === 'not-found') return new ResourceNotFoundError(uri, message);
+    return new ProtocolError(ProtocolErrorCode.InternalError, message, { uri, ...error.details });
+  }
+  return new ProtocolError(ProtocolErrorCode.InternalError, message, { uri });
+}
