@@ -1,13 +1,13 @@
 import { DEMO_LOCATION_ID, LOCATION } from './seed-data.js';
 
 /** The modules the sandbox answers (others say they are not modelled). */
-export const SANDBOX_MODULES = ['locations', 'users', 'contacts', 'opportunities', 'calendars', 'conversations', 'products', 'invoices'];
+export const SANDBOX_MODULES = ['locations', 'users', 'contacts', 'opportunities', 'calendars', 'conversations', 'products', 'invoices', 'objects', 'custom_fields'];
 
 /** What the server tells the client (`initialize` instructions) and the person at the terminal in sandbox mode. */
 export function sandboxNotice(dataFile: string | undefined): string {
   const keeps = dataFile ? `Changes are saved in ${dataFile}.` : 'Changes last until the server stops (--sandbox-data FILE keeps them).';
   return (
     `SANDBOX MODE: calls go to an embedded fake GoHighLevel API holding a demo location, "${LOCATION.name}" (${DEMO_LOCATION_ID}); ` +
-    `nothing reaches GoHighLevel. It models ${SANDBOX_MODULES.join(', ')}; other modules answer that they are not modelled. ${keeps}`
+    `nothing reaches GoHighLevel. It models ${SANDBOX_MODULES.join(', ')} (the common operations of each); anything else answers that it is not modelled. ${keeps}`
   );
 }

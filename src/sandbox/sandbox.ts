@@ -8,6 +8,7 @@ import { contactRoutes } from './routes/contacts.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { invoiceRoutes } from './routes/invoices.js';
 import { locationRoutes } from './routes/locations.js';
+import { objectRoutes } from './routes/objects.js';
 import { opportunityRoutes } from './routes/opportunities.js';
 import { productRoutes } from './routes/products.js';
 import { userRoutes } from './routes/users.js';
@@ -20,7 +21,7 @@ export { DEMO_COMPANY_ID, DEMO_LOCATION_ID } from './seed-data.js';
 /** GHL's documented budget per app and location, with its rate-limit headers on every answer. */
 export const GHL_RATE_LIMIT = { max: 100, intervalMs: 10_000, dailyMax: 200_000 };
 
-const MODULE_ROUTES = [locationRoutes, userRoutes, contactRoutes, opportunityRoutes, calendarRoutes, conversationRoutes, productRoutes, invoiceRoutes];
+const MODULE_ROUTES = [locationRoutes, objectRoutes, userRoutes, contactRoutes, opportunityRoutes, calendarRoutes, conversationRoutes, productRoutes, invoiceRoutes];
 
 export interface SandboxOptions extends StoreOptions {
   /** Keep the state in this file across restarts (written atomically after every change). */

@@ -9,9 +9,12 @@ export interface SandboxSession extends StdioSession {
   fail(name: string, args?: Record<string, unknown>): Promise<string>;
 }
 
-/** The built server in sandbox mode (every toolset listed), with helpers that read tool results the way an agent would. */
-export async function connectSandbox(args: string[] = [], env: Record<string, string | undefined> = {}): Promise<SandboxSession> {
-  const session = await connectStdio(env, ['--sandbox', '--toolsets', 'all', ...args]);
+/**
+ * The built server in sandbox mode (`--sandbox` unless the arguments or GHL_SANDBOX say it otherwise), every toolset
+ * listed, with helpers that read tool results the way an agent would.
+ */
+export async function connectSandbox(args: string[] = ['--sandbox'], env: Record<string, string | undefined> = {}): Promise<SandboxSession> {
+  const session = await connectStdio(env, ['--toolsets', 'all', ...args]);
   const text = (result: Json) => (result.content as { text: string }[]).map((block) => block.text).join('\n');
   return {
     ...session,
