@@ -62,8 +62,10 @@ export async function exercise(lane: Lane, tool: CatalogTool, coverage: Coverage
   for (const request of requests) {
     const reached = `${request.method} ${request.url.split('?')[0]}`;
     if (reached !== route) problems.push({ field: 'route', message: `reached ${reached}, not ${route}` });
-    for (const violation of requestErrors(request)) problems.push({ field: violation.location.join('.'), message: violation.message });
-    if (request.problem) problems.push({ field: 'prism', message: request.problem });
+    const errors = requestErrors(request);
+    for (const violation of errors) problems.push({ field: violation.location.join('.'), message: violation.message });
+    // Prism's own error answers (no route matched, ...) count too; an invalid-request answer is its violations.
+    if (request.problem && errors.length === 0) problems.push({ field: 'prism', message: request.problem });
   }
   return { tool: tool.name, problems };
 }

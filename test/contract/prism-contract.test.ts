@@ -9,7 +9,7 @@ import { MERGED_DOC, sharedMissing } from '../helpers/shared.js';
 import { PRISM_EXCEPTIONS } from './exceptions.js';
 import { closeLane, exerciseAll, invalidCalls, type Lane, openLane, type Outcome } from './exercise.js';
 import { type PrismMock, startPrism } from './prism.js';
-import { prismBlindSpots, writeCompilableCopy } from './prism-document.js';
+import { prismBlindSpots, writeContractCopy } from './prism-document.js';
 import type { Coverage } from './sample-args.js';
 
 const TOOL_COUNT = 576;
@@ -47,7 +47,7 @@ describe.skipIf(sharedMissing())('contract: every tool against Prism and the off
 
   beforeAll(async () => {
     workDir = await mkdtemp(path.join(os.tmpdir(), 'ghl-contract-'));
-    ({ file: document } = await writeCompilableCopy(MERGED_DOC, workDir));
+    ({ file: document } = await writeContractCopy(MERGED_DOC, workDir));
     prism = await startPrism(document);
     lanes = await Promise.all(Array.from({ length: LANES }, () => openLane(prism.url, SERVER_ENV)));
   }, 120_000);

@@ -4,21 +4,38 @@ import path from 'node:path';
 
 type Node = Record<string, unknown>;
 
+const OPERATION_KEYS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
+
 /**
+ * The document Prism serves in the contract test: the official one, with its requests untouched in meaning.
+ *
  * Prism 5.14.2 compiles each request schema with ajv and, when ajv refuses the schema, silently validates
  * nothing (`O.tryCatch` around the compile in prism-http/dist/validator/validators/utils.js). The official
- * documents hold three such constructs; each repair below keeps the set of valid requests exactly the same:
- * - `enum` with duplicate values (store.json's state codes list "MP" twice) → the same values once;
+ * documents hold three such constructs; each repair keeps the set of valid requests exactly the same:
+ * - `enum` with duplicate values (store.json's state codes repeat 183 of them) → the same values once;
  * - `examples` that is a map, not an array (voice-ai.json, conversations.json) → dropped, it is an annotation;
  * - `type: "any"` (conversations.json `startAfterDate`), which is not a JSON Schema type → no type, i.e. any.
+ *
+ * Responses keep their status codes but lose their bodies: the test is about requests, and generating and
+ * validating documented response bodies is most of Prism's work per call.
  */
-export async function writeCompilableCopy(source: string, directory: string): Promise<{ file: string; repairs: string[] }> {
+export async function writeContractCopy(source: string, directory: string): Promise<{ file: string; repairs: string[] }> {
   const document = JSON.parse(await readFile(source, 'utf8')) as Node;
   const repairs: string[] = [];
   findSchemas(document, '', (schema, pointer) => repairSchema(schema, pointer, repairs));
+  for (const item of Object.values((document.paths as Record<string, Node> | undefined) ?? {})) {
+    for (const [method, operation] of Object.entries(item)) {
+      if (OPERATION_KEYS.has(method)) emptyResponses(operation as Node);
+    }
+  }
   const file = path.join(directory, path.basename(source));
   await writeFile(file, JSON.stringify(document));
   return { file, repairs };
+}
+
+function emptyResponses(operation: Node): void {
+  const responses = (operation.responses as Node | undefined) ?? { 200: {} };
+  operation.responses = Object.fromEntries(Object.keys(responses).map((status) => [status, { description: 'not under test' }]));
 }
 
 /** Calls `visit` on every schema root: component schemas and every `schema` of a parameter, header or media type. */

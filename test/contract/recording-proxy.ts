@@ -62,12 +62,13 @@ export class RecordingProxy {
           answer.on('data', (chunk: Buffer) => chunks.push(chunk));
           answer.on('end', () => {
             const body = Buffer.concat(chunks);
+            const { problem, violations = [] } = problemOf(answer.headers['content-type'], body);
             this.requests.push({
               method: incoming.method ?? '',
               url: incoming.url ?? '',
               status: answer.statusCode ?? 0,
-              violations: parseViolations(answer.headers['sl-violations'] as string | undefined),
-              ...problemOf(answer.headers['content-type'], body),
+              violations: [...parseViolations(answer.headers['sl-violations'] as string | undefined), ...violations],
+              ...(problem ? { problem } : {}),
             });
             outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
             outgoing.end(body);
@@ -92,11 +93,16 @@ export class RecordingProxy {
   }
 }
 
-function problemOf(contentType: string | undefined, body: Buffer): { problem?: string } {
+/**
+ * Prism's own answers (no route matched, an invalid request when the document has no 4xx response to use)
+ * are problem+json, with the violations in `validation` instead of the header.
+ */
+function problemOf(contentType: string | undefined, body: Buffer): { problem?: string; violations?: Violation[] } {
   if (!contentType?.includes('application/problem+json')) return {};
   try {
-    const problem = JSON.parse(body.toString()) as { type?: string; title?: string };
-    return { problem: `${problem.type ?? ''} ${problem.title ?? ''}`.trim() };
+    const problem = JSON.parse(body.toString()) as { type?: string; title?: string; validation?: (Violation & { location?: string[] })[] };
+    const violations = (problem.validation ?? []).map((violation) => ({ ...violation, location: ['request', ...(violation.location ?? [])] }));
+    return { problem: `${problem.type ?? ''} ${problem.title ?? ''}`.trim(), violations };
   } catch {
     return { problem: 'unreadable problem+json' };
   }
