@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Config } from '../config.js';
+import { type Config, ConfigError } from '../config.js';
 import { FakeGhl } from './fake-ghl.js';
 import { loadSnapshot, saveSnapshot } from './persistence.js';
 import { SandboxRouter } from './router.js';
@@ -56,9 +56,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     seedDemo(store);
     save();
   };
-  const saved = dataFile && !options.reset ? loadSnapshot(dataFile) : undefined;
-  if (saved) store.restore(saved);
-  else reseed();
+  try {
+    const saved = dataFile && !options.reset ? loadSnapshot(dataFile) : undefined;
+    if (saved) store.restore(saved);
+    else reseed();
+  } catch (error) {
+    throw new ConfigError(`--sandbox-data ${dataFile}: ${(error as Error).message}`);
+  }
 
   const token = options.token ?? `sandbox-${randomBytes(18).toString('base64url')}`;
   const fake = new FakeGhl({ tokens: [token] }).rateLimit(GHL_RATE_LIMIT);

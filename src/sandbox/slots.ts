@@ -59,6 +59,17 @@ export function isoInZone(ms: number, timeZone: string): string {
   return `${wall}${offset < 0 ? '-' : '+'}${pad(Math.floor(size / 60))}:${pad(size % 60)}`;
 }
 
+/**
+ * An ISO date-time as an instant; one without `Z` or an offset is a wall-clock time in the zone (the location's),
+ * not in whatever zone the machine running the sandbox is in.
+ */
+export function parseInZone(text: string, timeZone: string): number {
+  const local = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$/.exec(text);
+  if (!local) return Date.parse(text);
+  const [, date, hours, minutes, seconds = '0'] = local;
+  return wallClockInstant(Date.parse(`${date}T00:00:00Z`), Number(hours) * 60 + Number(minutes), timeZone) + Number(seconds) * 1000;
+}
+
 /** The wall-clock date of an instant in the zone, as `YYYY-MM-DD`. */
 export function localDateKey(ms: number, timeZone: string): string {
   return new Date(ms + offsetMinutes(ms, timeZone) * MINUTE).toISOString().slice(0, 10);

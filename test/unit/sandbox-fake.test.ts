@@ -94,6 +94,21 @@ describe('the sandbox fake, over HTTP with a fixed clock', () => {
     expect(tooLong).toMatchObject({ status: 422, body: { message: [expect.stringContaining('31 days')] } });
   });
 
+  it("reads a booking time without an offset as the location's wall clock", async () => {
+    const calendars = (await request('GET', `/calendars/?locationId=${location()}`, { version: '2021-04-15' })).body.calendars;
+    const calendar = calendars.find((item: { name: string }) => item.name === 'Cleaning & Checkup');
+    const days = (await request('GET', `/calendars/${calendar.id}/free-slots?startDate=${NOW + 4 * DAY}&endDate=${NOW + 5 * DAY}`, { version: '2021-04-15' })).body;
+    const slot: string = days['2026-03-09'].slots[0];
+    const contact = (await request('GET', `/contacts/?locationId=${location()}&limit=1`)).body.contacts[0];
+    const booked = await request('POST', '/calendars/events/appointments', {
+      version: '2021-04-15',
+      body: { calendarId: calendar.id, locationId: location(), contactId: contact.id, startTime: slot.slice(0, 19) },
+    });
+    expect(booked.status).toBe(200);
+    expect(booked.body.startTime).toBe(slot);
+    expect(Date.parse(booked.body.endTime) - Date.parse(slot)).toBe(60 * 60 * 1000);
+  });
+
   it('gives real-looking IDs and timestamps from its clock', async () => {
     const created = await request('POST', '/contacts/', { body: { locationId: location(), firstName: 'Mary', lastName: 'Jackson', email: 'mary.jackson@example.com' } });
     expect(created.status).toBe(201);

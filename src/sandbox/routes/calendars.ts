@@ -1,7 +1,7 @@
 import { crud } from '../crud.js';
 import { badRequest, created, notFound, ok, unprocessable } from '../http.js';
 import type { SandboxRouter } from '../router.js';
-import { freeSlots, holdsTime, isFreeSlot, isoInZone, isTimeZone, slotLength } from '../slots.js';
+import { freeSlots, holdsTime, isFreeSlot, isoInZone, isTimeZone, parseInZone, slotLength } from '../slots.js';
 import type { Doc } from '../state.js';
 import { type Rule, validate } from '../validate.js';
 
@@ -46,8 +46,8 @@ export function calendarRoutes(router: SandboxRouter): void {
     if (!calendar) found.push(`calendarId ${body.calendarId} is not a calendar of this location`);
     if (!store.collection('contacts').get(String(body.contactId ?? appointment.contactId))) found.push(`contactId ${body.contactId} is not a contact of this location`);
     validate(body, {}, found);
-    const start = Date.parse(String(body.startTime ?? appointment.startTime));
-    const end = body.endTime !== undefined ? Date.parse(String(body.endTime)) : start + slotLength(calendar!);
+    const start = parseInZone(String(body.startTime ?? appointment.startTime), zone());
+    const end = body.endTime !== undefined ? parseInZone(String(body.endTime), zone()) : start + slotLength(calendar!);
     if (end <= start) throw unprocessable(['endTime must be after startTime']);
     if (!force && !isFreeSlot(calendar!, bookingsOf(calendar!.id, appointment.id), start, store.now(), zone())) {
       throw badRequest('The slot you have selected is no longer available.');
