@@ -69,8 +69,9 @@ describe('agent tasks against the sandbox (ghl-mcp --sandbox over stdio)', () =>
     expect(duplicate).toContain('does not allow duplicated contacts');
   });
 
-  it('creates an opportunity in a stage taken from the pipelines and moves it to the next stage', async () => {
-    const { pipelines } = await sandbox.call('opportunities_get_pipelines', {});
+  it('creates an opportunity in a stage taken from the pipelines resource and moves it to the next stage', async () => {
+    const resource = await sandbox.client.readResource({ uri: `ghl://locations/${DEMO_LOCATION_ID}/pipelines` });
+    const { pipelines } = JSON.parse((resource.contents[0] as { text: string }).text);
     const pipeline = pipelines.find((item: { name: string }) => item.name === 'New Patients');
     const [, contacted, booked] = pipeline.stages;
     const contact = await newContact({ firstName: 'Grace', lastName: 'Hopper', email: 'grace.hopper@example.com' });
