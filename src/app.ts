@@ -45,9 +45,14 @@ export function createApp(config: Config, logger: Logger) {
     secrets: auth.secrets,
     logger,
   };
-  const server = createServer({ catalog, executor, selection, listing, discovery, logger, version: VERSION, notices, resources });
-  return { catalog, client, server, notices, auth };
+  // One definition for every session: an HTTP session may bring its own selection, or (multi-tenant) its own executor.
+  const newServer = (session: SessionParts = {}) =>
+    createServer({ catalog, executor, selection, listing, discovery, logger, version: VERSION, notices, resources, ...session });
+  const server = newServer();
+  return { catalog, client, server, newServer, policy, resources, notices, auth };
 }
+
+type SessionParts = Partial<Pick<ServerDeps, 'selection' | 'executor' | 'discovery' | 'listing' | 'notices' | 'resources'>>;
 
 /** The configured selection; unknown names stop the start-up with the list of valid ones. */
 function selectTools(catalog: Catalog, config: Config): ToolSelection {

@@ -33,13 +33,25 @@ async function main(): Promise<void> {
     config = sandboxConfig(config, started);
     sandbox = started;
   }
-  const { server, client, notices, auth } = createApp(config, logger);
-  for (const notice of notices) logger.warn(notice);
-  await serveStdio(server, logger, async () => {
+  const app = createApp(config, logger);
+  const { server, client, notices, auth } = app;
+  // A multi-tenant server never uses its own credentials, so their absence is no news.
+  if (!config.http?.multiTenant) for (const notice of notices) logger.warn(notice);
+  const close = async () => {
     await client.close();
     await auth.close();
     await sandbox?.close();
-  });
+  };
+  if (config.http) {
+    // Loaded only in HTTP mode: a stdio start never pays for the HTTP stack.
+    const { serveHttp } = await import('./transports/http.js');
+    const http = await serveHttp(app, { ...config, http: config.http }, logger, close);
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(signal, () => void http.shutdown(signal).then(() => process.exit(0)));
+    }
+    return;
+  }
+  await serveStdio(server, logger, close);
 }
 
 main().catch((error: unknown) => {

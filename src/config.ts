@@ -40,6 +40,32 @@ export interface Config {
   resourceCacheTtlMs: number;
   /** Serve an embedded fake GHL with a demo location instead of the real API. */
   sandbox?: { dataFile?: string; reset: boolean };
+  /** Serve MCP over streamable HTTP (--http) instead of stdio. */
+  http?: HttpConfig;
+}
+
+export interface HttpConfig {
+  port: number;
+  host: string;
+  /** Bound to a loopback address: reachable from this machine only. */
+  loopback: boolean;
+  /** No sessions: every POST is served on its own (replicas behind a load balancer). */
+  stateless: boolean;
+  /** Inbound bearer tokens (MCP_AUTH_TOKENS); empty: no inbound auth, allowed on loopback only. */
+  authTokens: string[];
+  /** Each client brings its own GHL token (and location) in headers; the server's own credentials are never used. */
+  multiTenant: boolean;
+  /** Host header names accepted; undefined: any (a non-loopback server, behind inbound auth). */
+  allowedHosts?: string[];
+  /** Browser origins allowed cross-origin (CORS); empty: CORS off. */
+  corsOrigins: string[];
+  maxBodyBytes: number;
+  requestTimeoutMs: number;
+  sessionIdleMs: number;
+  maxSessions: number;
+  maxSessionsPerClient: number;
+  clientRequestsPerMinute: number;
+  shutdownTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -69,6 +95,17 @@ const OPTIONS = {
   'exclude-tools': { env: 'GHL_EXCLUDE_TOOLS' },
   'resource-cache-ttl-ms': { env: 'GHL_RESOURCE_CACHE_TTL_MS' },
   'sandbox-data': { env: 'GHL_SANDBOX_DATA' },
+  port: { env: 'GHL_HTTP_PORT' },
+  host: { env: 'GHL_HTTP_HOST' },
+  'allowed-hosts': { env: 'GHL_HTTP_ALLOWED_HOSTS' },
+  'cors-origins': { env: 'GHL_HTTP_CORS_ORIGINS' },
+  'max-body-bytes': { env: 'GHL_HTTP_MAX_BODY_BYTES' },
+  'request-timeout-ms': { env: 'GHL_HTTP_REQUEST_TIMEOUT_MS' },
+  'session-idle-ms': { env: 'GHL_HTTP_SESSION_IDLE_MS' },
+  'max-sessions': { env: 'GHL_HTTP_MAX_SESSIONS' },
+  'max-sessions-per-client': { env: 'GHL_HTTP_MAX_SESSIONS_PER_CLIENT' },
+  'client-rpm': { env: 'GHL_HTTP_CLIENT_RPM' },
+  'shutdown-timeout-ms': { env: 'GHL_HTTP_SHUTDOWN_TIMEOUT_MS' },
 } as const;
 
 type OptionName = keyof typeof OPTIONS;
@@ -115,6 +152,24 @@ Options (flag / environment variable):
   --sandbox-reset                                 start the sandbox from a fresh demo location
   --help, --version
 
+Streamable HTTP (instead of stdio); MCP at /mcp, /mcp/readonly, /mcp/x/{toolsets}[/readonly]:
+  MCP_AUTH_TOKENS      inbound bearer tokens, comma-separated (required unless bound to loopback)
+  --http                  GHL_HTTP=true           serve MCP over streamable HTTP
+  --port N                GHL_HTTP_PORT           default 3000
+  --host ADDR             GHL_HTTP_HOST           default 127.0.0.1 (other addresses need MCP_AUTH_TOKENS)
+  --stateless             GHL_HTTP_STATELESS=true no sessions: for replicas behind a load balancer
+  --multi-tenant          GHL_HTTP_MULTI_TENANT=true  each client sends its own GHL token in X-GHL-Token
+                                                  (and X-GHL-Location-Id); the server's credentials are unused
+  --allowed-hosts A,B     GHL_HTTP_ALLOWED_HOSTS  Host names accepted; default localhost names on loopback
+  --cors-origins A,B      GHL_HTTP_CORS_ORIGINS   browser origins allowed cross-origin; default none (CORS off)
+  --max-body-bytes N      GHL_HTTP_MAX_BODY_BYTES default 4194304
+  --request-timeout-ms N  GHL_HTTP_REQUEST_TIMEOUT_MS  one MCP request, default 120000
+  --session-idle-ms N     GHL_HTTP_SESSION_IDLE_MS  an unused session ends after, default 1800000
+  --max-sessions N        GHL_HTTP_MAX_SESSIONS   default 1000
+  --max-sessions-per-client N  GHL_HTTP_MAX_SESSIONS_PER_CLIENT  default 100
+  --client-rpm N          GHL_HTTP_CLIENT_RPM     requests per minute per client, default 1200
+  --shutdown-timeout-ms N GHL_HTTP_SHUTDOWN_TIMEOUT_MS  SIGTERM waits this long for calls, default 30000
+
 Commands:
   ghl-mcp auth login [--user-type Location|Company] [--scope "a b"] [--no-browser]
                        OAuth login in the browser; stores the tokens
@@ -135,7 +190,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliRequest {
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { ...options, 'read-only': { type: 'boolean' }, sandbox: { type: 'boolean' }, 'sandbox-reset': { type: 'boolean' }, help: { type: 'boolean' }, version: { type: 'boolean' } },
+      options: { ...options, 'read-only': { type: 'boolean' }, sandbox: { type: 'boolean' }, 'sandbox-reset': { type: 'boolean' }, http: { type: 'boolean' }, stateless: { type: 'boolean' }, 'multi-tenant': { type: 'boolean' }, help: { type: 'boolean' }, version: { type: 'boolean' } },
       strict: true,
     }));
   } catch (error) {
@@ -182,8 +237,48 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliRequest {
       },
       resourceCacheTtlMs: positiveInt('resource-cache-ttl-ms', pick('resource-cache-ttl-ms'), 60_000, 0),
       sandbox: sandbox(values, pick('sandbox-data'), env),
+      http: values.http === true || flag('GHL_HTTP', env.GHL_HTTP) ? http(values, pick, env) : undefined,
     },
   };
+}
+
+function http(values: Record<string, string | boolean | undefined>, pick: (name: OptionName) => string | undefined, env: NodeJS.ProcessEnv): HttpConfig {
+  const host = pick('host') ?? '127.0.0.1';
+  const loopback = /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i.test(host);
+  const authTokens = list(env.MCP_AUTH_TOKENS) ?? [];
+  if (!loopback && authTokens.length === 0) {
+    throw new ConfigError(`--host ${host} is reachable from other machines: set MCP_AUTH_TOKENS (inbound bearer tokens) to serve on it`);
+  }
+  const port = positiveInt('port', pick('port'), 3000, 0);
+  if (port > 65535) throw new ConfigError(`--port / GHL_HTTP_PORT must be at most 65535, got ${port}`);
+  return {
+    port,
+    host: host.replace(/^\[(.*)\]$/, '$1'),
+    loopback,
+    stateless: values.stateless === true || flag('GHL_HTTP_STATELESS', env.GHL_HTTP_STATELESS),
+    authTokens,
+    multiTenant: values['multi-tenant'] === true || flag('GHL_HTTP_MULTI_TENANT', env.GHL_HTTP_MULTI_TENANT),
+    allowedHosts: list(pick('allowed-hosts'))?.map((name) => name.toLowerCase()) ?? (loopback ? ['localhost', '127.0.0.1', '[::1]'] : undefined),
+    corsOrigins: (list(pick('cors-origins')) ?? []).map((origin) => origin.toLowerCase().replace(/\/+$/, '')),
+    maxBodyBytes: positiveInt('max-body-bytes', pick('max-body-bytes'), 4 * 1024 * 1024),
+    requestTimeoutMs: positiveInt('request-timeout-ms', pick('request-timeout-ms'), 120_000),
+    sessionIdleMs: positiveInt('session-idle-ms', pick('session-idle-ms'), 30 * 60_000),
+    maxSessions: positiveInt('max-sessions', pick('max-sessions'), 1000),
+    maxSessionsPerClient: positiveInt('max-sessions-per-client', pick('max-sessions-per-client'), 100),
+    clientRequestsPerMinute: positiveInt('client-rpm', pick('client-rpm'), 1200),
+    shutdownTimeoutMs: positiveInt('shutdown-timeout-ms', pick('shutdown-timeout-ms'), 30_000),
+  };
+}
+
+function selfUpdateMode(raw: string): SelfUpdateMode {
+  if (!(SELF_UPDATE_MODES as readonly string[]).includes(raw)) throw new ConfigError(`--self-update must be auto, apply or off, got "${raw}"`);
+  return raw as SelfUpdateMode;
+}
+
+/** A base URL is kept as given; a folder becomes absolute, as the server may run from anywhere. */
+function docsUrl(raw: string): string {
+  if (/^https?:\/\//i.test(raw)) return httpUrl('docs-url', raw);
+  return path.resolve(raw);
 }
 
 function sandbox(values: Record<string, string | boolean | undefined>, dataFile: string | undefined, env: NodeJS.ProcessEnv): Config['sandbox'] {

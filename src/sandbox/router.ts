@@ -65,7 +65,7 @@ export class SandboxRouter {
   install(fake: FakeGhl): void {
     const modelled = new Set(this.modelledModules());
     const keyed = [...this.operations.values()].map((operation) => ({ operation, key: specificity(operation.entry.path) }));
-    const ordered = keyed.sort((a, b) => compareSpecificity(a.key, b.key)).map(({ operation }) => operation);
+    const ordered = keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map(({ operation }) => operation);
     for (const operation of ordered) {
       fake.route(operation.entry.method, operation.entry.path, (request) => this.answer(operation, modelled, request));
     }
@@ -120,21 +120,16 @@ function notModelled(module: string, entry: ToolEntry, partly: boolean): GhlErro
   return new GhlError(501, { statusCode: 501, message, error: 'Not Implemented' });
 }
 
-/** A path as a sort key: per segment, 1 for a literal and 0 for a `{param}`. */
-function specificity(path: string): number[] {
+/**
+ * A path as a sort key, one letter per segment: `a` for a `{param}`, `b` for a literal. Keys compare so that, segment
+ * by segment, a literal sorts after a parameter, and a shorter path before a longer one with the same start.
+ */
+function specificity(path: string): string {
   return path
     .split('/')
     .filter(Boolean)
-    .map((segment) => (segment.startsWith('{') ? 0 : 1));
-}
-
-/** Orders paths so that, segment by segment, a literal sorts after a `{param}`. */
-function compareSpecificity(left: number[], right: number[]): number {
-  for (let index = 0; index < Math.max(left.length, right.length); index += 1) {
-    const difference = (left[index] ?? -1) - (right[index] ?? -1);
-    if (difference !== 0) return difference;
-  }
-  return 0;
+    .map((segment) => (segment.startsWith('{') ? 'a' : 'b'))
+    .join('');
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

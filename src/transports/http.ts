@@ -1,0 +1,216 @@
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Server } from '@modelcontextprotocol/server';
+import type { Catalog } from '../catalog/catalog.js';
+import type { SendPolicy } from '../client/send-policy.js';
+import type { Config, HttpConfig } from '../config.js';
+import { DISCOVERY_TOOL_NAMES } from '../discovery/definitions.js';
+import type { Logger } from '../logger.js';
+import type { ServerDeps } from '../server.js';
+import { ToolSelection } from '../toolsets/selection.js';
+import { challenge, fingerprint, InboundAuth, tenantCredentials } from './http/auth.js';
+import { type Caller, McpDispatcher } from './http/dispatch.js';
+import { RequestGuards } from './http/guards.js';
+import { BodyTooLargeError, ClientRequestCaps, readBody } from './http/limits.js';
+import { json, rpcError, RPC } from './http/responses.js';
+import { parseMcpPath, SelectionHeaderError, sessionAsk, sessionSelection } from './http/selection.js';
+import { SessionRegistry } from './http/sessions.js';
+import { tenantFactory, TenantRegistry } from './http/tenants.js';
+
+/** The pieces of the app the HTTP transport builds sessions from (see createApp). */
+export interface HttpApp {
+  catalog: Catalog;
+  policy: SendPolicy;
+  resources: ServerDeps['resources'];
+  /** A new MCP server instance sharing the process-wide pieces, with a session's own parts swapped in. */
+  newServer(parts: Partial<Pick<ServerDeps, 'selection' | 'executor' | 'discovery' | 'listing' | 'notices' | 'resources'>>): Server;
+}
+
+export interface HttpHandle {
+  /** The MCP endpoint, e.g. http://127.0.0.1:3000/mcp. */
+  url: string;
+  /** Stops taking requests, lets in-flight calls finish (up to the shutdown timeout), then closes everything. */
+  shutdown(reason: string): Promise<void>;
+}
+
+/**
+ * Serves MCP over streamable HTTP at /mcp (and /mcp/readonly, /mcp/x/{toolsets}[/readonly]), with /healthz and
+ * /readyz beside it. Every request passes, in order: Host/Origin guards, inbound auth, the client's request cap,
+ * the body limit; then the SDK transport of its session (or of the request alone, when stateless).
+ */
+export async function serveHttp(app: HttpApp, config: Config & { http: HttpConfig }, logger: Logger, onClose: () => Promise<void>): Promise<HttpHandle> {
+  const options = config.http;
+  const guards = new RequestGuards({ allowedHosts: options.allowedHosts, corsOrigins: options.corsOrigins, loopback: options.loopback });
+  const auth = new InboundAuth(options.authTokens);
+  const caps = new ClientRequestCaps(options.clientRequestsPerMinute);
+  const sessions = new SessionRegistry({ idleMs: options.sessionIdleMs, max: options.maxSessions, maxPerClient: options.maxSessionsPerClient });
+  const tenants = options.multiTenant
+    ? new TenantRegistry(tenantFactory({ catalog: app.catalog, config, policy: app.policy, resources: app.resources, logger }), { idleMs: options.sessionIdleMs, max: options.maxSessions })
+    : undefined;
+  const dispatcher = new McpDispatcher({
+    stateless: options.stateless,
+    requestTimeoutMs: options.requestTimeoutMs,
+    sessions,
+    tenants,
+    logger,
+    newServer: ({ selection, tenant }) =>
+      app.newServer({
+        ...(selection && { selection }),
+        ...(tenant && { executor: tenant.executor, discovery: tenant.discovery, listing: tenant.listing, resources: tenant.resources, notices: [] }),
+      }),
+  });
+
+  let draining = false;
+  let inFlight = 0;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse, note: AccessNote): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/healthz') return json(res, 200, { status: 'ok' });
+    if (url.pathname === '/readyz') return json(res, draining ? 503 : 200, { status: draining ? 'draining' : 'ready', sessions: sessions.size });
+    const path = parseMcpPath(url.pathname);
+    if (!path) return json(res, 404, { error: 'Not found: the MCP endpoint is /mcp' });
+    if (draining) return rpcError(res, 503, RPC.serverError, 'The server is shutting down', { connection: 'close', 'retry-after': '1' });
+    const refused = guards.refusal(req);
+    if (refused) return rpcError(res, 403, RPC.serverError, `Forbidden: ${refused}`);
+    if (req.method === 'OPTIONS') return guards.preflight(req, res);
+    guards.applyCors(req, res);
+    const outcome = auth.check(req);
+    if ('refusal' in outcome) {
+      return rpcError(res, 401, RPC.serverError, 'Unauthorized: send Authorization: Bearer <one of MCP_AUTH_TOKENS>', {
+        'www-authenticate': challenge(outcome.refusal),
+      });
+    }
+    const tenant = options.multiTenant ? tenantCredentials(req) : undefined;
+    if (options.multiTenant && !tenant) {
+      return rpcError(res, 400, RPC.invalidRequest, 'This server serves each client with its own GHL token: send it in the X-GHL-Token header (and the location in X-GHL-Location-Id).');
+    }
+    const client = tenant ? `tenant:${tenant.id}` : auth.enabled ? `auth:${outcome.principal.id}` : `ip:${req.socket.remoteAddress ?? '?'}`;
+    note.client = client;
+    const waitMs = caps.take(client);
+    if (waitMs > 0) {
+      return rpcError(res, 429, RPC.serverError, `Too many requests from this client (limit ${options.clientRequestsPerMinute} per minute)`, {
+        'retry-after': String(Math.ceil(waitMs / 1000)),
+      });
+    }
+    let ask: ReturnType<typeof sessionAsk>;
+    try {
+      ask = sessionAsk(path, req);
+    } catch (error) {
+      if (error instanceof SelectionHeaderError) return rpcError(res, 400, RPC.invalidRequest, error.message);
+      throw error;
+    }
+    const caller: Caller = {
+      owner: `${outcome.principal.id}|${tenant?.id ?? ''}`,
+      client,
+      tenant,
+      selection: () => {
+        const request = sessionSelection(config.selection, ask);
+        return request && ToolSelection.create(app.catalog, request, DISCOVERY_TOOL_NAMES);
+      },
+    };
+    if (req.method === 'GET') return dispatcher.get(req, res, caller);
+    if (req.method === 'DELETE') return dispatcher.delete(req, res, caller);
+    if (req.method !== 'POST') return rpcError(res, 405, RPC.serverError, 'Method not allowed', { allow: 'GET, POST, DELETE' });
+    let body: unknown;
+    try {
+      body = JSON.parse(await readBody(req, options.maxBodyBytes));
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) return rpcError(res, 413, RPC.serverError, error.message, { connection: 'close' });
+      return rpcError(res, 400, RPC.parseError, 'Parse error: Invalid JSON');
+    }
+    Object.assign(note, describeRpc(body));
+    inFlight += 1;
+    res.on('close', () => {
+      inFlight -= 1;
+    });
+    await dispatcher.post(req, res, caller, body);
+  };
+
+  const httpServer = createHttpServer((req, res) => {
+    const started = performance.now();
+    const note: AccessNote = {};
+    res.on('close', () => accessLog(logger, req, res, started, note));
+    handle(req, res, note).catch((error: unknown) => {
+      logger.error({ err: (error as Error).message }, 'request failed');
+      rpcError(res, 500, -32603, 'Internal server error');
+    });
+  });
+  // Slow senders cannot hold a connection: headers within 10 s, the whole request within 30 s.
+  httpServer.headersTimeout = 10_000;
+  httpServer.requestTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port, options.host, resolve);
+  });
+  const address = httpServer.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const endpoint = `http://${host}:${address.port}/mcp`;
+
+  const sweeper = setInterval(() => {
+    void sessions.expireIdle().then((expired) => expired > 0 && logger.info({ expired, sessions: sessions.size }, 'idle sessions ended'));
+    void tenants?.expireIdle();
+  }, Math.min(60_000, Math.max(1_000, Math.floor(options.sessionIdleMs / 2))));
+  sweeper.unref();
+
+  let closing: Promise<void> | undefined;
+  const shutdown = (reason: string) => {
+    closing ??= (async () => {
+      draining = true;
+      logger.info({ reason, inFlight, sessions: sessions.size }, 'shutting down: finishing in-flight requests');
+      httpServer.close();
+      const deadline = Date.now() + options.shutdownTimeoutMs;
+      while (inFlight > 0 && Date.now() < deadline) {
+        httpServer.closeIdleConnections();
+        await sleep(25);
+      }
+      if (inFlight > 0) logger.warn({ inFlight }, 'shutdown timeout reached with requests still running');
+      clearInterval(sweeper);
+      await sessions.closeAll();
+      await tenants?.closeAll();
+      httpServer.closeAllConnections();
+      await onClose();
+    })();
+    return closing;
+  };
+
+  logger.info(
+    { url: endpoint, stateless: options.stateless, auth: auth.enabled, multiTenant: options.multiTenant, cors: options.corsOrigins.length > 0 },
+    'serving MCP over streamable HTTP',
+  );
+  return { url: endpoint, shutdown };
+}
+
+/** What the access log says about a request besides method, path and status. */
+interface AccessNote {
+  client?: string;
+  rpc?: string;
+  tool?: string;
+  batch?: number;
+}
+
+/** The JSON-RPC method (and tool) of a POST, for the access log; arguments are never logged. */
+function describeRpc(body: unknown): AccessNote {
+  if (Array.isArray(body)) return { rpc: 'batch', batch: body.length };
+  const message = body as { method?: unknown; params?: { name?: unknown } } | null;
+  const method = typeof message?.method === 'string' ? message.method : undefined;
+  const tool = method === 'tools/call' && typeof message?.params?.name === 'string' ? message.params.name : undefined;
+  return { rpc: method, tool };
+}
+
+/** One structured line per request, on stderr: no tokens, no session IDs (a fingerprint of them), no arguments. */
+function accessLog(logger: Logger, req: IncomingMessage, res: ServerResponse, started: number, note: AccessNote): void {
+  const sessionId = (req.headers['mcp-session-id'] as string | undefined) ?? (res.getHeader('mcp-session-id') as string | undefined);
+  logger.info(
+    {
+      method: req.method,
+      path: new URL(req.url ?? '/', 'http://localhost').pathname,
+      status: res.statusCode,
+      ms: Math.round(performance.now() - started),
+      session: sessionId ? fingerprint(sessionId, 'session') : undefined,
+      ...note,
+      ...(!res.writableFinished && { aborted: true }),
+    },
+    'http',
+  );
+}

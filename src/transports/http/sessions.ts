@@ -1,0 +1,96 @@
+import type { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
+import type { Server } from '@modelcontextprotocol/server';
+
+/** One stateful MCP session: its own server instance and transport, bound to whoever opened it. */
+export interface Session {
+  id: string;
+  server: Server;
+  transport: NodeStreamableHTTPServerTransport;
+  /** The auth principal and tenant that opened it; requests from anyone else never reach it. */
+  owner: string;
+  /** The per-client key its sessions are counted under. */
+  client: string;
+  /** Requests (and GET streams) open right now; a session is idle only when this is 0. */
+  active: number;
+  lastSeen: number;
+  /** Gives back what the session held (a tenant context). */
+  release: () => void;
+}
+
+export interface SessionLimits {
+  idleMs: number;
+  max: number;
+  maxPerClient: number;
+}
+
+/** The live stateful sessions of this process: lookup by id and owner, caps, idle expiry. */
+export class SessionRegistry {
+  private readonly sessions = new Map<string, Session>();
+  private readonly perClient = new Map<string, number>();
+
+  constructor(
+    private readonly limits: SessionLimits,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  /** The session, when it exists and belongs to this owner; a stranger learns nothing, not even that it exists. */
+  get(id: string, owner: string): Session | undefined {
+    const session = this.sessions.get(id);
+    return session && session.owner === owner ? session : undefined;
+  }
+
+  /** Why a client may not open one more session now, or undefined. */
+  refusal(client: string): string | undefined {
+    if (this.sessions.size >= this.limits.max) return `The server holds its maximum of ${this.limits.max} sessions; try again later.`;
+    if ((this.perClient.get(client) ?? 0) >= this.limits.maxPerClient) {
+      return `This client holds its maximum of ${this.limits.maxPerClient} sessions; end one (DELETE) first.`;
+    }
+    return undefined;
+  }
+
+  add(session: Session): void {
+    this.sessions.set(session.id, session);
+    this.perClient.set(session.client, (this.perClient.get(session.client) ?? 0) + 1);
+  }
+
+  /** Marks a request on the session as started; the returned function marks it finished. */
+  enter(session: Session): () => void {
+    session.active += 1;
+    session.lastSeen = this.now();
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
+      session.active -= 1;
+      session.lastSeen = this.now();
+    };
+  }
+
+  /** Forgets the session and closes its server; safe to call more than once. */
+  async remove(id: string): Promise<void> {
+    const session = this.sessions.get(id);
+    if (!session) return;
+    this.sessions.delete(id);
+    const count = (this.perClient.get(session.client) ?? 1) - 1;
+    if (count > 0) this.perClient.set(session.client, count);
+    else this.perClient.delete(session.client);
+    session.release();
+    await session.server.close().catch(() => {});
+  }
+
+  /** Ends the sessions nobody has used for the idle time; returns how many. */
+  async expireIdle(): Promise<number> {
+    const cutoff = this.now() - this.limits.idleMs;
+    const idle = [...this.sessions.values()].filter((session) => session.active === 0 && session.lastSeen <= cutoff);
+    await Promise.all(idle.map((session) => this.remove(session.id)));
+    return idle.length;
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.sessions.keys()].map((id) => this.remove(id)));
+  }
+}

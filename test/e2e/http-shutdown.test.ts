@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeGhl } from '../../src/sandbox/fake-ghl.js';
+import { connectHttp, type HttpServerProcess, startHttpServer } from '../helpers/http.js';
+
+const GHL_TOKEN = 'pit-shutdown-secret-9999';
+
+/** A promise the test resolves by hand: the fake holds a request until the test lets it go. */
+function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { open, opened };
+}
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  for (let attempt = 0; attempt < 400; attempt += 1) {
+    if (condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
+describe('streamable HTTP: graceful shutdown and per-request timeouts', () => {
+  const fake = new FakeGhl({ tokens: [GHL_TOKEN] });
+  const held = new Map<string, { arrived: ReturnType<typeof gate>; release: ReturnType<typeof gate> }>();
+  let baseUrl: string;
+  let timeoutServer: HttpServerProcess;
+
+  beforeAll(async () => {
+    fake.route('GET', '/locations/{locationId}', async (req) => {
+      const hold = held.get(req.params.locationId!);
+      if (hold) {
+        hold.arrived.open();
+        await hold.release.opened;
+      }
+      return { status: 200, body: { location: { id: req.params.locationId } } };
+    });
+    baseUrl = await fake.listen();
+    timeoutServer = await startHttpServer({ GHL_API_KEY: GHL_TOKEN, GHL_BASE_URL: baseUrl }, ['--request-timeout-ms', '800']);
+  });
+
+  afterAll(async () => {
+    for (const hold of held.values()) hold.release.open();
+    await timeoutServer?.stop();
+    await fake.close();
+  });
+
+  const hold = (locationId: string) => {
+    const entry = { arrived: gate(), release: gate() };
+    held.set(locationId, entry);
+    return entry;
+  };
+
+  it('SIGTERM during a slow call: the call completes, new requests are refused, the process exits 0', async () => {
+    const server = await startHttpServer({ GHL_API_KEY: GHL_TOKEN, GHL_BASE_URL: baseUrl });
+    const { client } = await connectHttp(server.url);
+    const slow = hold('loc-slow');
+    const call = client.callTool({ name: 'locations_get_location', arguments: { locationId: 'loc-slow' } });
+    await slow.arrived.opened;
+    server.child.kill('SIGTERM');
+    await until(() => server.stderr().includes('shutting down'), 'the server to start draining');
+    const late = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).then(
+      (response) => response.status,
+      () => 'refused',
+    );
+    expect([503, 'refused']).toContain(late);
+    slow.release.open();
+    const result = await call;
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toEqual({ location: { id: 'loc-slow' } });
+    expect(await server.exited).toBe(0);
+    expect(server.stderr()).not.toContain('shutdown timeout reached');
+  });
+
+  it('a request over --request-timeout-ms is answered with a timeout error and its GHL call aborted', async () => {
+    const { client, close } = await connectHttp(timeoutServer.url);
+    const stuck = hold('loc-stuck');
+    const call = client.callTool({ name: 'locations_get_location', arguments: { locationId: 'loc-stuck' } });
+    await stuck.arrived.opened;
+    const recorded = fake.requests.at(-1)!;
+    await expect(call).rejects.toThrow(/timed out after 800 ms/);
+    await until(() => recorded.aborted === true, 'the GHL request to be aborted');
+    // The session is still usable afterwards.
+    const ok = await client.callTool({ name: 'locations_get_location', arguments: { locationId: 'loc-fine' } });
+    expect(ok.isError).toBeFalsy();
+    await close();
+  });
+});
