@@ -270,17 +270,6 @@ function http(values: Record<string, string | boolean | undefined>, pick: (name:
   };
 }
 
-function selfUpdateMode(raw: string): SelfUpdateMode {
-  if (!(SELF_UPDATE_MODES as readonly string[]).includes(raw)) throw new ConfigError(`--self-update must be auto, apply or off, got "${raw}"`);
-  return raw as SelfUpdateMode;
-}
-
-/** A base URL is kept as given; a folder becomes absolute, as the server may run from anywhere. */
-function docsUrl(raw: string): string {
-  if (/^https?:\/\//i.test(raw)) return httpUrl('docs-url', raw);
-  return path.resolve(raw);
-}
-
 function sandbox(values: Record<string, string | boolean | undefined>, dataFile: string | undefined, env: NodeJS.ProcessEnv): Config['sandbox'] {
   const reset = values['sandbox-reset'] === true;
   if (values.sandbox === true || flag('GHL_SANDBOX', env.GHL_SANDBOX)) return { dataFile, reset };

@@ -15,6 +15,7 @@ import {
   INPUTS,
   SEARCH_TOOLS,
 } from './definitions.js';
+import { matchGaps } from './gaps.js';
 import { ToolSearch } from './search.js';
 import { signature } from './signature.js';
 
@@ -42,6 +43,8 @@ type DiscoveryName = (typeof DISCOVERY_TOOL_NAMES)[number];
  */
 export class DiscoveryTools {
   private search?: ToolSearch;
+  /** The catalog revision the search index was built at: self-update changes tools at runtime. */
+  private searchAt = -1;
 
   constructor(
     private readonly catalog: Catalog,
@@ -76,7 +79,10 @@ export class DiscoveryTools {
     if (args.toolset && !this.catalog.modules.includes(args.toolset)) {
       return errorResult({ message: `Unknown toolset ${args.toolset}`, hint: `Toolsets: ${this.catalog.modules.join(', ')}` });
     }
-    this.search ??= new ToolSearch(this.catalog.tools());
+    if (!this.search || this.searchAt !== this.catalog.revision) {
+      this.search = new ToolSearch(this.catalog.tools());
+      this.searchAt = this.catalog.revision;
+    }
     const listed = new Set(selection.listed().map((tool) => tool.name));
     const accept = (tool: CatalogTool) => selection.reachable(tool) && (!args.toolset || tool.module === args.toolset);
     const results = this.search.search(args.query, accept, args.limit ?? DEFAULT_LIMIT).map(({ tool }) => ({
@@ -86,10 +92,15 @@ export class DiscoveryTools {
       ...(tool.readOnly ? {} : { writes: true }),
       ...(listed.has(tool.name) ? { listed: true } : {}),
     }));
-    if (results.length === 0) {
+    const notInApi = matchGaps(args.query).map(({ capability, instead, tools }) => ({ capability, instead, tools }));
+    if (results.length === 0 && notInApi.length === 0) {
       return textResult(`No tool matches "${args.query}". Try other words (what the API calls it), or a toolset: ${this.catalog.modules.join(', ')}.`);
     }
-    const found = { results, next: `Call one with ${CALL_TOOL} {name, arguments}; ${DESCRIBE_TOOL} gives its full schema.` };
+    const found = {
+      ...(notInApi.length > 0 ? { notInApi } : {}),
+      results,
+      next: `Call one with ${CALL_TOOL} {name, arguments}; ${DESCRIBE_TOOL} gives its full schema.`,
+    };
     return textResult(JSON.stringify(found), found);
   }
 

@@ -66,6 +66,21 @@ describe('discovery tools', () => {
     expect(slots!.writes).toBeUndefined();
   });
 
+  it.each([
+    ['create a webhook', 'webhooks'],
+    ['list courses', 'courses and memberships'],
+    ['get pipeline by id', 'get one pipeline by id'],
+  ])('says plainly when GHL has no API for "%s", and what to use instead', async (query, capability) => {
+    const result = await session.client.callTool({ name: 'ghl_search_tools', arguments: { query } });
+    const found = result.structuredContent as { notInApi?: { capability: string; instead: string; tools: string[] }[] };
+    expect(found.notInApi?.map((gap) => gap.capability).some((text) => text.startsWith(capability))).toBe(true);
+  });
+
+  it('does not claim a gap for something the API does', async () => {
+    const result = await session.client.callTool({ name: 'ghl_search_tools', arguments: { query: 'create contact' } });
+    expect((result.structuredContent as { notInApi?: unknown }).notInApi).toBeUndefined();
+  });
+
   it('limits the search to one toolset when asked', async () => {
     const results = await search(session, 'create', { toolset: 'products', limit: 5 });
     expect(results.length).toBeGreaterThan(0);

@@ -126,7 +126,7 @@ describe('following pages through ghl_call_tool', () => {
   });
 
   it('keeps the pages it has when a later page fails, with the error and where to resume', async () => {
-    const result = await callPaged({ name: 'products_list_invoices', arguments: { limit: 2, offset: 0 }, maxPages: 5 });
+    const result = await callPaged({ name: 'products_list_products', arguments: { limit: 2, offset: 0 }, maxPages: 5 });
     expect(result.isError).toBeFalsy();
     const body = merged(result);
     expect(body.products).toEqual([{ _id: 'p0' }, { _id: 'p1' }]);

@@ -33,7 +33,7 @@ describe('agent tasks against the sandbox (ghl-mcp --sandbox over stdio)', () =>
     expect(users.length).toBeGreaterThanOrEqual(3);
     const { customFields } = await sandbox.call('locations_get_custom_fields', { model: 'contact' });
     expect(customFields.map((field: { name: string }) => field.name)).toContain('Insurance Provider');
-    const { products, total } = await sandbox.call('products_list_invoices', { limit: 2 });
+    const { products, total } = await sandbox.call('products_list_products', { limit: 2 });
     expect(products).toHaveLength(2);
     expect(total[0].total).toBeGreaterThan(2);
     const { invoices } = await sandbox.call('invoices_list_invoices', { limit: '10', offset: '0' });

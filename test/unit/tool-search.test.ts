@@ -40,7 +40,7 @@ describe('catalog search', () => {
     ['list conversations', 'conversations_search_conversation'],
     ['get custom fields', 'locations_get_custom_fields'],
     ['phone numbers', 'phone_system_active_numbers'],
-    ['list products', 'products_list_invoices'], // GET /products/ (its operationId says invoices)
+    ['list products', 'products_list_products'],
   ])('"%s" has %s in the top 5', (query, expected) => {
     expect(top(query, 5)).toContain(expected);
   });

@@ -3,6 +3,8 @@ import type { ToolOverlay } from './types.js';
 /** Renames (octokit-style decorations): the generated name stays valid data, the overlay name is what agents see. */
 export const renames: Record<string, ToolOverlay> = {
   calendars_get_slots: { rename: 'calendars_get_free_slots' },
+  // GET /products/ carries the operationId of the invoices list in the documents.
+  products_list_invoices: { rename: 'products_list_products' },
 };
 
 /** POST operations that only read: searches, lookups and statistics. */
