@@ -103,6 +103,8 @@ export class ResourceHub {
       }
       if (listChanged) session.listChanged();
     }
+    // Announced already: the next read of the items is the new baseline, not another change.
+    if (listChanged) for (const key of this.itemSets.keys()) if (key.startsWith(`${tenant}|`)) this.itemSets.delete(key);
   }
 
   private noteItems(tenant: string, definition: ResourceDefinition, vars: Vars, ids: string[]): void {
