@@ -133,8 +133,10 @@ export class SendPolicy {
   }
 }
 
+/** How a limiter key reads in a result; a tenant's scope (`tenant:x/`) is left out. */
 function describe(key: string): string {
-  if (key.startsWith('location:')) return `location ${key.slice('location:'.length)}`;
-  if (key.startsWith('company:')) return `company ${key.slice('company:'.length)}`;
+  const bare = key.slice(key.indexOf('/') + 1);
+  if (bare.startsWith('location:')) return `location ${bare.slice('location:'.length)}`;
+  if (bare.startsWith('company:')) return `company ${bare.slice('company:'.length)}`;
   return 'this token';
 }
