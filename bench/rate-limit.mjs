@@ -62,6 +62,14 @@ fake.requests.length = 0;
 const started = performance.now();
 const results = await Promise.all(Array.from({ length: calls }, () => search(limited, 'loc-bench')));
 const elapsedMs = performance.now() - started;
+const startedAt = Date.now() - elapsedMs;
+const arrivals = fake.requests.map((recorded) => recorded.time);
+// Where the time went: before the first request reached GHL, between the first and the last, after the last.
+const phasesMs = {
+  toFirstRequest: Math.min(...arrivals) - startedAt,
+  firstToLastRequest: Math.max(...arrivals) - Math.min(...arrivals),
+  afterLastRequest: startedAt + elapsedMs - Math.max(...arrivals),
+};
 await limited.close();
 const theoreticalMinMs = (calls / max) * intervalMs;
 const surfaced429 = results.filter((result) => result.isError && /HTTP 429/.test(result.content[0]?.text ?? '')).length;
@@ -118,6 +126,7 @@ const result = {
     elapsedMs: round(elapsedMs),
     theoreticalMinMs,
     ratio: round(elapsedMs / theoreticalMinMs),
+    phasesMs: Object.fromEntries(Object.entries(phasesMs).map(([name, ms]) => [name, round(ms)])),
     // Releasing whole windows at their edges would need only this long; the limiter spreads calls instead.
     windowEdgeBoundMs: (Math.ceil(calls / max) - 1) * intervalMs,
     surfaced429,
