@@ -1,6 +1,10 @@
 import { homedir } from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultTokenFile } from './auth/file-store.js';
+import { LIVE_DOCS_URL } from './catalog/documents.js';
+import { SELF_UPDATE_MODES, type SelfUpdateMode } from './self-update/mode.js';
+import { defaultOverridesFile } from './self-update/overrides.js';
 import type { SelectionRequest } from './toolsets/selection.js';
 
 export const DEFAULT_BASE_URL = 'https://services.leadconnectorhq.com';
@@ -40,6 +44,8 @@ export interface Config {
   resourceCacheTtlMs: number;
   /** Serve an embedded fake GHL with a demo location instead of the real API. */
   sandbox?: { dataFile?: string; reset: boolean };
+  /** Live-docs self-update: where the docs are, what a failed call does, and the saved tool overrides. */
+  selfUpdate: SelfUpdateConfig;
   /** Serve MCP over streamable HTTP (--http) instead of stdio. */
   http?: HttpConfig;
 }
@@ -66,6 +72,15 @@ export interface HttpConfig {
   maxSessionsPerClient: number;
   clientRequestsPerMinute: number;
   shutdownTimeoutMs: number;
+}
+
+export interface SelfUpdateConfig {
+  mode: SelfUpdateMode;
+  /** A folder or base URL holding `<module>.json` (the common schemas at `../common/`). */
+  docsUrl: string;
+  overridesFile: string;
+  /** False with --no-overrides: saved overrides are neither loaded nor written. */
+  useOverrides: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -95,6 +110,9 @@ const OPTIONS = {
   'exclude-tools': { env: 'GHL_EXCLUDE_TOOLS' },
   'resource-cache-ttl-ms': { env: 'GHL_RESOURCE_CACHE_TTL_MS' },
   'sandbox-data': { env: 'GHL_SANDBOX_DATA' },
+  'self-update': { env: 'GHL_SELF_UPDATE' },
+  'docs-url': { env: 'GHL_DOCS_URL' },
+  'overrides-file': { env: 'GHL_OVERRIDES_FILE' },
   port: { env: 'GHL_HTTP_PORT' },
   host: { env: 'GHL_HTTP_HOST' },
   'allowed-hosts': { env: 'GHL_HTTP_ALLOWED_HOSTS' },
@@ -150,6 +168,13 @@ Options (flag / environment variable):
                                                   location (credentials and --base-url are ignored)
   --sandbox-data FILE     GHL_SANDBOX_DATA        keep the sandbox's state in FILE across restarts
   --sandbox-reset                                 start the sandbox from a fresh demo location
+  --self-update MODE      GHL_SELF_UPDATE         when GHL answers 400/404/422 (or 401 naming a scope): auto
+                                                  (check the live docs, show the drift; default), apply (also
+                                                  re-register the tool) or off; off in sandbox mode
+  --docs-url DIR|URL      GHL_DOCS_URL            the live docs, default ${LIVE_DOCS_URL}
+  --overrides-file PATH   GHL_OVERRIDES_FILE      tools re-registered from the live docs, default
+                                                  $XDG_CACHE_HOME/ghl-mcp/overrides.json
+  --no-overrides          GHL_NO_OVERRIDES=true   ignore saved overrides (and do not save new ones)
   --help, --version
 
 Streamable HTTP (instead of stdio); MCP at /mcp, /mcp/readonly, /mcp/x/{toolsets}[/readonly]:
@@ -190,7 +215,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliRequest {
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { ...options, 'read-only': { type: 'boolean' }, sandbox: { type: 'boolean' }, 'sandbox-reset': { type: 'boolean' }, http: { type: 'boolean' }, stateless: { type: 'boolean' }, 'multi-tenant': { type: 'boolean' }, help: { type: 'boolean' }, version: { type: 'boolean' } },
+      options: { ...options, 'read-only': { type: 'boolean' }, 'no-overrides': { type: 'boolean' }, sandbox: { type: 'boolean' }, 'sandbox-reset': { type: 'boolean' }, http: { type: 'boolean' }, stateless: { type: 'boolean' }, 'multi-tenant': { type: 'boolean' }, help: { type: 'boolean' }, version: { type: 'boolean' } },
       strict: true,
     }));
   } catch (error) {
@@ -237,6 +262,13 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliRequest {
       },
       resourceCacheTtlMs: positiveInt('resource-cache-ttl-ms', pick('resource-cache-ttl-ms'), 60_000, 0),
       sandbox: sandbox(values, pick('sandbox-data'), env),
+      selfUpdate: {
+        // The sandbox serves the bundled contract, so a failure there is never drift in the live API.
+        mode: selfUpdateMode(pick('self-update') ?? (values.sandbox === true || flag('GHL_SANDBOX', env.GHL_SANDBOX) ? 'off' : 'auto')),
+        docsUrl: docsUrl(pick('docs-url') ?? LIVE_DOCS_URL),
+        overridesFile: pick('overrides-file') ?? defaultOverridesFile(env, homedir()),
+        useOverrides: !(values['no-overrides'] === true || flag('GHL_NO_OVERRIDES', env.GHL_NO_OVERRIDES)),
+      },
       http: values.http === true || flag('GHL_HTTP', env.GHL_HTTP) ? http(values, pick, env) : undefined,
     },
   };
@@ -268,6 +300,17 @@ function http(values: Record<string, string | boolean | undefined>, pick: (name:
     clientRequestsPerMinute: positiveInt('client-rpm', pick('client-rpm'), 1200),
     shutdownTimeoutMs: positiveInt('shutdown-timeout-ms', pick('shutdown-timeout-ms'), 30_000),
   };
+}
+
+function selfUpdateMode(raw: string): SelfUpdateMode {
+  if (!(SELF_UPDATE_MODES as readonly string[]).includes(raw)) throw new ConfigError(`--self-update must be auto, apply or off, got "${raw}"`);
+  return raw as SelfUpdateMode;
+}
+
+/** A base URL is kept as given; a folder becomes absolute, as the server may run from anywhere. */
+function docsUrl(raw: string): string {
+  if (/^https?:\/\//i.test(raw)) return httpUrl('docs-url', raw);
+  return path.resolve(raw);
 }
 
 function sandbox(values: Record<string, string | boolean | undefined>, dataFile: string | undefined, env: NodeJS.ProcessEnv): Config['sandbox'] {

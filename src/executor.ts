@@ -13,6 +13,8 @@ export interface ExecutorOptions {
   secrets: () => readonly string[];
   /** Warnings added to every result while they hold (refreshed tokens not yet saved). */
   notices?: () => readonly string[];
+  /** Adds to a GHL error result (self-update: what the live docs say about the operation). */
+  onUpstreamError?: (tool: CatalogTool, result: ToolResult, status: number) => Promise<ToolResult>;
 }
 
 export type Fetched = { response: GhlResponse; result?: undefined } | { result: ToolResult; response?: undefined };
@@ -90,9 +92,21 @@ export class Executor {
       const response = await this.client.send(request, signal);
       this.logger.debug({ tool: tool.name, status: response.status, ms: Math.round(performance.now() - started) }, 'call');
       if (response.status >= 200 && response.status < 300) return response;
-      return upstreamErrorResult(tool, response);
+      return this.upstreamError(tool, response);
     } catch (error) {
       return this.transportError(tool, error);
+    }
+  }
+
+  /** GHL's error result, added to by the onUpstreamError step, whose own failure never changes the answer. */
+  private async upstreamError(tool: CatalogTool, response: GhlResponse): Promise<ToolResult> {
+    const result = upstreamErrorResult(tool, response);
+    if (!this.options.onUpstreamError) return result;
+    try {
+      return await this.options.onUpstreamError(tool, result, response.status);
+    } catch (error) {
+      this.logger.warn({ tool: tool.name, err: (error as Error).message }, 'upstream error step failed');
+      return result;
     }
   }
 

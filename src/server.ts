@@ -5,6 +5,7 @@ import type { Executor } from './executor.js';
 import type { Logger } from './logger.js';
 import { registerResources, type ResourceDeps } from './resources/register.js';
 import { errorResult, type ToolResult } from './results.js';
+import type { SelfUpdateTool } from './self-update/tool.js';
 import type { ToolListing } from './toolsets/listing.js';
 import type { ToolSelection } from './toolsets/selection.js';
 
@@ -24,6 +25,8 @@ export interface ServerDeps {
   notices: string[];
   /** The ghl:// resources: shared cache, which locations the credentials reach. They read through `executor`. */
   resources: Omit<ResourceDeps, 'executor'>;
+  /** ghl_self_update: drift between the catalog and the live docs, applied at runtime. */
+  selfUpdate?: SelfUpdateTool;
 }
 
 const BASE_INSTRUCTIONS =
@@ -58,6 +61,16 @@ export function createServer(deps: ServerDeps): Server {
     },
   };
 
+  // A tool re-registered from the live docs (ghl_self_update in any session, or a failed call) changes every session's list.
+  const stopWatching = catalog.onChange(() =>
+    server.sendToolListChanged().catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'list_changed not sent')),
+  );
+  const closed = server.onclose;
+  server.onclose = () => {
+    stopWatching();
+    closed?.();
+  };
+
   server.setRequestHandler('tools/list', () => ({ tools: listing.list(selection) }));
 
   server.setRequestHandler('tools/call', async (request, ctx) => {
@@ -73,6 +86,8 @@ export function createServer(deps: ServerDeps): Server {
     if (discovery.handles(name) && !selection.excludes(name)) {
       return run(() => discovery.call(name, args, session, callContext(ctx)));
     }
+    const { selfUpdate } = deps;
+    if (selfUpdate?.handles(name) && !selection.excludes(name)) return run(() => selfUpdate.call(args, selection));
     const tool = catalog.get(name);
     if (!tool) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool ${name}`);
     const refusal = selection.refusal(tool);

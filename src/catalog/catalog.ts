@@ -187,9 +187,18 @@ export class CatalogTool {
     return schema;
   }
 }
+/** Tools put in (new or replacing one of the same name) and tool names taken out, in one change. */
+export interface CatalogChange {
+  put?: CatalogTool[];
+  remove?: string[];
+}
+
 export class Catalog {
   private readonly byName = new Map<string, CatalogTool>();
+  private readonly listeners = new Set<() => void>();
   readonly modules: string[];
+  /** Grows with every runtime change (self-update), so caches of tool lists know when they are stale. */
+  revision = 0;
 
   constructor(modules: CatalogModule[], overlays: Record<string, ToolOverlay> = {}) {
     this.modules = modules.map((module) => module.module);
@@ -203,6 +212,20 @@ export class Catalog {
       throw new Error(`Two catalog tools are named ${tool.name}`);
     }
     this.byName.set(tool.name, tool);
+  }
+
+  /** Changes tools at runtime (live-docs re-registration) and tells every listener once. */
+  change({ put = [], remove = [] }: CatalogChange): void {
+    for (const name of remove) this.byName.delete(name);
+    for (const tool of put) this.add(tool);
+    this.revision += 1;
+    for (const listener of this.listeners) listener();
+  }
+
+  /** Called after each runtime change; returns the function that stops it. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   get(name: string): CatalogTool | undefined {

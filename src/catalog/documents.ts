@@ -1,4 +1,4 @@
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /** The subset of an OpenAPI 3.0 document the catalog reads. */
@@ -59,14 +59,72 @@ async function listModuleFiles(dir: string): Promise<string[]> {
   return files.filter((file) => file.endsWith('.json')).map((file) => file.slice(0, -'.json'.length));
 }
 
+export interface ReadOptions {
+  timeoutMs?: number;
+  maxBytes?: number;
+}
+
+/** Where a document lives: a file path, or a URL relative to the base URL. */
+export function documentLocation(source: string, relative: string): string {
+  return isUrl(source) ? new URL(relative, source.endsWith('/') ? source : `${source}/`).toString() : path.join(source, relative);
+}
+
 export async function readDocument(source: string, relative: string, timeoutMs = 20_000): Promise<OpenApiDocument> {
-  if (!isUrl(source)) {
-    return JSON.parse(await readFile(path.join(source, relative), 'utf8')) as OpenApiDocument;
+  return parseDocument(await readDocumentText(source, relative, { timeoutMs }), documentLocation(source, relative));
+}
+
+export function parseDocument(text: string, where: string): OpenApiDocument {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${where} is not JSON (${(error as Error).message})`);
   }
-  const url = new URL(relative, source.endsWith('/') ? source : `${source}/`);
-  const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-  if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
-  const text = await response.text();
-  if (text.length > MAX_DOCUMENT_BYTES) throw new Error(`${url} is larger than ${MAX_DOCUMENT_BYTES} bytes`);
-  return JSON.parse(text) as OpenApiDocument;
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`${where} is not an OpenAPI document`);
+  return parsed as OpenApiDocument;
+}
+
+/**
+ * The text of one document. Over the network the body is read as it arrives and refused as soon as it passes
+ * the size limit, so a huge or endless answer costs at most the limit.
+ */
+export async function readDocumentText(source: string, relative: string, options: ReadOptions = {}): Promise<string> {
+  const { timeoutMs = 20_000, maxBytes = MAX_DOCUMENT_BYTES } = options;
+  const where = documentLocation(source, relative);
+  const tooLarge = () => new Error(`${where} is larger than ${maxBytes} bytes`);
+  if (!isUrl(source)) {
+    if ((await stat(where)).size > maxBytes) throw tooLarge();
+    return readFile(where, 'utf8');
+  }
+  const signal = AbortSignal.timeout(timeoutMs);
+  try {
+    const response = await fetch(where, { signal });
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw new Error(`GET ${where} answered ${response.status}`);
+    }
+    if (Number(response.headers.get('content-length') ?? 0) > maxBytes) {
+      await response.body?.cancel();
+      throw tooLarge();
+    }
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    const reader = response.body!.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel();
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  } catch (error) {
+    if (signal.aborted) throw new Error(`${where} did not answer within ${timeoutMs} ms`);
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    if (cause) throw new Error(`could not reach ${where} (${cause.code ?? cause.message})`);
+    throw error;
+  }
 }

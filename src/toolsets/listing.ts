@@ -9,7 +9,8 @@ const MAX_CACHED_SELECTIONS = 32;
  * assembles its list once. One listing serves every session that shares the same argument defaults.
  */
 export class ToolListing {
-  private readonly definitions = new Map<string, ToolDefinition>();
+  /** By tool object: a tool re-registered from the live docs is a new object, with a new definition. */
+  private readonly definitions = new WeakMap<CatalogTool, ToolDefinition>();
   private readonly lists = new Map<string, ToolDefinition[]>();
 
   constructor(
@@ -19,24 +20,25 @@ export class ToolListing {
   ) {}
 
   list(selection: ToolSelection): ToolDefinition[] {
-    let list = this.lists.get(selection.key);
+    const key = `${selection.revision}:${selection.key}`;
+    let list = this.lists.get(key);
     if (list) {
       // Refresh recency so the bound evicts the least recently listed selection.
-      this.lists.delete(selection.key);
+      this.lists.delete(key);
     } else {
       const extra = this.extra().filter((definition) => !selection.excludes(definition.name));
       list = [...extra, ...selection.listed().map((tool) => this.definition(tool))];
       if (this.lists.size >= MAX_CACHED_SELECTIONS) this.lists.delete(this.lists.keys().next().value!);
     }
-    this.lists.set(selection.key, list);
+    this.lists.set(key, list);
     return list;
   }
 
   private definition(tool: CatalogTool): ToolDefinition {
-    let definition = this.definitions.get(tool.name);
+    let definition = this.definitions.get(tool);
     if (!definition) {
       definition = tool.definition(this.defaults);
-      this.definitions.set(tool.name, definition);
+      this.definitions.set(tool, definition);
     }
     return definition;
   }

@@ -28,6 +28,8 @@ export class ToolSelection {
   /** Stable identity of what is listed: the cache key of tools/list. */
   readonly key: string;
   private listedTools?: CatalogTool[];
+  /** The catalog revision listedTools was computed at: self-update changes tools at runtime. */
+  private listedAt = -1;
 
   private constructor(
     private readonly catalog: Catalog,
@@ -60,12 +62,18 @@ export class ToolSelection {
 
   /** The catalog tools tools/list shows, in catalog order. */
   listed(): CatalogTool[] {
-    if (!this.listedTools) {
+    if (!this.listedTools || this.listedAt !== this.catalog.revision) {
+      this.listedAt = this.catalog.revision;
       const wanted = new Set(this.tools);
       for (const toolset of this.toolsets) for (const tool of toolsetTools(this.catalog, toolset)) wanted.add(tool.name);
       this.listedTools = this.catalog.tools().filter((tool) => wanted.has(tool.name) && this.reachable(tool));
     }
     return this.listedTools;
+  }
+
+  /** Changes with every runtime change of the catalog: part of the tools/list cache key. */
+  get revision(): number {
+    return this.catalog.revision;
   }
 
   /** Whether this session may call the tool at all (directly or through the discovery tools). */

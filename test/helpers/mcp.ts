@@ -20,7 +20,8 @@ export async function connectStdio(
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [CLI, ...args],
-    env: { PATH: process.env.PATH ?? '', GHL_LOG_LEVEL: 'warn', ...env } as Record<string, string>,
+    // Hermetic by default: no live-docs check on failed calls, and no tool overrides saved by a real user.
+    env: { PATH: process.env.PATH ?? '', GHL_LOG_LEVEL: 'warn', GHL_SELF_UPDATE: 'off', GHL_NO_OVERRIDES: 'true', ...env } as Record<string, string>,
     stderr: 'pipe',
   });
   let stderr = '';
