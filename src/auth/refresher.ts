@@ -92,7 +92,7 @@ export class Refresher {
     ];
   }
 
-  /** Forgets the cached grant (after `auth logout`, or to re-read a store another process wrote). */
+  /** Re-reads the store: another process (a refresh, `auth login`) may have written a newer grant. */
   async reload(): Promise<StoredTokens | undefined> {
     const stored = await this.store.load();
     if (stored) this.remember(stored);
