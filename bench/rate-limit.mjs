@@ -16,6 +16,8 @@ import { CLI, median } from './lib.mjs';
 // The fake GHL is the tests' own (TypeScript): loaded through tsx, so the bench runs with plain node.
 register();
 const { FakeGhl } = await import('../src/sandbox/fake-ghl.ts');
+const { GhlClient } = await import('../src/client/ghl-client.ts');
+const { createSendPolicy, DEFAULT_RATE_SETTINGS } = await import('../src/client/send-policy.ts');
 
 const { values } = parseArgs({
   options: {
@@ -74,6 +76,15 @@ await limited.close();
 const theoreticalMinMs = (calls / max) * intervalMs;
 const surfaced429 = results.filter((result) => result.isError && /HTTP 429/.test(result.content[0]?.text ?? '')).length;
 const errors = results.filter((result) => result.isError).length;
+
+// The same burst through the client alone, in this process: the limiter's own pacing, without the MCP hops.
+const client = new GhlClient(baseUrl, { token: async () => TOKEN }, { connectMs: 10_000, headersMs: 30_000, bodyMs: 30_000 }, createSendPolicy({ ...DEFAULT_RATE_SETTINGS, limits: { max, intervalMs, dailyMax: 1_000_000 } }));
+const searchRequest = (location) => ({ method: 'GET', path: '/opportunities/search', query: [['location_id', location]], headers: { Version: '2021-07-28' }, resource: `location:${location}` });
+for (let index = 0; index < 20; index += 1) await client.send(searchRequest('loc-client-warm'));
+const clientStarted = performance.now();
+const clientResults = await Promise.all(Array.from({ length: calls }, () => client.send(searchRequest('loc-client-bench'))));
+const clientElapsedMs = performance.now() - clientStarted;
+await client.close();
 fake.rateLimit(undefined);
 
 // Per-call overhead: the limiter runs but never has to wait.
@@ -132,6 +143,11 @@ const result = {
     surfaced429,
     errors,
     rejectedByFake: fake.rejected,
+  },
+  clientOnly: {
+    elapsedMs: round(clientElapsedMs),
+    ratio: round(clientElapsedMs / theoreticalMinMs),
+    surfaced429: clientResults.filter((response) => response.status === 429).length,
   },
   overhead: { samples, local, ...(shared && { redis: shared }) },
   loadAverage: (await import('node:os')).loadavg().map(round),
