@@ -2,7 +2,7 @@ import { ProtocolError, ProtocolErrorCode, ResourceNotFoundError, type Server } 
 import type { Logger } from '../logger.js';
 import type { ResourceHub, ResourceSession } from './hub.js';
 import { completeVariable, listResources } from './listing.js';
-import { ResourceReadError, type TenantOptions, UNKNOWN_URI } from './reader.js';
+import { ResourceReadError, type TenantOptions } from './reader.js';
 import { InvalidResourceUri, RESOURCE_MIME_TYPE } from './registry.js';
 
 export interface ResourceDeps extends TenantOptions {
@@ -12,6 +12,7 @@ export interface ResourceDeps extends TenantOptions {
 }
 
 const PAGE_SIZE = 100;
+const MAX_SUBSCRIPTIONS = 100;
 
 /**
  * Serves the resources on one MCP server (one session): list, templates, read, subscribe, completion. Reads go
@@ -63,9 +64,14 @@ export function registerResources(server: Server, deps: ResourceDeps): void {
     }
   });
 
+  // Any URI may be subscribed to (the specification sets no condition; the conformance suite subscribes to its
+  // own); only the URIs of these resources ever change.
   server.setRequestHandler('resources/subscribe', (request) => {
     const { uri } = request.params;
-    known(uri);
+    // Each subscription is read again every TTL: a session may hold only so many.
+    if (session.subscriptions.size >= MAX_SUBSCRIPTIONS && !session.subscriptions.has(uri)) {
+      throw new ProtocolError(ProtocolErrorCode.InvalidParams, `At most ${MAX_SUBSCRIPTIONS} subscriptions per session; unsubscribe from some first.`);
+    }
     hub.subscribe(session, uri);
     return {};
   });
@@ -81,15 +87,6 @@ export function registerResources(server: Server, deps: ResourceDeps): void {
     const completion = await completeVariable(resources, ref.uri, argument.name, argument.value, context?.arguments);
     return { completion };
   });
-
-  function known(uri: string): void {
-    try {
-      if (hub.registry.match(uri)) return;
-    } catch (error) {
-      throw protocolError(uri, error);
-    }
-    throw new ResourceNotFoundError(uri, `No resource ${uri}: ${UNKNOWN_URI}`);
-  }
 }
 
 /**

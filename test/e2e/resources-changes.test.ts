@@ -144,4 +144,15 @@ describe('resources change with writes, subscriptions and list_changed (stdio, s
       await uncached.session.close();
     }
   });
+
+  it('accepts a subscription to any URI, up to 100 per session', async () => {
+    // The session holds three already: pipelines, custom values and calendars.
+    const extra = Array.from({ length: 100 }, (_, index) => `test://watched-resource/${index}`);
+    const outcomes = await Promise.allSettled(extra.map((uri) => client.session.client.subscribeResource({ uri })));
+    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(97);
+    const refused = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected')!;
+    expect(String(refused.reason.message)).toContain('At most 100 subscriptions per session');
+    for (const uri of extra) await client.session.client.unsubscribeResource({ uri });
+    await client.session.client.subscribeResource({ uri: `${base}/tags` });
+  });
 });
