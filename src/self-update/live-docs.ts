@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { convertModule } from '../catalog/convert.js';
-import { documentLocation, LIVE_DOCS_URL, parseDocument, readDocumentText } from '../catalog/documents.js';
+import { documentLocation, LIVE_DOCS_URL, type OpenApiDocument, parseDocument, readDocumentText } from '../catalog/documents.js';
 import { SchemaCompactor } from '../catalog/schema.js';
 import type { CatalogModule } from '../catalog/types.js';
 
@@ -36,15 +36,15 @@ interface Cached<T> {
   value: Promise<T>;
 }
 
-interface Text {
-  text: string;
+interface Fetched {
+  doc: OpenApiDocument;
   hash: string;
 }
 
 /** The live OpenAPI documents: fetched with a timeout and a size limit, cached with a TTL, one fetch at a time per document. */
 export class LiveDocs {
   readonly source: string;
-  private readonly texts = new Map<string, Cached<Text>>();
+  private readonly documents = new Map<string, Cached<Fetched>>();
   private readonly modules = new Map<string, Cached<LiveModule>>();
   private readonly ttlMs: number;
   private readonly failureTtlMs: number;
@@ -64,21 +64,21 @@ export class LiveDocs {
   /** The module named by its documents' file name (`social-media-posting`), converted to catalog entries. */
   module(source: string): Promise<LiveModule> {
     return this.cached(this.modules, source, async () => {
-      const [own, common] = await Promise.all([this.text(`${source}.json`), this.text(COMMON_DOCUMENT)]);
+      const [own, common] = await Promise.all([this.document(`${source}.json`), this.document(COMMON_DOCUMENT)]);
       const url = documentLocation(this.source, `${source}.json`);
-      const doc = parseDocument(own.text, url);
-      if (!doc.paths || typeof doc.paths !== 'object') throw new Error(`${url} is not an OpenAPI document (no paths)`);
-      const docs = { modules: new Map([[source, doc]]), common: parseDocument(common.text, documentLocation(this.source, COMMON_DOCUMENT)) };
-      const module = convertModule(source, doc, new SchemaCompactor(docs));
+      if (!own.doc.paths || typeof own.doc.paths !== 'object') throw new Error(`${url} is not an OpenAPI document (no paths)`);
+      const docs = { modules: new Map([[source, own.doc]]), common: common.doc };
+      const module = convertModule(source, own.doc, new SchemaCompactor(docs));
       const fingerprint = createHash('sha256').update(own.hash).update(common.hash).digest('hex');
       return { module, url, fingerprint, fetchedAt: new Date(this.now()).toISOString() };
     });
   }
 
-  private text(relative: string): Promise<Text> {
-    return this.cached(this.texts, relative, async () => {
+  /** Parsed in the cached step, so a malformed answer counts as a failure (retried sooner), not as a document. */
+  private document(relative: string): Promise<Fetched> {
+    return this.cached(this.documents, relative, async () => {
       const text = await readDocumentText(this.source, relative, { timeoutMs: this.timeoutMs, maxBytes: this.maxBytes });
-      return { text, hash: createHash('sha256').update(text).digest('hex') };
+      return { doc: parseDocument(text, documentLocation(this.source, relative)), hash: createHash('sha256').update(text).digest('hex') };
     });
   }
 
@@ -86,9 +86,9 @@ export class LiveDocs {
     const hit = cache.get(key);
     if (hit && this.now() - hit.at < (hit.failed ? this.failureTtlMs : this.ttlMs)) return hit.value;
     const entry: Cached<T> = { at: this.now(), failed: false, value: load() };
+    // Both lifetimes count from the start of the fetch.
     entry.value.catch(() => {
       entry.failed = true;
-      entry.at = this.now();
     });
     cache.set(key, entry);
     return entry.value;

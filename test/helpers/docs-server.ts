@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createTcpServer } from 'node:net';
 import path from 'node:path';
 
 /**
@@ -37,11 +37,9 @@ export class DocsServer {
     if (this.mode === 'malformed') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"openapi": "3.0.0", "paths": {');
     if (this.mode === 'huge') return this.endless(res);
     const file = path.join(this.root, path.normalize(decodeURIComponent(url)).replace(/^(\.\.[/\\])+/, ''));
-    try {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(await readFile(file));
-    } catch {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('404: Not Found');
-    }
+    const body = await readFile(file).catch(() => undefined);
+    if (!body) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('404: Not Found');
+    res.writeHead(200, { 'content-type': 'application/json' }).end(body);
   }
 
   /** A chunked body of spaces that never ends (JSON allows leading whitespace, so only the size limit can refuse it). */
@@ -55,4 +53,13 @@ export class DocsServer {
     res.on('close', () => res.removeAllListeners('drain'));
     pump();
   }
+}
+
+/** A loopback port nothing listens on: the docs host is down. */
+export async function closedPort(): Promise<number> {
+  const probe = createTcpServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
 }
