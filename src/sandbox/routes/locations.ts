@@ -1,5 +1,5 @@
 import { crud } from '../crud.js';
-import { notFound, ok } from '../http.js';
+import { ok } from '../http.js';
 import { matchesText, numberParam, snakeKey } from '../paging.js';
 import type { SandboxRouter } from '../router.js';
 import type { Doc } from '../state.js';
@@ -13,13 +13,11 @@ const FIELD_TYPES = [
 export function locationRoutes(router: SandboxRouter): void {
   const { store, locationId } = router.context;
   const location = () => store.collection('locations').get(locationId)!;
-  const inLocation = (params: Record<string, string>) => {
-    if (params.locationId !== locationId) throw notFound('Location not found');
-    return { locationId };
-  };
+  // The router has already refused any other location (403), so the path's locationId is this one.
+  const inLocation = () => ({ locationId });
 
   router
-    .on('GET /locations/{locationId}', ({ params }) => (inLocation(params), ok({ location: location() })))
+    .on('GET /locations/{locationId}', () => ok({ location: location() }))
     .on('GET /locations/search', ({ query }) => {
       const skip = numberParam(query, 'skip', 0);
       const limit = numberParam(query, 'limit', 10, 100);
@@ -27,8 +25,7 @@ export function locationRoutes(router: SandboxRouter): void {
       const found = [location()].filter((record) => !email || record.email === email);
       return ok({ locations: found.slice(skip, skip + limit) });
     })
-    .on('POST /locations/{locationId}/tasks/search', ({ params, body }) => {
-      inLocation(params);
+    .on('POST /locations/{locationId}/tasks/search', ({ body }) => {
       const contactIds = body.contactId as string[] | undefined;
       const assignees = body.assignedTo as string[] | undefined;
       const skip = Number(body.skip ?? 0);
@@ -45,8 +42,7 @@ export function locationRoutes(router: SandboxRouter): void {
       return ok({ tasks: tasks.slice(skip, skip + limit) });
     });
 
-  router.on('GET /locations/{locationId}/customFields', ({ params, query }) => {
-    inLocation(params);
+  router.on('GET /locations/{locationId}/customFields', ({ query }) => {
     const model = query.get('model');
     const fields = store.collection('customFields').filter((field) => !model || model === 'all' || field.model === model);
     return ok({ customFields: fields });
