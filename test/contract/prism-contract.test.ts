@@ -47,7 +47,7 @@ describe.skipIf(sharedMissing())('contract: every tool against Prism and the off
 
   beforeAll(async () => {
     workDir = await mkdtemp(path.join(os.tmpdir(), 'ghl-contract-'));
-    ({ file: document } = await writeContractCopy(MERGED_DOC, workDir));
+    document = await writeContractCopy(MERGED_DOC, workDir);
     prism = await startPrism(document);
     lanes = await Promise.all(Array.from({ length: LANES }, () => openLane(prism.url, SERVER_ENV)));
   }, 120_000);

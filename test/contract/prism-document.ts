@@ -19,10 +19,9 @@ const OPERATION_KEYS = new Set(['get', 'put', 'post', 'delete', 'options', 'head
  * Responses keep their status codes but lose their bodies: the test is about requests, and generating and
  * validating documented response bodies is most of Prism's work per call.
  */
-export async function writeContractCopy(source: string, directory: string): Promise<{ file: string; repairs: string[] }> {
+export async function writeContractCopy(source: string, directory: string): Promise<string> {
   const document = JSON.parse(await readFile(source, 'utf8')) as Node;
-  const repairs: string[] = [];
-  findSchemas(document, '', (schema, pointer) => repairSchema(schema, pointer, repairs));
+  findSchemas(document, '', repairSchema);
   for (const item of Object.values((document.paths as Record<string, Node> | undefined) ?? {})) {
     for (const [method, operation] of Object.entries(item)) {
       if (OPERATION_KEYS.has(method)) emptyResponses(operation as Node);
@@ -30,7 +29,7 @@ export async function writeContractCopy(source: string, directory: string): Prom
   }
   const file = path.join(directory, path.basename(source));
   await writeFile(file, JSON.stringify(document));
-  return { file, repairs };
+  return file;
 }
 
 function emptyResponses(operation: Node): void {
@@ -39,42 +38,26 @@ function emptyResponses(operation: Node): void {
 }
 
 /** Calls `visit` on every schema root: component schemas and every `schema` of a parameter, header or media type. */
-function findSchemas(node: unknown, pointer: string, visit: (schema: Node, pointer: string) => void): void {
+function findSchemas(node: unknown, pointer: string, visit: (schema: Node) => void): void {
   if (node === null || typeof node !== 'object') return;
   for (const [key, child] of Object.entries(node as Node)) {
     const childPointer = `${pointer}/${key}`;
     if (child === null || typeof child !== 'object') continue;
-    if (key === 'schema' && !Array.isArray(child)) visit(child as Node, childPointer);
+    if (key === 'schema' && !Array.isArray(child)) visit(child as Node);
     else if (pointer === '/components' && key === 'schemas') {
-      for (const [name, schema] of Object.entries(child as Node)) visit(schema as Node, `${childPointer}/${name}`);
+      for (const schema of Object.values(child as Node)) visit(schema as Node);
     } else findSchemas(child, childPointer, visit);
   }
 }
 
-function repairSchema(schema: Node, pointer: string, repairs: string[]): void {
+function repairSchema(schema: Node): void {
   if (schema === null || typeof schema !== 'object') return;
-  if (Array.isArray(schema.enum)) {
-    const unique = [...new Map(schema.enum.map((value) => [JSON.stringify(value), value])).values()];
-    if (unique.length !== schema.enum.length) {
-      repairs.push(`${pointer}: ${schema.enum.length - unique.length} duplicate enum value(s) removed`);
-      schema.enum = unique;
-    }
-  }
-  if (schema.examples !== undefined && !Array.isArray(schema.examples)) {
-    repairs.push(`${pointer}: examples map removed`);
-    delete schema.examples;
-  }
-  if (schema.type === 'any') {
-    repairs.push(`${pointer}: type "any" removed`);
-    delete schema.type;
-  }
-  for (const key of ['items', 'additionalProperties', 'not']) repairSchema(schema[key] as Node, `${pointer}/${key}`, repairs);
-  for (const key of ['allOf', 'anyOf', 'oneOf']) {
-    (schema[key] as Node[] | undefined)?.forEach((part, index) => repairSchema(part, `${pointer}/${key}/${index}`, repairs));
-  }
-  for (const [name, property] of Object.entries((schema.properties as Node | undefined) ?? {})) {
-    repairSchema(property as Node, `${pointer}/properties/${name}`, repairs);
-  }
+  if (Array.isArray(schema.enum)) schema.enum = [...new Map(schema.enum.map((value) => [JSON.stringify(value), value])).values()];
+  if (schema.examples !== undefined && !Array.isArray(schema.examples)) delete schema.examples;
+  if (schema.type === 'any') delete schema.type;
+  for (const key of ['items', 'additionalProperties', 'not']) repairSchema(schema[key] as Node);
+  for (const key of ['allOf', 'anyOf', 'oneOf']) (schema[key] as Node[] | undefined)?.forEach(repairSchema);
+  for (const property of Object.values((schema.properties as Node | undefined) ?? {})) repairSchema(property as Node);
 }
 
 /** What Prism's validator would leave unchecked: one entry per request schema its ajv cannot compile. */

@@ -30,11 +30,12 @@ async function freePort(): Promise<number> {
 
 /**
  * Starts `prism mock` on a loopback port. Static examples (no `--dynamic`) keep it fast; `--errors` stays off so
- * a request violation is reported in the `sl-violations` header of an ordinary mock response.
+ * a request violation is reported in the `sl-violations` header of an ordinary mock response. With `errors`, an
+ * invalid request is refused (422, or 404 for an unknown path), as GHL refuses a call a stale tool makes.
  */
-export async function startPrism(document: string): Promise<PrismMock> {
+export async function startPrism(document: string, options: { errors?: boolean } = {}): Promise<PrismMock> {
   const port = await freePort();
-  const child = spawn(process.execPath, [prismCli(), 'mock', '-p', String(port), '-h', '127.0.0.1', '--errors', 'false', document], {
+  const child = spawn(process.execPath, [prismCli(), 'mock', '-p', String(port), '-h', '127.0.0.1', '--errors', String(options.errors ?? false), document], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
