@@ -7,8 +7,8 @@ import { SELF_UPDATE_TOOL } from './tool.js';
 import type { Updater } from './updater.js';
 
 
-/** Statuses a stale definition causes: a wrong field or value, a moved path, a scope the docs now ask for. */
-const DRIFT_STATUSES = new Set([400, 404, 422]);
+/** Statuses a stale definition causes: a wrong field or value, a moved path or method (404, 405). */
+const DRIFT_STATUSES = new Set([400, 404, 405, 422]);
 
 export interface FailureCheckOptions {
   mode: SelfUpdateMode;
@@ -97,7 +97,7 @@ export class FailureCheck {
   }
 }
 
-/** 400, 404 and 422 may come from a stale definition; a 401 only when it is about a scope. */
+/** 400, 404, 405 and 422 may come from a stale definition; a 401 only when it is about a scope. */
 function worthChecking(status: number, result: ToolResult): boolean {
   if (DRIFT_STATUSES.has(status)) return true;
   const error = result.structuredContent?.error as { message?: unknown } | undefined;

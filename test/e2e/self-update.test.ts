@@ -86,7 +86,7 @@ describe.skipIf(sharedMissing())('self-update end to end over stdio, against a l
     expect((await listed()).map((tool) => tool.name)).toContain('ghl_self_update');
     const report = await text('ghl_self_update', { module: 'contacts' });
     expect(report).toContain(`Compared with the live docs at ${docsUrl.replace(/\/$/, '')}: 1 module checked.`);
-    expect(report).toContain(`- ${DRIFT.renamedQuery}: query parameter number is now phone`);
+    expect(report).toContain(`- ${DRIFT.renamedQuery}: query parameter number is now phone (required)`);
     expect(report).toContain(`- ${DRIFT.movedPath}: moved: GET /contacts/{contactId}/tasks → GET /contacts/{contactId}/task-list`);
     expect(report).toContain(`- ${DRIFT.requiredField}: body field userId is now required`);
     expect(report).toMatch(new RegExp(`- ${DRIFT.changedEnum}: dndSettings\\.Call\\.status: values no longer allowed "permanent"`));
@@ -169,7 +169,7 @@ describe.skipIf(sharedMissing())('self-update end to end over stdio, against a l
     const { call, listChanged } = await start({ GHL_SELF_UPDATE: 'apply' });
     const failed = await call(DRIFT.renamedQuery, { locationId: 'loc1', number: '+15550100' });
     expect(failed.content[0]!.text).toMatch(/^GHL answered HTTP 422: property number should not exist/);
-    expect(failed.content[1]!.text).toMatch(/query parameter number is now phone\. Re-registered contacts_get_duplicate_contact from the live docs: call it again/);
+    expect(failed.content[1]!.text).toMatch(/query parameter number is now phone \(required\)\. Re-registered contacts_get_duplicate_contact from the live docs: call it again/);
     await until(() => listChanged.length > 0, 'notifications/tools/list_changed');
     const retried = await call(DRIFT.renamedQuery, { locationId: 'loc1', phone: '+15550100' });
     expect(retried.isError).toBeFalsy();

@@ -9,7 +9,7 @@ type Node = Record<string, any>;
  * (copies of the documents are never committed). What each change does to which tool:
  */
 export const DRIFT = {
-  /** GET /contacts/search/duplicate: query parameter `number` renamed `phone`. */
+  /** GET /contacts/search/duplicate: query parameter `number` renamed `phone`, and required. */
   renamedQuery: 'contacts_get_duplicate_contact',
   /** GET /contacts/{contactId}/tasks moved to /contacts/{contactId}/task-list. */
   movedPath: 'contacts_get_all_tasks',
@@ -37,7 +37,7 @@ export async function officialDocument(module: string): Promise<Node> {
 export function driftContacts(doc: Node): Node {
   const paths = doc.paths as Node;
   const duplicate = paths['/contacts/search/duplicate'].get;
-  duplicate.parameters.find((param: Node) => param.name === 'number').name = 'phone';
+  Object.assign(duplicate.parameters.find((param: Node) => param.name === 'number'), { name: 'phone', required: true });
 
   const tasks = paths['/contacts/{contactId}/tasks'];
   paths['/contacts/{contactId}/task-list'] = { get: tasks.get };

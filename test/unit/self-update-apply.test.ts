@@ -193,9 +193,9 @@ describe.skipIf(sharedMissing())('a failed call checks the live docs', () => {
     expect(result.isError).toBe(true);
     expect(texts(result)[0]).toMatch(/^GHL answered HTTP 422: Bad Request/);
     expect(texts(result)[1]).toBe(
-      `Live docs: ${DRIFT.renamedQuery} changed: query parameter number is now phone. Next: ghl_self_update {"action": "apply", "tool": "${DRIFT.renamedQuery}"} re-registers it; then call it again.`,
+      `Live docs: ${DRIFT.renamedQuery} changed: query parameter number is now phone (required). Next: ghl_self_update {"action": "apply", "tool": "${DRIFT.renamedQuery}"} re-registers it; then call it again.`,
     );
-    expect(result.structuredContent).toMatchObject({ error: { status: 422 }, liveDocs: { status: 'drift', changes: ['query parameter number is now phone'] } });
+    expect(result.structuredContent).toMatchObject({ error: { status: 422 }, liveDocs: { status: 'drift', changes: ['query parameter number is now phone (required)'] } });
     expect(catalog.get(DRIFT.renamedQuery)!.arg('number')).toBeDefined();
   });
 

@@ -39,7 +39,7 @@ describe.skipIf(sharedMissing())('drift between the catalog and the documents', 
   });
 
   it('reports a renamed query parameter as a rename', () => {
-    expect(changesOf(DRIFT.renamedQuery)).toEqual([{ kind: 'arg-renamed', text: 'query parameter number is now phone' }]);
+    expect(changesOf(DRIFT.renamedQuery)).toEqual([{ kind: 'arg-renamed', text: 'query parameter number is now phone (required)' }]);
   });
 
   it('reports a moved path, matched by operationId', () => {
