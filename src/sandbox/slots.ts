@@ -32,21 +32,37 @@ export function isTimeZone(value: string): boolean {
 }
 
 const QUARTER_HOUR = 15 * MINUTE;
+const SPAN = 6 * 60 * MINUTE;
 const offsets = new Map<string, number>();
 
-/** The zone's offset from UTC at that instant, in minutes (-360 for America/Chicago in winter). */
+function exactOffset(ms: number, timeZone: string): number {
+  const parts = Object.fromEntries(formatter(timeZone).formatToParts(new Date(ms)).map((part) => [part.type, part.value]));
+  const wall = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+  return Math.round((wall - ms) / MINUTE);
+}
+
+/**
+ * The zone's offset from UTC at that instant, in minutes (-360 for America/Chicago in winter). Intl is slow, so
+ * answers are cached: for a whole six-hour span when the offset is the same at both ends, else per quarter hour
+ * (zones change offset on quarter-hour boundaries).
+ */
 export function offsetMinutes(ms: number, timeZone: string): number {
-  // Zones change offset on quarter-hour boundaries, so one answer serves a whole quarter hour (Intl is slow).
+  const span = Math.floor(ms / SPAN) * SPAN;
+  const spanKey = `${timeZone}@${span}`;
+  let offset = offsets.get(spanKey);
+  if (offset !== undefined) return offset;
   const quarter = Math.floor(ms / QUARTER_HOUR) * QUARTER_HOUR;
-  const key = `${timeZone}@${quarter}`;
-  let offset = offsets.get(key);
-  if (offset === undefined) {
-    const parts = Object.fromEntries(formatter(timeZone).formatToParts(new Date(quarter)).map((part) => [part.type, part.value]));
-    const wall = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
-    offset = Math.round((wall - quarter) / MINUTE);
-    if (offsets.size > 50_000) offsets.clear();
-    offsets.set(key, offset);
+  const quarterKey = `${timeZone}@${quarter}~`;
+  offset = offsets.get(quarterKey);
+  if (offset !== undefined) return offset;
+  if (offsets.size > 50_000) offsets.clear();
+  const first = exactOffset(span, timeZone);
+  if (first === exactOffset(span + SPAN - QUARTER_HOUR, timeZone)) {
+    offsets.set(spanKey, first);
+    return first;
   }
+  offset = exactOffset(quarter, timeZone);
+  offsets.set(quarterKey, offset);
   return offset;
 }
 
