@@ -309,7 +309,7 @@ function selfUpdateMode(raw: string): SelfUpdateMode {
 
 /** A base URL is kept as given; a folder becomes absolute, as the server may run from anywhere. */
 function docsUrl(raw: string): string {
-  if (/^https?:\/\//i.test(raw)) return httpUrl('docs-url', raw);
+  if (/^[a-z][\w+.-]*:\/\//i.test(raw)) return httpUrl('docs-url', raw);
   return path.resolve(raw);
 }
 
