@@ -3,8 +3,10 @@
 //   throughput: N concurrent calls for one location with the fake enforcing `max` per `interval-ms`: total time as
 //     a ratio of the theoretical minimum N / (max / interval), and the 429s the agent saw (target: ratio ≤ 1.05, 0).
 //   overhead: sequential calls, the same request through the MCP server (limiter on, not binding) and directly over
-//     HTTP, interleaved; the difference of the medians (target ≤ 2 ms). With GHL_TEST_REDIS_URL reachable, also
-//     through the Redis-shared limiter.
+//     HTTP, interleaved; the difference of the medians (target ≤ 2 ms). The fake runs in a process of its own here,
+//     so the direct request crosses processes as the server's does (as a request to GHL would). With
+//     GHL_TEST_REDIS_URL reachable, also through the Redis-shared limiter.
+import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { parseArgs } from 'node:util';
 import { Client } from '@modelcontextprotocol/client';
@@ -38,11 +40,11 @@ const fake = new FakeGhl({ tokens: [TOKEN] });
 fake.route('GET', '/opportunities/search', () => ({ status: 200, body: { opportunities: [], meta: { total: 0 } } }));
 const baseUrl = await fake.listen();
 
-async function startServer(args, env = {}) {
+async function startServer(args, env = {}, ghlUrl = baseUrl) {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [CLI, ...args],
-    env: { PATH: process.env.PATH ?? '', GHL_API_KEY: TOKEN, GHL_BASE_URL: baseUrl, GHL_LOG_LEVEL: 'error', ...env },
+    env: { PATH: process.env.PATH ?? '', GHL_API_KEY: TOKEN, GHL_BASE_URL: ghlUrl, GHL_LOG_LEVEL: 'error', ...env },
     stderr: 'inherit',
   });
   const client = new Client({ name: 'bench', version: '1.0.0' });
@@ -88,9 +90,10 @@ await client.close();
 fake.rateLimit(undefined);
 
 // Per-call overhead: the limiter runs but never has to wait.
+const separate = await startSeparateFake();
 const dispatcher = new Agent({ keepAliveTimeout: 30_000 });
 async function direct(location) {
-  const response = await request(`${baseUrl}/opportunities/search?location_id=${location}`, {
+  const response = await request(`${separate.url}/opportunities/search?location_id=${location}`, {
     headers: { authorization: `Bearer ${TOKEN}`, version: '2021-07-28', accept: 'application/json' },
     dispatcher,
   });
@@ -123,10 +126,11 @@ async function overhead(client) {
   };
 }
 const loose = ['--rate-limit-max', '1000000', '--rate-limit-interval-ms', '1000'];
-const local = await overhead(await startServer(loose));
+const local = await overhead(await startServer(loose, {}, separate.url));
 const redisUrl = process.env.GHL_TEST_REDIS_URL ?? 'redis://127.0.0.1:6390';
-const shared = (await answersPing(redisUrl)) ? await overhead(await startServer(loose, { REDIS_URL: redisUrl })) : undefined;
+const shared = (await answersPing(redisUrl)) ? await overhead(await startServer(loose, { REDIS_URL: redisUrl }, separate.url)) : undefined;
 await dispatcher.close();
+separate.process.kill();
 await fake.close();
 
 const result = {
@@ -138,6 +142,8 @@ const result = {
     theoreticalMinMs,
     ratio: round(elapsedMs / theoreticalMinMs),
     phasesMs: Object.fromEntries(Object.entries(phasesMs).map(([name, ms]) => [name, round(ms)])),
+    // The paced part alone: the first to the last request GHL saw, against the same minimum.
+    pacedRatio: round(phasesMs.firstToLastRequest / theoreticalMinMs),
     // Releasing whole windows at their edges would need only this long; the limiter spreads calls instead.
     windowEdgeBoundMs: (Math.ceil(calls / max) - 1) * intervalMs,
     surfaced429,
@@ -159,6 +165,24 @@ result.pass = {
   overheadMedianMs: local.overheadMedianMs <= result.targets.overheadMedianMs,
 };
 process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+
+/** The same fake GHL, answering the same route, in a child process of its own. */
+async function startSeparateFake() {
+  const script =
+    "const { FakeGhl } = await import('../src/sandbox/fake-ghl.ts');" +
+    `const fake = new FakeGhl({ tokens: [${JSON.stringify(TOKEN)}] });` +
+    "fake.route('GET', '/opportunities/search', () => ({ status: 200, body: { opportunities: [], meta: { total: 0 } } }));" +
+    'process.stdout.write((await fake.listen()) + "\\n");';
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: import.meta.dirname,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.stdout.once('data', (data) => resolve(String(data).trim()));
+  });
+  return { url, process: child };
+}
 
 function round(value) {
   return Math.round(value * 100) / 100;
