@@ -1,4 +1,4 @@
-import { snakeKey } from './paging.js';
+import { snakeKey } from './text.js';
 import { applyContactFields } from './routes/contacts.js';
 import { openConversation, recordMessage } from './routes/conversations.js';
 import { newInvoice } from './routes/invoices.js';

@@ -1,5 +1,6 @@
 import { badRequest, notFound, ok } from '../http.js';
-import { matchesText, numberParam } from '../paging.js';
+import { numberParam } from '../paging.js';
+import { matchesText } from '../text.js';
 import type { SandboxRouter } from '../router.js';
 import type { Doc, SandboxStore } from '../state.js';
 import { validate } from '../validate.js';

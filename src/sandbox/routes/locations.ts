@@ -1,6 +1,7 @@
 import { crud } from '../crud.js';
 import { ok } from '../http.js';
-import { matchesText, numberParam, snakeKey } from '../paging.js';
+import { numberParam } from '../paging.js';
+import { matchesText, snakeKey } from '../text.js';
 import type { SandboxRouter } from '../router.js';
 import type { Doc } from '../state.js';
 

@@ -1,6 +1,7 @@
 import { badRequest, notFound, ok } from '../http.js';
 import type { SandboxRouter } from '../router.js';
 import type { Doc } from '../state.js';
+import { snakeKey } from '../text.js';
 
 /** The location's standard objects (it has no custom objects), and the object-keyed custom field lookups. */
 export function objectRoutes(router: SandboxRouter): void {
@@ -31,7 +32,7 @@ export function objectRoutes(router: SandboxRouter): void {
     fieldKey: field.fieldKey,
     parentId: '',
     showInForms: true,
-    options: (field.picklistOptions ?? []).map((label: string) => ({ key: label.toLowerCase().replace(/\W+/g, '_'), label })),
+    options: (field.picklistOptions ?? []).map((label: string) => ({ key: snakeKey(label), label })),
     dateAdded: created(),
     dateUpdated: created(),
   });

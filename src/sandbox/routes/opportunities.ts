@@ -1,5 +1,6 @@
 import { badRequest, created, notFound, ok } from '../http.js';
-import { matchesText, numberParam } from '../paging.js';
+import { numberParam } from '../paging.js';
+import { matchesText } from '../text.js';
 import type { SandboxRouter } from '../router.js';
 import type { Doc } from '../state.js';
 import { type Rule, validate } from '../validate.js';

@@ -1,6 +1,7 @@
 import { crud } from '../crud.js';
 import { notFound, ok } from '../http.js';
-import { matchesText, numberParam } from '../paging.js';
+import { numberParam } from '../paging.js';
+import { matchesText } from '../text.js';
 import type { SandboxRouter } from '../router.js';
 import { validate } from '../validate.js';
 

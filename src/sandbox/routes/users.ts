@@ -1,5 +1,6 @@
 import { notFound, ok } from '../http.js';
-import { matchesText, numberParam } from '../paging.js';
+import { numberParam } from '../paging.js';
+import { matchesText } from '../text.js';
 import type { SandboxRouter } from '../router.js';
 
 /** The location's users: list, get, and the company-wide search (limit/skip, `count`). */
