@@ -3,6 +3,7 @@ import type { CatalogModule, ToolEntry } from '../catalog/types.js';
 import type { Logger } from '../logger.js';
 import type { ToolOverlay } from '../../tools/overlays/types.js';
 import { compareModule, type ModuleDrift } from './drift.js';
+import { same } from './schema-diff.js';
 import type { LiveDocs, LiveModule } from './live-docs.js';
 import { entryHash, type OverrideStore, type ToolOverride } from './overrides.js';
 
@@ -108,11 +109,17 @@ export class Updater {
   async apply(checks: ModuleCheck[], explicitTools: readonly string[]): Promise<ApplyOutcome> {
     const outcome: ApplyOutcome = { replaced: [], added: [], removed: [], kept: [], skipped: [], saved: { reason: '' } };
     const overrides: ToolOverride[] = [];
+    /** Overrides that go (the bundled tool, if any, comes back): the live docs match the bundled tool again, or drop an added one. */
+    const forget: string[] = [];
     for (const { live, drift } of checks) {
       if (!live || !drift) continue;
       const stamp = { module: drift.module, fingerprint: live.fingerprint, docs: live.url, appliedAt: new Date().toISOString() };
-      for (const { tool, live: entry } of drift.changed) {
-        overrides.push({ ...stamp, entryName: tool.entry.name, kind: this.bundled.has(tool.entry.name) ? 'replace' : 'add', entry: { ...entry, name: tool.entry.name }, ...this.baseHash(tool.entry.name) });
+      for (const { tool, live: liveEntry } of drift.changed) {
+        const entry = { ...liveEntry, name: tool.entry.name };
+        const bundled = this.bundled.get(entry.name);
+        // The live docs came back to what the catalog was built from: the bundled tool returns, no override needed.
+        if (bundled && same(bundled.entry, entry)) forget.push(entry.name);
+        else overrides.push({ ...stamp, entryName: entry.name, kind: bundled ? 'replace' : 'add', entry, ...this.baseHash(entry.name) });
         outcome.replaced.push(tool.name);
       }
       for (const tool of drift.removed) {
@@ -120,21 +127,25 @@ export class Updater {
           outcome.kept.push(tool.name);
           continue;
         }
-        overrides.push({ ...stamp, entryName: tool.entry.name, kind: 'remove', ...this.baseHash(tool.entry.name) });
+        if (this.bundled.has(tool.entry.name)) overrides.push({ ...stamp, entryName: tool.entry.name, kind: 'remove', ...this.baseHash(tool.entry.name) });
+        else forget.push(tool.entry.name);
         outcome.removed.push(tool.name);
       }
       for (const entry of drift.added) {
-        if (this.catalog.get(entry.name) || this.bundled.has(entry.name)) {
+        const bundled = this.bundled.get(entry.name);
+        if (this.catalog.get(entry.name) || (bundled && this.catalog.get(bundled.name))) {
           outcome.skipped.push(entry.name);
           continue;
         }
-        overrides.push({ ...stamp, entryName: entry.name, kind: 'add', entry });
-        outcome.added.push(entry.name);
+        // An operation an earlier apply dropped is back: as bundled, or as the live docs now have it.
+        if (bundled && same(bundled.entry, entry)) forget.push(entry.name);
+        else overrides.push({ ...stamp, entryName: entry.name, kind: bundled ? 'replace' : 'add', entry, ...this.baseHash(entry.name) });
+        outcome.added.push(bundled?.name ?? entry.name);
       }
     }
-    if (overrides.length === 0) return { ...outcome, saved: { reason: 'nothing to save' } };
-    this.install(overrides);
-    outcome.saved = await this.save(overrides, () => false);
+    if (overrides.length + forget.length === 0) return { ...outcome, saved: { reason: 'nothing to save' } };
+    this.install(overrides, forget);
+    outcome.saved = await this.save(overrides, (override) => forget.includes(override.entryName));
     return outcome;
   }
 
@@ -144,16 +155,7 @@ export class Updater {
     const matches = (override: ToolOverride) =>
       entryName ? override.entryName === entryName : scope.module ? override.module === scope.module : true;
     const cleared = [...this.active.values()].filter(matches);
-    const put: CatalogTool[] = [];
-    const remove: string[] = [];
-    for (const override of cleared) {
-      const bundled = this.bundled.get(override.entryName);
-      const current = this.currentTool(override.entryName);
-      if (current && (!bundled || current.name !== bundled.name)) remove.push(current.name);
-      if (bundled) put.push(bundled);
-      this.active.delete(override.entryName);
-    }
-    if (cleared.length > 0) this.catalog.change({ put, remove });
+    this.install([], cleared.map((override) => override.entryName));
     const onDisk = this.list().saved;
     const forgotten = Array.isArray(onDisk) ? onDisk.filter(matches).length : 0;
     // Clearing is asked for explicitly, so it also reaches the file when this run ignores it (--no-overrides).
@@ -221,11 +223,18 @@ export class Updater {
     return bundled !== undefined && override.replaces === entryHash(bundled.entry);
   }
 
-  /** Puts overrides into the catalog in one change (one list_changed). */
-  private install(overrides: ToolOverride[]): void {
-    if (overrides.length === 0) return;
+  /** Puts overrides into the catalog, and takes out the tools of forgotten ones, in one change (one list_changed). */
+  private install(overrides: ToolOverride[], forget: string[] = []): void {
+    if (overrides.length + forget.length === 0) return;
     const put: CatalogTool[] = [];
     const remove: string[] = [];
+    for (const entryName of forget) {
+      const current = this.currentTool(entryName);
+      const bundled = this.bundled.get(entryName);
+      if (current && (!bundled || current.name !== bundled.name)) remove.push(current.name);
+      if (bundled) put.push(bundled);
+      this.active.delete(entryName);
+    }
     for (const override of overrides) {
       const current = this.currentTool(override.entryName);
       if (override.kind === 'remove') {

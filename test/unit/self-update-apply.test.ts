@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,9 +15,10 @@ import { MODULES } from '../../tools/index.js';
 import { OVERLAYS } from '../../tools/overlays/index.js';
 import { DocsServer } from '../helpers/docs-server.js';
 import { CHANGED_ENUM_TOOLS, DRIFT, writeDocsFolder } from '../helpers/drifted-docs.js';
-import { sharedMissing } from '../helpers/shared.js';
+import { DOCS_DIR, sharedMissing } from '../helpers/shared.js';
 
 const logger = createLogger('silent');
+const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
 
 describe.skipIf(sharedMissing())('re-registering tools from the live docs', () => {
   let root: string;
@@ -141,6 +142,26 @@ describe.skipIf(sharedMissing())('re-registering tools from the live docs', () =
     expect(notices[0]).toMatch(/^Saved tool overrides ignored: .*overrides\.json is not JSON/);
     expect(catalog.tools()).toHaveLength(576);
     await rm(file);
+  });
+
+  it('goes back to the bundled tools when the live docs do, restoring a dropped operation and dropping an added one', async () => {
+    const dir = await mkdtemp(path.join(root, 'moving-'));
+    const { apps: moving } = await writeDocsFolder(dir);
+    const catalog = new Catalog(MODULES, OVERLAYS);
+    const store = new OverrideStore(path.join(dir, 'overrides.json'));
+    const updater = new Updater(catalog, MODULES, OVERLAYS, { docs: new LiveDocs({ source: moving, ttlMs: 0 }), store, persist: true, logger });
+    await updater.apply(await updater.check({ module: 'contacts' }), []);
+    expect(store.loadSync()).toHaveLength(10);
+
+    await copyFile(path.join(DOCS_DIR, 'contacts.json'), path.join(moving, 'contacts.json'));
+    const back = await updater.apply(await updater.check({ module: 'contacts' }), []);
+    expect(back.removed).toEqual([DRIFT.added]);
+    expect(back.added).toEqual([DRIFT.removed]);
+    expect(back.replaced).toHaveLength(8);
+    expect(store.loadSync()).toEqual([]);
+    expect(updater.list().active).toEqual([]);
+    const bundled = new Catalog(MODULES, OVERLAYS);
+    expect(catalog.tools().map((tool) => tool.entry).sort(byName)).toEqual(bundled.tools().map((tool) => tool.entry).sort(byName));
   });
 
   it('drops a read-only overlay when the live docs change the method', async () => {
