@@ -11,7 +11,18 @@ import { ROOT } from '../helpers/mcp.js';
 const SUITE = path.join(ROOT, 'node_modules/@modelcontextprotocol/conformance/dist/index.js');
 const BASELINE = path.join(ROOT, 'test/conformance/baseline.yml');
 /** Scenarios that need none of the suite's fixtures: each must pass outright, whatever the baseline says. */
-const MUST_PASS = ['server-initialize', 'ping', 'logging-set-level', 'tools-list', 'server-sse-multiple-streams', 'dns-rebinding-protection'];
+const MUST_PASS = [
+  'server-initialize',
+  'ping',
+  'logging-set-level',
+  'tools-list',
+  'completion-complete',
+  'resources-list',
+  'resources-subscribe',
+  'resources-unsubscribe',
+  'server-sse-multiple-streams',
+  'dns-rebinding-protection',
+];
 
 describe('the official MCP conformance suite against the HTTP server', () => {
   const fake = new FakeGhl({ tokens: ['pit-conformance'] });
