@@ -23,7 +23,11 @@ export function registerResources(server: Server, deps: ResourceDeps): void {
   const resources = hub.tenant(deps);
   server.registerCapabilities({ resources: { subscribe: true, listChanged: true }, completions: {} });
 
-  const warn = (what: string) => (error: unknown) => logger.warn({ err: (error as Error).message }, `${what} not sent`);
+  // A session whose transport is gone is forgotten, even when whoever owns the server replaced its onclose.
+  const warn = (what: string) => (error: unknown) => {
+    if (!server.transport) return hub.detach(session);
+    logger.warn({ err: (error as Error).message }, `${what} not sent`);
+  };
   const session: ResourceSession = {
     resources,
     subscriptions: new Set(),

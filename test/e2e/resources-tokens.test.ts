@@ -8,6 +8,8 @@ type Json = any;
 const AGENCY = 'pit-agency-token-0000000001';
 const LOCATION = 'pit-location-token-00000001';
 const COMPANY = 'company-1';
+const BIG_COMPANY = 'company-big';
+const BIG = Array.from({ length: 40 }, (_, index) => ({ id: `big-${index}`, name: `Branch ${index}` }));
 
 const text = async (session: StdioSession, uri: string) => ((await session.client.readResource({ uri })).contents[0] as { text: string }).text;
 const read = async (session: StdioSession, uri: string): Promise<Json> => JSON.parse(await text(session, uri));
@@ -35,11 +37,11 @@ describe('which locations a token reaches, and bounded views (stdio, fake GHL)',
         const found = locations.find((location) => location.id === request.params.locationId);
         return found ? { status: 200, body: { location: { ...found, companyId: COMPANY, social: { yelp: '' } } } } : { status: 404, body: { statusCode: 404, message: 'Location not found' } };
       })
-      .route('GET', '/locations/search', (request) =>
-        request.headers.authorization === `Bearer ${AGENCY}` && request.query.get('companyId') === COMPANY
-          ? { status: 200, body: { locations } }
-          : { status: 401, body: { statusCode: 401, message: 'The token is not authorized for this scope.' } },
-      )
+      .route('GET', '/locations/search', (request) => {
+        if (request.headers.authorization !== `Bearer ${AGENCY}`) return { status: 401, body: { statusCode: 401, message: 'The token is not authorized for this scope.' } };
+        if (request.query.get('companyId') === BIG_COMPANY) return { status: 200, body: { locations: BIG } };
+        return { status: 200, body: { locations: request.query.get('companyId') === COMPANY ? locations : [] } };
+      })
       .route('POST', '/locations/', (request) => {
         const created = { id: `loc-${locations.length + 1}`, name: (request.json as Json).name };
         locations.push(created);
@@ -90,6 +92,17 @@ describe('which locations a token reaches, and bounded views (stdio, fake GHL)',
 
     const { completion } = await agency.client.complete({ ref: { type: 'ref/resource', uri: 'ghl://locations/{locationId}/tags' }, argument: { name: 'locationId', value: 'fitn' } });
     expect(completion.values).toEqual(['loc-beta']);
+  });
+
+  it('lists the resources of at most 25 locations, in pages of 100', async () => {
+    const big = await connect({ GHL_API_KEY: AGENCY, GHL_COMPANY_ID: BIG_COMPANY });
+    const first = await big.client.listResources({ cursor: '0' });
+    expect(first.resources).toHaveLength(100);
+    expect(first.nextCursor).toBeDefined();
+    const { resources } = await big.client.listResources();
+    expect(resources).toHaveLength(1 + 25 * 8);
+    expect(resources.filter((resource) => resource.uri.split('/').length === 4).map((resource) => resource.uri).at(-1)).toBe('ghl://locations/big-24');
+    expect((await read(big, 'ghl://locations')).locations).toHaveLength(40);
   });
 
   it('a location created through a tool changes the list of locations (list_changed, updated)', async () => {
