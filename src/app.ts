@@ -1,11 +1,11 @@
-import { Catalog } from './catalog/catalog.js';
+import { type ArgDefaults, Catalog } from './catalog/catalog.js';
 import { createAuth } from './auth/auth.js';
 import { GhlClient } from './client/ghl-client.js';
 import { createSendPolicy } from './client/send-policy.js';
 import { type Config, ConfigError } from './config.js';
 import { discoveryDefinitions, DISCOVERY_TOOL_NAMES } from './discovery/definitions.js';
 import { DiscoveryTools } from './discovery/handlers.js';
-import { Executor } from './executor.js';
+import { Executor, type ExecutorOptions } from './executor.js';
 import { sandboxNotice } from './sandbox/notice.js';
 import type { Logger } from './logger.js';
 import { ResourceHub } from './resources/hub.js';
@@ -13,7 +13,8 @@ import { tokenScope } from './resources/scope.js';
 import { createSelfUpdate, SELF_UPDATE_TOOL, selfUpdateDefinitions } from './self-update/index.js';
 import { createServer, type ServerDeps } from './server.js';
 import { ToolListing } from './toolsets/listing.js';
-import { SelectionError, ToolSelection } from './toolsets/selection.js';
+import type { TenantCredentials } from './transports/http/auth.js';
+import { SelectionError, type SelectionRequest, ToolSelection } from './toolsets/selection.js';
 import { MODULES } from '../tools/index.js';
 import { OVERLAYS } from '../tools/overlays/index.js';
 
@@ -28,6 +29,7 @@ export function createApp(config: Config, logger: Logger) {
   const policy = createSendPolicy({ ...config.rate, redisUrl: config.redisUrl }, logger);
   const client = new GhlClient(config.baseUrl, auth.tokens, config.timeouts, policy);
   const defaults = { locationId: config.locationId, companyId: config.companyId };
+  const onUpstreamError: ExecutorOptions['onUpstreamError'] = (tool, result, status) => selfUpdate.failures.enrich(tool, result, status);
   const executor = new Executor(
     client,
     {
@@ -35,7 +37,7 @@ export function createApp(config: Config, logger: Logger) {
       maxResultChars: config.maxResultChars,
       secrets: auth.secrets,
       notices: auth.notices,
-      onUpstreamError: (tool, result, status) => selfUpdate.failures.enrich(tool, result, status),
+      onUpstreamError,
     },
     logger,
   );
@@ -43,7 +45,8 @@ export function createApp(config: Config, logger: Logger) {
   if (config.sandbox) notices.unshift(sandboxNotice(config.sandbox.dataFile));
   notices.push(...selfUpdate.notices);
   const selection = selectTools(catalog, config);
-  const listing = new ToolListing(defaults, () => [...discoveryDefinitions(), ...selfUpdateDefinitions()]);
+  const extraTools = () => [...discoveryDefinitions(), ...selfUpdateDefinitions()];
+  const listing = new ToolListing(defaults, extraTools);
   const discovery = new DiscoveryTools(catalog, executor, defaults);
   const oauth = auth.oauth;
   const resources: ServerDeps['resources'] = {
@@ -59,15 +62,42 @@ export function createApp(config: Config, logger: Logger) {
   const newServer = (session: SessionParts = {}) =>
     createServer({ catalog, executor, selection, listing, discovery, logger, version: VERSION, notices, resources, selfUpdate: selfUpdate.tool, ...session });
   const server = newServer();
-  return { catalog, client, server, newServer, policy, resources, notices, auth };
+
+  // Listed schemas depend only on which defaults exist, never on their values: tenants of one shape share a listing.
+  const listings = new Map<string, ToolListing>();
+  const listingFor = ({ locationId, companyId }: ArgDefaults) => {
+    const shape = `${locationId ? 'L' : '-'}${companyId ? 'C' : '-'}`;
+    if (!listings.has(shape)) listings.set(shape, new ToolListing({ locationId: locationId && shape, companyId: companyId && shape }, extraTools));
+    return listings.get(shape)!;
+  };
+  /** Multi-tenant HTTP: a client's own GHL credentials, with its own client, limiter slots, executor and resource view. */
+  const forTenant = (tenant: TenantCredentials) => {
+    const tenantClient = new GhlClient(config.baseUrl, { token: async () => tenant.token }, config.timeouts, policy, `tenant:${tenant.id}`);
+    const tenantDefaults = { locationId: tenant.locationId, companyId: tenant.companyId };
+    const secrets = () => [tenant.token];
+    const tenantExecutor = new Executor(tenantClient, { defaults: tenantDefaults, maxResultChars: config.maxResultChars, secrets, onUpstreamError }, logger);
+    return {
+      executor: tenantExecutor,
+      discovery: new DiscoveryTools(catalog, tenantExecutor, tenantDefaults),
+      listing: listingFor(tenantDefaults),
+      resources: { ...resources, scope: tokenScope(tenantDefaults), defaultLocationId: tenant.locationId, secrets },
+      close: () => tenantClient.close(),
+    };
+  };
+  /** A session's own selection (HTTP headers or URL); SelectionError when it names unknown toolsets or tools. */
+  const select = (request: SelectionRequest) => ToolSelection.create(catalog, request, NON_CATALOG_TOOLS);
+  return { catalog, client, server, newServer, select, forTenant, notices, auth };
 }
 
 type SessionParts = Partial<Pick<ServerDeps, 'selection' | 'executor' | 'discovery' | 'listing' | 'notices' | 'resources'>>;
 
+/** Tools that are not catalog operations, which a selection may still exclude by name. */
+const NON_CATALOG_TOOLS = [...DISCOVERY_TOOL_NAMES, SELF_UPDATE_TOOL];
+
 /** The configured selection; unknown names stop the start-up with the list of valid ones. */
 function selectTools(catalog: Catalog, config: Config): ToolSelection {
   try {
-    return ToolSelection.create(catalog, config.selection, [...DISCOVERY_TOOL_NAMES, SELF_UPDATE_TOOL]);
+    return ToolSelection.create(catalog, config.selection, NON_CATALOG_TOOLS);
   } catch (error) {
     if (error instanceof SelectionError) throw new ConfigError(error.message);
     throw error;

@@ -2,29 +2,27 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Server } from '@modelcontextprotocol/server';
-import type { Catalog } from '../catalog/catalog.js';
-import type { SendPolicy } from '../client/send-policy.js';
 import type { Config, HttpConfig } from '../config.js';
-import { DISCOVERY_TOOL_NAMES } from '../discovery/definitions.js';
 import type { Logger } from '../logger.js';
 import type { ServerDeps } from '../server.js';
-import { ToolSelection } from '../toolsets/selection.js';
-import { challenge, fingerprint, InboundAuth, tenantCredentials } from './http/auth.js';
+import type { SelectionRequest, ToolSelection } from '../toolsets/selection.js';
+import { challenge, fingerprint, InboundAuth, type TenantCredentials, tenantCredentials } from './http/auth.js';
 import { type Caller, McpDispatcher } from './http/dispatch.js';
 import { RequestGuards } from './http/guards.js';
 import { BodyTooLargeError, ClientRequestCaps, readBody } from './http/limits.js';
 import { json, rpcError, RPC } from './http/responses.js';
 import { parseMcpPath, SelectionHeaderError, sessionAsk, sessionSelection } from './http/selection.js';
 import { SessionRegistry } from './http/sessions.js';
-import { tenantFactory, TenantRegistry } from './http/tenants.js';
+import { type TenantContext, TenantRegistry } from './http/tenants.js';
 
 /** The pieces of the app the HTTP transport builds sessions from (see createApp). */
 export interface HttpApp {
-  catalog: Catalog;
-  policy: SendPolicy;
-  resources: ServerDeps['resources'];
   /** A new MCP server instance sharing the process-wide pieces, with a session's own parts swapped in. */
   newServer(parts: Partial<Pick<ServerDeps, 'selection' | 'executor' | 'discovery' | 'listing' | 'notices' | 'resources'>>): Server;
+  /** A session's own selection; throws SelectionError on unknown names. */
+  select(request: SelectionRequest): ToolSelection;
+  /** Multi-tenant mode: everything one tenant's sessions are served through, built from its credentials alone. */
+  forTenant(credentials: TenantCredentials): TenantContext;
 }
 
 export interface HttpHandle {
@@ -46,7 +44,7 @@ export async function serveHttp(app: HttpApp, config: Config & { http: HttpConfi
   const caps = new ClientRequestCaps(options.clientRequestsPerMinute);
   const sessions = new SessionRegistry({ idleMs: options.sessionIdleMs, max: options.maxSessions, maxPerClient: options.maxSessionsPerClient });
   const tenants = options.multiTenant
-    ? new TenantRegistry(tenantFactory({ catalog: app.catalog, config, policy: app.policy, resources: app.resources, logger }), { idleMs: options.sessionIdleMs, max: options.maxSessions })
+    ? new TenantRegistry((credentials) => app.forTenant(credentials), { idleMs: options.sessionIdleMs, max: options.maxSessions })
     : undefined;
   const dispatcher = new McpDispatcher({
     stateless: options.stateless,
@@ -106,7 +104,7 @@ export async function serveHttp(app: HttpApp, config: Config & { http: HttpConfi
       tenant,
       selection: () => {
         const request = sessionSelection(config.selection, ask);
-        return request && ToolSelection.create(app.catalog, request, DISCOVERY_TOOL_NAMES);
+        return request && app.select(request);
       },
     };
     if (req.method === 'GET') return dispatcher.get(req, res, caller);

@@ -1,68 +1,17 @@
-import type { ArgDefaults, Catalog } from '../../catalog/catalog.js';
-import { GhlClient } from '../../client/ghl-client.js';
-import type { SendPolicy } from '../../client/send-policy.js';
-import type { Config } from '../../config.js';
-import { discoveryDefinitions } from '../../discovery/definitions.js';
-import { DiscoveryTools } from '../../discovery/handlers.js';
-import { Executor } from '../../executor.js';
-import type { Logger } from '../../logger.js';
-import { tokenScope } from '../../resources/scope.js';
+import type { DiscoveryTools } from '../../discovery/handlers.js';
+import type { Executor } from '../../executor.js';
 import type { ServerDeps } from '../../server.js';
-import { ToolListing } from '../../toolsets/listing.js';
+import type { ToolListing } from '../../toolsets/listing.js';
 import type { TenantCredentials } from './auth.js';
 
-/** Everything a tenant's sessions call through: built from its own credentials, shared with no other tenant. */
+/** What a tenant's sessions are served through: built by the app from the tenant's own credentials alone. */
 export interface TenantContext {
-  id: string;
   executor: Executor;
   discovery: DiscoveryTools;
   listing: ToolListing;
   /** The ghl:// resources as the tenant's credentials see them (the shared cache keeps tenants apart by executor). */
   resources: ServerDeps['resources'];
   close(): Promise<void>;
-}
-
-/** The process-wide pieces a tenant context borrows: nothing in them holds a tenant's token or data. */
-export interface TenantShared {
-  catalog: Catalog;
-  config: Pick<Config, 'baseUrl' | 'timeouts' | 'maxResultChars'>;
-  /** The process's limiter (local, or shared through Redis); a tenant's keys are prefixed with its id. */
-  policy: SendPolicy;
-  /** The process's resource settings and cache; a tenant gets its own scope, location and secrets on top. */
-  resources: ServerDeps['resources'];
-  logger: Logger;
-}
-
-/**
- * Builds tenant contexts: a GHL client with the tenant's token, its own connection pool and its own limiter
- * slots, and an executor that fills the tenant's location and scrubs the tenant's token.
- */
-export function tenantFactory(shared: TenantShared): (credentials: TenantCredentials) => TenantContext {
-  // Listed schemas depend only on which defaults exist, never on their values, so tenants of one shape share them.
-  const listings = new Map<string, ToolListing>();
-  const listingFor = (defaults: ArgDefaults) => {
-    const shape = `${defaults.locationId ? 'L' : '-'}${defaults.companyId ? 'C' : '-'}`;
-    let listing = listings.get(shape);
-    if (!listing) {
-      listing = new ToolListing({ locationId: defaults.locationId && 'tenant', companyId: defaults.companyId && 'tenant' }, discoveryDefinitions);
-      listings.set(shape, listing);
-    }
-    return listing;
-  };
-  return (credentials) => {
-    const { token } = credentials;
-    const client = new GhlClient(shared.config.baseUrl, { token: async () => token }, shared.config.timeouts, shared.policy, `tenant:${credentials.id}`);
-    const defaults = { locationId: credentials.locationId, companyId: credentials.companyId };
-    const executor = new Executor(client, { defaults, maxResultChars: shared.config.maxResultChars, secrets: () => [token] }, shared.logger);
-    return {
-      id: credentials.id,
-      executor,
-      discovery: new DiscoveryTools(shared.catalog, executor, defaults),
-      listing: listingFor(defaults),
-      resources: { ...shared.resources, scope: tokenScope(defaults), defaultLocationId: credentials.locationId, secrets: () => [token] },
-      close: () => client.close(),
-    };
-  };
 }
 
 interface Held {
