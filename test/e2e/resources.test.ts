@@ -251,4 +251,18 @@ describe('MCP resources against the sandbox (stdio)', () => {
     expect(sent.every((request) => request.status === 200)).toBe(true);
     expect(rejected).toBe(0);
   });
+
+  it('works the same in `ghl-mcp --sandbox`, with no credentials at all', async () => {
+    const cli = await connectStdio({}, ['--sandbox']);
+    try {
+      const { locations } = await read(cli, 'ghl://locations');
+      expect(locations.map((location: Json) => location.name)).toEqual(['Bright Smile Dental (sandbox)']);
+      const { pipelines } = await read(cli, `ghl://locations/${locations[0].id}/pipelines`);
+      expect(pipelines.map((pipeline: Json) => pipeline.name)).toEqual(['New Patients', 'Invisalign']);
+      const uris = (await cli.client.listResources()).resources.map((resource) => resource.uri);
+      expect(uris).toContain(`ghl://locations/${locations[0].id}/pipelines/${pipelines[0].id}`);
+    } finally {
+      await cli.close();
+    }
+  });
 });
