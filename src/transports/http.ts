@@ -102,6 +102,7 @@ export async function serveHttp(app: HttpApp, config: Config & { http: HttpConfi
       owner: `${outcome.principal.id}|${tenant?.id ?? ''}`,
       client,
       tenant,
+      opened: (sessionId) => (note.session = fingerprint(sessionId, 'session')),
       selection: () => {
         const request = sessionSelection(config.selection, ask);
         return request && app.select(request);
@@ -182,6 +183,8 @@ export async function serveHttp(app: HttpApp, config: Config & { http: HttpConfi
 /** What the access log says about a request besides method, path and status. */
 interface AccessNote {
   client?: string;
+  /** Fingerprint of the session a request opened. */
+  session?: string;
   rpc?: string;
   tool?: string;
   batch?: number;
@@ -198,15 +201,15 @@ function describeRpc(body: unknown): AccessNote {
 
 /** One structured line per request, on stderr: no tokens, no session IDs (a fingerprint of them), no arguments. */
 function accessLog(logger: Logger, req: IncomingMessage, res: ServerResponse, started: number, note: AccessNote): void {
-  const sessionId = (req.headers['mcp-session-id'] as string | undefined) ?? (res.getHeader('mcp-session-id') as string | undefined);
+  const sessionId = req.headers['mcp-session-id'] as string | undefined;
   logger.info(
     {
       method: req.method,
       path: new URL(req.url ?? '/', 'http://localhost').pathname,
       status: res.statusCode,
       ms: Math.round(performance.now() - started),
-      session: sessionId ? fingerprint(sessionId, 'session') : undefined,
       ...note,
+      ...(sessionId && { session: fingerprint(sessionId, 'session') }),
       ...(!res.writableFinished && { aborted: true }),
     },
     'http',

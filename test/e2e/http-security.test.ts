@@ -141,6 +141,10 @@ describe('streamable HTTP: inbound auth, DNS-rebinding guards, limits', () => {
     expect(lines.length).toBeGreaterThan(10);
     expect(lines.some((line) => line.includes('"status":401'))).toBe(true);
     expect(lines.some((line) => line.includes('"tool":"locations_get_location"'))).toBe(true);
+    // A session shows as one fingerprint, from the initialize that opened it to its later requests.
+    const opened = lines.map((line) => /"rpc":"initialize".*"session":"([0-9a-f]{16})"/.exec(line)?.[1]).filter(Boolean);
+    expect(opened.length).toBeGreaterThan(0);
+    expect(lines.some((line) => line.includes(`"session":"${opened[0]}"`) && !line.includes('"rpc":"initialize"'))).toBe(true);
     for (const secret of [GHL_TOKEN, ...MCP_TOKENS]) expect(log).not.toContain(secret);
     expect(log).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/);
   });

@@ -26,6 +26,8 @@ export interface Caller {
   tenant?: TenantCredentials;
   /** The session's selection (from URL and headers), computed when a server is built; throws on unknown names. */
   selection: () => ToolSelection | undefined;
+  /** Told the id of a session this request opened (for the access log). */
+  opened?: (sessionId: string) => void;
 }
 
 export interface DispatchOptions {
@@ -66,6 +68,7 @@ export class McpDispatcher {
       sessionIdGenerator: randomUUID,
       onsessioninitialized: (id) => {
         opened = true;
+        caller.opened?.(id);
         sessions.add({ id, server: built.server, transport, owner: caller.owner, client: caller.client, active: 0, lastSeen: Date.now(), release: built.release });
       },
       onsessionclosed: (id) => void sessions.remove(id),
