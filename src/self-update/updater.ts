@@ -42,6 +42,8 @@ export interface UpdaterOptions {
 }
 
 const CONCURRENT_FETCHES = 4;
+/** The start-up notice names this many overrides at most: it is part of every session's instructions. */
+const MAX_NAMED = 20;
 
 /**
  * Keeps the catalog in step with the live documents: compares registered tools with them, re-registers
@@ -83,9 +85,10 @@ export class Updater {
     const notices: string[] = [];
     if (this.active.size > 0) {
       const names = [...this.active.values()].map((override) => `${override.entryName} (${override.kind})`);
+      const shown = names.length > MAX_NAMED ? `${names.slice(0, MAX_NAMED).join(', ')} and ${names.length - MAX_NAMED} more` : names.join(', ');
       notices.push(
         `${this.active.size} tool definitions come from the live GHL docs saved in ${this.options.store.file}, not from the bundled catalog: ` +
-          `${names.join(', ')}. ghl_self_update lists or clears them; --no-overrides ignores them.`,
+          `${shown}. ghl_self_update lists or clears them; --no-overrides ignores them.`,
       );
     }
     if (usable.length < saved.length) notices.push(`${saved.length - usable.length} saved tool overrides no longer match the bundled catalog and were ignored.`);

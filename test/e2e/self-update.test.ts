@@ -6,7 +6,7 @@ import { FakeGhl } from '../../src/sandbox/fake-ghl.js';
 import { closedPort, DocsServer } from '../helpers/docs-server.js';
 import { DRIFT, writeDocsFolder } from '../helpers/drifted-docs.js';
 import { connectStdio, type StdioSession } from '../helpers/mcp.js';
-import { sharedMissing } from '../helpers/shared.js';
+import { DOCS_DIR, sharedMissing } from '../helpers/shared.js';
 
 const TOKEN = 'test-token';
 type Result = { content: { type: string; text: string }[]; isError?: boolean; structuredContent?: Record<string, unknown> };
@@ -95,6 +95,14 @@ describe.skipIf(sharedMissing())('self-update end to end over stdio, against a l
     expect(report).toContain(`- ${DRIFT.removed}: removed: the live docs no longer have DELETE /contacts/{contactId}/notes/{id} (delete-note)`);
     expect(report).toContain(`- new operation GET /contacts/{contactId}/activity (get-contact-activity): not in the catalog yet; apply adds it as ${DRIFT.added}`);
     expect(report).toContain('Next: ghl_self_update with action "apply"');
+  });
+
+  it('checks the whole catalog against a docs folder: the official documents match every tool', async () => {
+    await freshCache();
+    const { call } = await start({ GHL_DOCS_URL: DOCS_DIR });
+    const result = await call('ghl_self_update', {});
+    expect(result.content[0]!.text).toBe(`Compared with the live docs at ${DOCS_DIR}: 41 modules checked.\nEvery module matches the live docs.`);
+    expect(result.structuredContent).toMatchObject({ changed: 0, removed: 0, added: 0, unreachable: 0 });
   });
 
   it('adds the drift and the next step to a failed call, which is otherwise GHL\'s answer as sent', async () => {
