@@ -75,12 +75,18 @@ export function createApp(config: Config, logger: Logger) {
     const tenantClient = new GhlClient(config.baseUrl, { token: async () => tenant.token }, config.timeouts, policy, `tenant:${tenant.id}`);
     const tenantDefaults = { locationId: tenant.locationId, companyId: tenant.companyId };
     const secrets = () => [tenant.token];
-    const tenantExecutor = new Executor(tenantClient, { defaults: tenantDefaults, maxResultChars: config.maxResultChars, secrets, onUpstreamError }, logger);
+    const tenantCheck: ExecutorOptions['onUpstreamError'] = (tool, result, status) => selfUpdate.tenant.failures.enrich(tool, result, status);
+    const tenantExecutor = new Executor(
+      tenantClient,
+      { defaults: tenantDefaults, maxResultChars: config.maxResultChars, secrets, onUpstreamError: tenantCheck },
+      logger,
+    );
     return {
       executor: tenantExecutor,
       discovery: new DiscoveryTools(catalog, tenantExecutor, tenantDefaults),
       listing: listingFor(tenantDefaults),
       resources: { ...resources, scope: tokenScope(tenantDefaults), defaultLocationId: tenant.locationId, secrets },
+      selfUpdate: selfUpdate.tenant.tool,
       close: () => tenantClient.close(),
     };
   };
@@ -89,7 +95,7 @@ export function createApp(config: Config, logger: Logger) {
   return { catalog, client, server, newServer, select, forTenant, notices, auth };
 }
 
-type SessionParts = Partial<Pick<ServerDeps, 'selection' | 'executor' | 'discovery' | 'listing' | 'notices' | 'resources'>>;
+type SessionParts = Partial<Pick<ServerDeps, 'selection' | 'executor' | 'discovery' | 'listing' | 'notices' | 'resources' | 'selfUpdate'>>;
 
 /** Tools that are not catalog operations, which a selection may still exclude by name. */
 const NON_CATALOG_TOOLS = [...DISCOVERY_TOOL_NAMES, SELF_UPDATE_TOOL];

@@ -14,6 +14,8 @@ export { SELF_UPDATE_TOOL, selfUpdateDefinitions } from './tool.js';
 export interface SelfUpdate {
   tool: SelfUpdateTool;
   failures: FailureCheck;
+  /** For multi-tenant HTTP sessions: checks only. */
+  tenant: { tool: SelfUpdateTool; failures: FailureCheck };
   /** Said to the client at start-up: which tools come from saved overrides. */
   notices: string[];
 }
@@ -39,5 +41,7 @@ export function createSelfUpdate(
   const explicitTools = selection.tools ?? [];
   const notices = updater.loadSaved(explicitTools);
   const failures = new FailureCheck(updater, { mode: selfUpdate.mode, readOnly: selection.readOnly === true, explicitTools, logger });
-  return { tool: new SelfUpdateTool(updater), failures, notices };
+  // Tenants of a multi-tenant server share the catalog: they may see drift, never change what every tenant gets.
+  const tenantFailures = new FailureCheck(updater, { mode: selfUpdate.mode === 'apply' ? 'auto' : selfUpdate.mode, readOnly: true, explicitTools, logger });
+  return { tool: new SelfUpdateTool(updater), failures, notices, tenant: { tool: new SelfUpdateTool(updater, false), failures: tenantFailures } };
 }

@@ -35,7 +35,11 @@ export function selfUpdateDefinitions(): readonly ToolDefinition[] {
 
 /** The always-present tool that shows drift between the catalog and the live docs, and applies or clears it. */
 export class SelfUpdateTool {
-  constructor(private readonly updater: Updater) {}
+  /** `mayChange` false: check and list only (a tenant of a shared multi-tenant server). */
+  constructor(
+    private readonly updater: Updater,
+    private readonly mayChange = true,
+  ) {}
 
   handles(name: string): boolean {
     return name === SELF_UPDATE_TOOL;
@@ -50,6 +54,12 @@ export class SelfUpdateTool {
     const { action = 'check', ...scope } = parsed.data;
     const problem = this.scopeProblem(scope, action);
     if (problem) return problem;
+    if (!this.mayChange && (action === 'apply' || action === 'clear')) {
+      return errorResult({
+        message: `${action} is not available to a tenant of a multi-tenant server: the catalog is shared by every tenant`,
+        hint: 'Use check to see the drift; the server operator can apply it.',
+      });
+    }
     switch (action) {
       case 'check': {
         const { text, structured } = checkReport(this.updater.docsSource, await this.updater.check(scope));

@@ -55,7 +55,7 @@ export async function serveHttp(app: HttpApp, config: Config & { http: HttpConfi
     newServer: ({ selection, tenant }) =>
       app.newServer({
         ...(selection && { selection }),
-        ...(tenant && { executor: tenant.executor, discovery: tenant.discovery, listing: tenant.listing, resources: tenant.resources, notices: [] }),
+        ...(tenant && { executor: tenant.executor, discovery: tenant.discovery, listing: tenant.listing, resources: tenant.resources, selfUpdate: tenant.selfUpdate, notices: [] }),
       }),
   });
 

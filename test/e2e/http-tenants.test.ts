@@ -117,6 +117,19 @@ describe('streamable HTTP, multi-tenant: each client brings its own GHL token', 
     }
   });
 
+  it('lets a tenant check drift but never change the catalog every tenant shares', async () => {
+    const session = await connectTenant(stateful, 'a');
+    try {
+      for (const action of ['apply', 'clear']) {
+        const result = await session.client.callTool({ name: 'ghl_self_update', arguments: { action, tool: 'locations_get_location' } });
+        expect(result.isError).toBe(true);
+        expect(textOf(result)).toContain('shared by every tenant');
+      }
+    } finally {
+      await session.close();
+    }
+  });
+
   it('logs no tenant token', () => {
     for (const target of [stateful, stateless]) {
       const log = target.stderr();

@@ -11,6 +11,8 @@ export interface TenantContext {
   listing: ToolListing;
   /** The ghl:// resources as the tenant's credentials see them (the shared cache keeps tenants apart by executor). */
   resources: ServerDeps['resources'];
+  /** Check-only: a tenant never changes the catalog every tenant shares. */
+  selfUpdate: ServerDeps['selfUpdate'];
   close(): Promise<void>;
 }
 
