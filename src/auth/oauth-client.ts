@@ -135,8 +135,11 @@ export class OAuthClient {
 
   private async call(pathAndQuery: string, init: RequestInit): Promise<Response> {
     try {
+      // Never follow a redirect: a 307/308 would send the client secret and refresh token (the POST body) on
+      // to wherever it points. A 3xx is answered as the failure it is.
       return await fetch(this.baseUrl + pathAndQuery, {
         ...init,
+        redirect: 'manual',
         headers: { accept: 'application/json', 'user-agent': 'ghl-mcp', ...(init.headers as Record<string, string>) },
         signal: AbortSignal.timeout(this.timeoutMs),
       });

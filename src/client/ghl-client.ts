@@ -1,5 +1,6 @@
 import type { Agent, FormData } from 'undici';
 import type { HttpRequest, MultipartPart } from '../request.js';
+import { CallFailedError } from './errors.js';
 import { createSendPolicy, limiterKey, type SendPolicy } from './send-policy.js';
 
 type Undici = typeof import('undici');
@@ -84,7 +85,7 @@ export class GhlClient {
       keepAliveTimeout: 30_000,
       connections: 32,
     });
-    const url = new URL(this.baseUrl + req.path);
+    const url = this.urlFor(req.path);
     for (const [key, value] of req.query) url.searchParams.append(key, value);
     const headers: Record<string, string> = {
       accept: 'application/json',
@@ -100,6 +101,24 @@ export class GhlClient {
       const text = await readText(response.body);
       return { status: response.statusCode, headers: response.headers, text };
     });
+  }
+
+  /**
+   * The request's URL, which must stay on the GHL host: the path comes from the catalog, and with self-update
+   * from the live docs or the overrides file, so a path such as `@other.host/x` or `.other.host/x` would move
+   * the request (and its bearer token) to another host. Nothing is sent then.
+   */
+  private urlFor(path: string): URL {
+    const base = new URL(this.baseUrl);
+    const url = path.startsWith('/') ? new URL(this.baseUrl + path) : undefined;
+    if (!url || url.origin !== base.origin) {
+      throw new CallFailedError(
+        `The operation's path ${JSON.stringify(path)} does not stay on ${base.origin}; the request was not sent.`,
+        'The tool definition is broken (from the live docs or the overrides file?): clear its override with ghl_self_update {"action": "clear"}.',
+        false,
+      );
+    }
+    return url;
   }
 
   async close(): Promise<void> {
