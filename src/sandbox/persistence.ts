@@ -1,4 +1,5 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { StoreSnapshot } from './state.js';
 
@@ -28,15 +29,26 @@ export function loadSnapshot(file: string): StoreSnapshot | undefined {
  * beside it, flushed to disk, renamed over the old one, then the directory flushed so the rename itself lasts.
  */
 export function saveSnapshot(file: string, snapshot: StoreSnapshot): void {
-  const temporary = `${file}.${process.pid}.tmp`;
-  const handle = openSync(temporary, 'w', 0o600);
+  // A fresh name, created exclusively: a file or symlink already there (left by a crash, or planted) is never
+  // written through, and the new file is 0600 whatever an old one's mode was.
+  const temporary = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  const handle = openSync(temporary, 'wx', 0o600);
   try {
-    writeSync(handle, JSON.stringify(snapshot));
-    fsyncSync(handle);
-  } finally {
-    closeSync(handle);
+    try {
+      writeSync(handle, JSON.stringify(snapshot));
+      fsyncSync(handle);
+    } finally {
+      closeSync(handle);
+    }
+    renameSync(temporary, file);
+  } catch (error) {
+    try {
+      unlinkSync(temporary);
+    } catch {
+      // Already renamed or never written.
+    }
+    throw error;
   }
-  renameSync(temporary, file);
   const directory = openSync(path.dirname(path.resolve(file)), 'r');
   try {
     fsyncSync(directory);

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -59,9 +59,25 @@ describe('sandbox persistence', () => {
   it('leaves the previous file whole when a save fails', async () => {
     const file = path.join(dir(), 'sandbox.json');
     saveSnapshot(file, { format: 'ghl-mcp-sandbox', version: 1, collections: { tags: [{ id: 't1', name: 'before' }] } });
-    mkdirSync(`${file}.${process.pid}.tmp`); // the temporary file cannot be created
-    expect(() => saveSnapshot(file, { format: 'ghl-mcp-sandbox', version: 1, collections: { tags: [] } })).toThrow();
+    // The write fails after the temporary file was created (a BigInt cannot be serialised).
+    const unwritable = { format: 'ghl-mcp-sandbox', version: 1, collections: { tags: [{ id: 1n }] } } as unknown as Parameters<typeof saveSnapshot>[1];
+    expect(() => saveSnapshot(file, unwritable)).toThrow();
     expect(loadSnapshot(file)!.collections.tags).toEqual([{ id: 't1', name: 'before' }]);
+    expect(readdirSync(path.dirname(file))).toEqual(['sandbox.json']);
+  });
+
+  it('never writes through a file or symlink already at a temporary name, and keeps the data file 0600', () => {
+    const folder = dir();
+    const file = path.join(folder, 'sandbox.json');
+    const victim = path.join(folder, 'victim.txt');
+    writeFileSync(victim, 'untouched');
+    // The name a save in this process used to write to: a planted symlink, or a crash's leftover with a loose mode.
+    symlinkSync(victim, `${file}.${process.pid}.tmp`);
+    saveSnapshot(file, { format: 'ghl-mcp-sandbox', version: 1, collections: { tags: [{ id: 't1', name: 'saved' }] } });
+    expect(readFileSync(victim, 'utf8')).toBe('untouched');
+    expect(lstatSync(file).isFile()).toBe(true);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(loadSnapshot(file)!.collections.tags).toEqual([{ id: 't1', name: 'saved' }]);
   });
 
   it('refuses a file that is not sandbox data, saying how to start over', () => {
