@@ -139,7 +139,8 @@ function sameSecret(given: string, expected: string): boolean {
 /** Best effort: a person on a desktop gets the page opened; anywhere else the printed URL is enough. */
 function openInBrowser(url: string): void {
   const [command, args] =
-    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
+    // Not `cmd /c start`: cmd would read the `&` between query parameters as a command separator.
+    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['rundll32', ['url.dll,FileProtocolHandler', url]] : ['xdg-open', [url]];
   try {
     const child = spawn(command, args as string[], { stdio: 'ignore', detached: true });
     child.on('error', () => {});

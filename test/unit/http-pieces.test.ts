@@ -21,7 +21,7 @@ describe('MCP endpoint paths', () => {
     expect(parseMcpPath(path)).toEqual(expected);
   });
 
-  it.each(['/', '/mcpx', '/mcp/x', '/mcp/x/', '/mcp/x/a/b', '/mcp/readonly/x', '/healthz'])('%s is not an MCP endpoint', (path) => {
+  it.each(['/', '/mcpx', '/mcp/x', '/mcp/x/', '/mcp/x/a/b', '/mcp/readonly/x', '/healthz', '/mcp/x/%E0'])('%s is not an MCP endpoint', (path) => {
     expect(parseMcpPath(path)).toBeUndefined();
   });
 });

@@ -23,7 +23,17 @@ export function parseMcpPath(pathname: string): { toolsets?: string[]; readOnly:
   if (rest === `${MCP_PATH}/readonly`) return { readOnly: true };
   const match = /^\/mcp\/x\/([^/]+)(\/readonly)?$/.exec(rest);
   if (!match) return undefined;
-  return { toolsets: commaList(decodeURIComponent(match[1]!)), readOnly: match[2] !== undefined };
+  const toolsets = decodeOrUndefined(match[1]!);
+  return toolsets === undefined ? undefined : { toolsets: commaList(toolsets), readOnly: match[2] !== undefined };
+}
+
+/** A malformed escape (`%E0`) names no toolset: the path is simply not an MCP endpoint. */
+function decodeOrUndefined(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Adds what the headers ask (X-MCP-Toolsets, X-MCP-Tools, X-MCP-Exclude-Tools, X-MCP-Readonly) to the path's ask. */
