@@ -58,16 +58,18 @@ async function warm(client, location) {
   for (let index = 0; index < 20; index += 1) await search(client, location);
 }
 
-// Throughput under the limit.
-const limited = await startServer(['--rate-limit-max', String(max), '--rate-limit-interval-ms', String(intervalMs)]);
+// Throughput under the limit. The fake runs in a process of its own, as GHL would: in this process its clock
+// and its request log would wait on this process writing the 500 calls.
+const throughputFake = await startSeparateFake();
+const limited = await startServer(['--rate-limit-max', String(max), '--rate-limit-interval-ms', String(intervalMs)], {}, throughputFake.url);
 await warm(limited, 'loc-warm');
-fake.rateLimit({ max, intervalMs });
-fake.requests.length = 0;
+await benchControl(throughputFake.url, 'reset', { max, intervalMs });
 const started = performance.now();
+const startedAt = Date.now();
 const results = await Promise.all(Array.from({ length: calls }, () => search(limited, 'loc-bench')));
 const elapsedMs = performance.now() - started;
-const startedAt = Date.now() - elapsedMs;
-const arrivals = fake.requests.map((recorded) => recorded.time);
+const report = await benchControl(throughputFake.url, 'report');
+const arrivals = report.times;
 // Where the time went: before the first request reached GHL, between the first and the last, after the last.
 const phasesMs = {
   toFirstRequest: Math.min(...arrivals) - startedAt,
@@ -75,9 +77,11 @@ const phasesMs = {
   afterLastRequest: startedAt + elapsedMs - Math.max(...arrivals),
 };
 await limited.close();
+throughputFake.process.kill();
 const theoreticalMinMs = (calls / max) * intervalMs;
 const surfaced429 = results.filter((result) => result.isError && /HTTP 429/.test(result.content[0]?.text ?? '')).length;
 const errors = results.filter((result) => result.isError).length;
+fake.rateLimit({ max, intervalMs });
 
 // The same burst through the client alone, in this process: the limiter's own pacing, without the MCP hops.
 const client = new GhlClient(baseUrl, { token: async () => TOKEN }, { connectMs: 10_000, headersMs: 30_000, bodyMs: 30_000 }, createSendPolicy({ ...DEFAULT_RATE_SETTINGS, limits: { max, intervalMs, dailyMax: 1_000_000 } }));
@@ -148,7 +152,7 @@ const result = {
     windowEdgeBoundMs: (Math.ceil(calls / max) - 1) * intervalMs,
     surfaced429,
     errors,
-    rejectedByFake: fake.rejected,
+    rejectedByFake: report.rejected,
   },
   clientOnly: {
     elapsedMs: round(clientElapsedMs),
@@ -166,12 +170,17 @@ result.pass = {
 };
 process.stdout.write(JSON.stringify(result, null, 2) + '\n');
 
-/** The same fake GHL, answering the same route, in a child process of its own. */
+/**
+ * The same fake GHL, answering the same route, in a child process of its own; POST /bench/reset clears its log
+ * and sets its rate limit, GET /bench/report returns the arrival times of the searches and the 429s it sent.
+ */
 async function startSeparateFake() {
   const script =
     "const { FakeGhl } = await import('../src/sandbox/fake-ghl.ts');" +
     `const fake = new FakeGhl({ tokens: [${JSON.stringify(TOKEN)}] });` +
     "fake.route('GET', '/opportunities/search', () => ({ status: 200, body: { opportunities: [], meta: { total: 0 } } }));" +
+    "fake.route('POST', '/bench/reset', (req) => { fake.requests.length = 0; fake.rateLimit(req.json); return { status: 200, body: {} }; });" +
+    "fake.route('GET', '/bench/report', () => ({ status: 200, body: { rejected: fake.rejected, times: fake.requests.filter((r) => r.path === '/opportunities/search').map((r) => r.time) } }));" +
     'process.stdout.write((await fake.listen()) + "\\n");';
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
     cwd: import.meta.dirname,
@@ -182,6 +191,15 @@ async function startSeparateFake() {
     child.stdout.once('data', (data) => resolve(String(data).trim()));
   });
   return { url, process: child };
+}
+
+async function benchControl(url, action, limits) {
+  const response = await request(`${url}/bench/${action}`, {
+    method: action === 'reset' ? 'POST' : 'GET',
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    body: limits && JSON.stringify(limits),
+  });
+  return response.body.json();
 }
 
 function round(value) {
