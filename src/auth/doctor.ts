@@ -3,7 +3,7 @@ import { Catalog, type CatalogTool } from '../catalog/catalog.js';
 import { GhlClient, type GhlResponse, MissingCredentialsError } from '../client/ghl-client.js';
 import type { Config } from '../config.js';
 import { type Logger, scrubSecrets } from '../logger.js';
-import { buildRequest } from '../request.js';
+import { buildRequest, UnsafeArgumentError } from '../request.js';
 import { ToolSelection } from '../toolsets/selection.js';
 import { MODULES } from '../../tools/index.js';
 import { OVERLAYS } from '../../tools/overlays/index.js';
@@ -126,6 +126,10 @@ async function probeAccess(config: Config, client: GhlClient, auth: Auth, grant:
   } catch (error) {
     if (error instanceof MissingCredentialsError) {
       findings.push({ level: 'fail', text: error.message, fix: error.hint });
+      return;
+    }
+    if (error instanceof UnsafeArgumentError) {
+      findings.push({ level: 'fail', text: `GHL_LOCATION_ID / GHL_COMPANY_ID is not a plain ID (${error.message})`, fix: 'Copy the ID from the GHL settings page exactly.' });
       return;
     }
     const cause = error as Error & { code?: string };

@@ -78,6 +78,13 @@ describe('ghl-mcp doctor', () => {
     expect(run.stdout).toContain('fix: GHL_LOCATION_ID must name the location the token belongs to');
   });
 
+  it('diagnoses a location ID that is not a plain ID, without sending it', async () => {
+    world.oauth.grant({ userType: 'Location', scopes: ['locations.readonly'], locationId: LOCATION }, { accessToken: PIT });
+    const run = await doctor({ GHL_API_KEY: PIT, GHL_LOCATION_ID: '../companies/x' });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/FAIL +GHL_LOCATION_ID \/ GHL_COMPANY_ID is not a plain ID/);
+  });
+
   it('diagnoses a wrong location for an OAuth sub-account login', async () => {
     await writeGrant(world.tokenFile, storedGrant(world.oauth, location, 3600));
     const run = await doctor({ GHL_LOCATION_ID: 'loc-elsewhere' });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/sandbox.js';
-import { connectStdio, type StdioSession } from '../helpers/mcp.js';
+import { connectStdio } from '../helpers/mcp.js';
 
 type Json = any;
 

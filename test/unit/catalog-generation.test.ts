@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -9,6 +11,7 @@ import { renderModule } from '../../src/catalog/render.js';
 import { SchemaCompactor } from '../../src/catalog/schema.js';
 import type { CatalogModule, ToolEntry } from '../../src/catalog/types.js';
 import { MODULE_SOURCES, MODULES } from '../../tools/index.js';
+import { ROOT } from '../helpers/mcp.js';
 import { DOCS_DIR, sharedMissing } from '../helpers/shared.js';
 
 describe.skipIf(sharedMissing())('catalog generated from the official documents', () => {
@@ -151,6 +154,25 @@ describe.skipIf(sharedMissing())('catalog generated from the official documents'
       expect(convertDocumentSet(remote).map(renderModule)).toEqual(modules.map(renderModule));
     } finally {
       server.close();
+    }
+  });
+
+  it('generate --check passes on the documents and fails, naming the module, when a document changes', async () => {
+    const check = (docs: string) =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'scripts/generate.ts', '--check', '--docs', docs], { cwd: ROOT, encoding: 'utf8' });
+    const root = await mkdtemp(path.join(tmpdir(), 'ghl-docs-'));
+    try {
+      await cp(path.dirname(DOCS_DIR), root, { recursive: true });
+      const apps = path.join(root, 'apps');
+      expect(check(apps).status).toBe(0);
+      const workflows = JSON.parse(await readFile(path.join(apps, 'workflows.json'), 'utf8'));
+      workflows.paths['/workflows/'].get.summary = 'List every workflow';
+      await writeFile(path.join(apps, 'workflows.json'), JSON.stringify(workflows));
+      const stale = check(apps);
+      expect(stale.status).toBe(1);
+      expect(stale.stderr).toContain('workflows.ts');
+    } finally {
+      await rm(root, { recursive: true, force: true });
     }
   });
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { localhostAllowedHostnames, localhostAllowedOrigins, validateHostHeader, validateOriginHeader } from '@modelcontextprotocol/server';
+import { localhostAllowedOrigins, validateHostHeader, validateOriginHeader } from '@modelcontextprotocol/server';
 
 export interface GuardOptions {
   /** Host header names accepted (no ports); undefined: any (a non-loopback server reached by any name, behind auth). */
@@ -26,9 +26,6 @@ const ALLOWED_REQUEST_HEADERS = [
   'X-GHL-Location-Id',
   'X-GHL-Company-Id',
 ].join(', ');
-
-/** The loopback Host names, for a server bound to 127.0.0.1 / ::1 / localhost. */
-export const LOOPBACK_HOSTNAMES: readonly string[] = localhostAllowedHostnames();
 
 /**
  * DNS-rebinding and cross-origin guards. A rebinding page reaches the server under its own host name (wrong
