@@ -65,7 +65,8 @@ export async function serveHttp(app: HttpApp, config: Config & { http: HttpConfi
   const handle = async (req: IncomingMessage, res: ServerResponse, note: AccessNote): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/healthz') return json(res, 200, { status: 'ok' });
-    if (url.pathname === '/readyz') return json(res, draining ? 503 : 200, { status: draining ? 'draining' : 'ready', sessions: sessions.size });
+    // Unauthenticated: says ready or draining, nothing about who is connected.
+    if (url.pathname === '/readyz') return json(res, draining ? 503 : 200, { status: draining ? 'draining' : 'ready' });
     const path = parseMcpPath(url.pathname);
     if (!path) return json(res, 404, { error: 'Not found: the MCP endpoint is /mcp' });
     if (draining) return rpcError(res, 503, RPC.serverError, 'The server is shutting down', { connection: 'close', 'retry-after': '1' });

@@ -132,6 +132,7 @@ describe('streamable HTTP: inbound auth, DNS-rebinding guards, limits', () => {
     expect(await (await fetch(`${server.origin}/healthz`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${server.origin}/readyz`);
     expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready' });
     expect((await fetch(`${server.origin}/admin`)).status).toBe(404);
   });
 
