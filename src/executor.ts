@@ -33,9 +33,10 @@ export class Executor {
   ) {}
 
   async call(tool: CatalogTool, rawArgs: unknown, signal?: AbortSignal): Promise<ToolResult> {
-    const fetched = await this.fetch(tool, rawArgs, signal);
+    const args = this.withDefaults(tool, rawArgs);
+    const fetched = await this.fetchFilled(tool, args, signal);
     const result = fetched.response ? this.finish(tool, fetched.response) : fetched.result;
-    if (this.listeners.size > 0) this.announce(tool, rawArgs, result);
+    if (this.listeners.size > 0) this.announce(tool, args, result);
     return result;
   }
 
@@ -45,8 +46,7 @@ export class Executor {
     return () => this.listeners.delete(listener);
   }
 
-  private announce(tool: CatalogTool, rawArgs: unknown, result: ToolResult): void {
-    const args = this.withDefaults(tool, rawArgs);
+  private announce(tool: CatalogTool, args: unknown, result: ToolResult): void {
     const call = { tool, args: typeof args === 'object' && args !== null ? (args as Record<string, unknown>) : {}, result };
     for (const listener of this.listeners) {
       try {
@@ -62,7 +62,11 @@ export class Executor {
    * the finished error result when validation, the request or GHL failed.
    */
   async fetch(tool: CatalogTool, rawArgs: unknown, signal?: AbortSignal): Promise<Fetched> {
-    const outcome = await this.run(tool, rawArgs, signal);
+    return this.fetchFilled(tool, this.withDefaults(tool, rawArgs), signal);
+  }
+
+  private async fetchFilled(tool: CatalogTool, args: unknown, signal?: AbortSignal): Promise<Fetched> {
+    const outcome = await this.run(tool, args, signal);
     return 'content' in outcome ? { result: this.scrub(outcome as ToolResult) } : { response: outcome };
   }
 
@@ -71,8 +75,8 @@ export class Executor {
     return this.scrub(successResult(tool, response, this.options.maxResultChars));
   }
 
-  private async run(tool: CatalogTool, rawArgs: unknown, signal?: AbortSignal): Promise<ToolResult | GhlResponse> {
-    const args = this.withDefaults(tool, rawArgs);
+  /** `args` already carry the constants and configured defaults. */
+  private async run(tool: CatalogTool, args: unknown, signal?: AbortSignal): Promise<ToolResult | GhlResponse> {
     const parsed = tool.zod().safeParse(args);
     if (!parsed.success) {
       return errorResult({ message: formatIssues(parsed.error), hint: `Fix the arguments listed and call ${tool.name} again.` });

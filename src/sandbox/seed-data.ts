@@ -4,10 +4,8 @@ export const DEMO_LOCATION_ID = 'sndbxLoc7Qz4mWp9XhT2';
 export const DEMO_COMPANY_ID = 'sndbxCo3Lk8vRt5YpN6d';
 export const DEMO_TIMEZONE = 'America/Chicago';
 
-export const LOCATION = {
-  id: DEMO_LOCATION_ID,
-  companyId: DEMO_COMPANY_ID,
-  name: 'Bright Smile Dental (sandbox)',
+/** The practice's address, shared by the location and its business profile. */
+const ADDRESS = {
   address: '2100 S Lamar Blvd, Suite 200',
   city: 'Austin',
   state: 'TX',
@@ -15,20 +13,18 @@ export const LOCATION = {
   postalCode: '78704',
   website: 'https://brightsmile.example',
   timezone: DEMO_TIMEZONE,
+};
+
+export const LOCATION = {
+  id: DEMO_LOCATION_ID,
+  companyId: DEMO_COMPANY_ID,
+  name: 'Bright Smile Dental (sandbox)',
+  ...ADDRESS,
   firstName: 'Maya',
   lastName: 'Patel',
   email: 'frontdesk@brightsmile.example',
   phone: '+15125550100',
-  business: {
-    name: 'Bright Smile Dental',
-    address: '2100 S Lamar Blvd, Suite 200',
-    city: 'Austin',
-    state: 'TX',
-    country: 'US',
-    postalCode: '78704',
-    website: 'https://brightsmile.example',
-    timezone: DEMO_TIMEZONE,
-  },
+  business: { name: 'Bright Smile Dental', ...ADDRESS },
   social: { facebookUrl: 'https://www.facebook.com/brightsmile.example' },
   settings: { allowDuplicateContact: false, allowDuplicateOpportunity: false, allowFacebookNameMerge: false, disableContactTimezone: false },
 };

@@ -30,15 +30,21 @@ describe('ghl-mcp auth login / status / logout against the fake GHL', () => {
     await world.close();
   });
 
-  it('runs the authorization-code flow: refuses a callback with the wrong state, exchanges the right one, stores 0600', async () => {
-    const child = spawn(process.execPath, [CLI, 'auth', 'login', '--no-browser'], { env: { PATH: process.env.PATH, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  /** Starts `auth login` and waits for it to print the consent URL. */
+  async function startLogin(args: string[] = []) {
+    const child = spawn(process.execPath, [CLI, 'auth', 'login', '--no-browser', ...args], { env: { PATH: process.env.PATH, ...env } });
+    const output = { stdout: '', stderr: '' };
+    child.stdout.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    await expect.poll(() => /https?:\/\/\S+chooselocation\S+/.exec(stderr), { timeout: 10_000 }).toBeTruthy();
-    const consent = new URL(/https?:\/\/\S+chooselocation\S+/.exec(stderr)![0]);
+    const consentUrl = () => /https?:\/\/\S+chooselocation\S+/.exec(output.stderr)?.[0];
+    await expect.poll(consentUrl, { timeout: 10_000 }).toBeTruthy();
+    return { output, exited, consentUrl: consentUrl()! };
+  }
+
+  it('runs the authorization-code flow: refuses a callback with the wrong state, exchanges the right one, stores 0600', async () => {
+    const { output, exited, consentUrl } = await startLogin();
+    const consent = new URL(consentUrl);
     expect(`${consent.origin}${consent.pathname}`).toBe(`${world.baseUrl}/v2/oauth/chooselocation`);
     expect(consent.searchParams.get('client_id')).toBe(CLIENT_ID);
     expect(consent.searchParams.get('redirect_uri')).toBe(env.GHL_REDIRECT_URI);
@@ -58,7 +64,7 @@ describe('ghl-mcp auth login / status / logout against the fake GHL', () => {
     const callback = await fetch(approved.headers.get('location')!);
     expect(callback.status).toBe(200);
     expect(await exited).toBe(0);
-    captured.push(stdout, stderr);
+    captured.push(output.stdout, output.stderr);
 
     const exchange = world.fake.requests.filter((req) => req.path === '/oauth/token');
     expect(exchange).toHaveLength(1);
@@ -68,7 +74,7 @@ describe('ghl-mcp auth login / status / logout against the fake GHL', () => {
     expect(form.get('redirect_uri')).toBe(env.GHL_REDIRECT_URI);
     expect(exchange[0]!.headers['content-type']).toBe('application/x-www-form-urlencoded');
 
-    expect(stdout).toContain(`Logged in: sub-account (Location) ${LOCATION}, ${SCOPES.length} scope(s)`);
+    expect(output.stdout).toContain(`Logged in: sub-account (Location) ${LOCATION}, ${SCOPES.length} scope(s)`);
     expect(statSync(world.tokenFile).mode & 0o777).toBe(0o600);
     const stored = JSON.parse(readFileSync(world.tokenFile, 'utf8'));
     expect(world.oauth.liveRefreshTokens()).toEqual([stored.refreshToken]);
@@ -111,18 +117,12 @@ describe('ghl-mcp auth login / status / logout against the fake GHL', () => {
 
   /** `auth login` driven the way a person's browser would: open the consent URL, follow the redirect. */
   async function browserLogin(args: string[]) {
-    const child = spawn(process.execPath, [CLI, 'auth', 'login', '--no-browser', ...args], { env: { PATH: process.env.PATH, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    await expect.poll(() => /https?:\/\/\S+chooselocation\S+/.exec(stderr), { timeout: 10_000 }).toBeTruthy();
-    const approved = await fetch(/https?:\/\/\S+chooselocation\S+/.exec(stderr)![0], { redirect: 'manual' });
+    const { output, exited, consentUrl } = await startLogin(args);
+    const approved = await fetch(consentUrl, { redirect: 'manual' });
     await fetch(approved.headers.get('location')!);
     const code = await exited;
-    captured.push(stdout, stderr);
-    return { code, stdout, stderr };
+    captured.push(output.stdout, output.stderr);
+    return { code, ...output };
   }
 
   it('logs an agency in with --user-type Company, and refuses a login whose type does not match the install', async () => {
