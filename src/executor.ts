@@ -2,13 +2,15 @@ import type { z } from 'zod';
 import type { ArgDefaults, CatalogTool } from './catalog/catalog.js';
 import { CallFailedError, DailyBudgetError } from './client/errors.js';
 import { type GhlClient, type GhlResponse, MissingCredentialsError } from './client/ghl-client.js';
-import { type Logger, scrubSecrets } from './logger.js';
+import { type Logger, scrubJson } from './logger.js';
 import { buildRequest, defaultResource, UnsafeArgumentError } from './request.js';
-import { errorResult, successResult, type ToolResult, upstreamErrorResult } from './results.js';
+import { errorResult, type ResultFormat, successResult, type ToolResult, upstreamErrorResult } from './results.js';
 
 export interface ExecutorOptions {
   defaults: ArgDefaults;
   maxResultChars: number;
+  /** How 2xx answers are shown unless a call asks otherwise; default compact. */
+  resultFormat?: ResultFormat;
   /** Values that must never appear in a result (tokens, client secrets); asked on every call, as tokens rotate. */
   secrets: () => readonly string[];
   /** Warnings added to every result while they hold (refreshed tokens not yet saved). */
@@ -32,10 +34,10 @@ export class Executor {
     private readonly logger: Logger,
   ) {}
 
-  async call(tool: CatalogTool, rawArgs: unknown, signal?: AbortSignal): Promise<ToolResult> {
+  async call(tool: CatalogTool, rawArgs: unknown, signal?: AbortSignal, format?: ResultFormat): Promise<ToolResult> {
     const args = this.withDefaults(tool, rawArgs);
     const fetched = await this.fetchFilled(tool, args, signal);
-    const result = fetched.response ? this.finish(tool, fetched.response) : fetched.result;
+    const result = fetched.response ? this.finish(tool, fetched.response, format) : fetched.result;
     if (this.listeners.size > 0) this.announce(tool, args, result);
     return result;
   }
@@ -71,8 +73,8 @@ export class Executor {
   }
 
   /** The result of a 2xx response (or of pages merged into one), cut at the result cap and scrubbed. */
-  finish(tool: CatalogTool, response: GhlResponse): ToolResult {
-    return this.scrub(successResult(tool, response, this.options.maxResultChars));
+  finish(tool: CatalogTool, response: GhlResponse, format = this.options.resultFormat ?? 'compact'): ToolResult {
+    return this.scrub(successResult(tool, response, { maxChars: this.options.maxResultChars, format }));
   }
 
   /** `args` already carry the constants and configured defaults. */
@@ -152,9 +154,7 @@ export class Executor {
   private scrub(result: ToolResult): ToolResult {
     const notices = this.options.notices?.() ?? [];
     if (notices.length > 0) result = { ...result, content: [...result.content, ...notices.map((text) => ({ type: 'text' as const, text }))] };
-    const secrets = this.options.secrets();
-    const leaks = result.content.some((block) => secrets.some((secret) => block.text.includes(secret)));
-    return leaks ? (JSON.parse(scrubSecrets(JSON.stringify(result), secrets)) as ToolResult) : result;
+    return scrubJson(result, this.options.secrets());
   }
 }
 

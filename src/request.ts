@@ -26,14 +26,27 @@ export class UnsafeArgumentError extends Error {
 
 // Control characters, separators and dot segments would change which endpoint the request reaches.
 const PATH_BREAKERS = /[/\\?#\u0000-\u001f\u007f]/;
+/**
+ * A value made only of dots (or their escape %2e): the URL parser drops `.` and `..` segments, so
+ * `/contacts/{id}/notes/{noteId}` with "." would reach the list operation `/contacts/{id}/notes/`.
+ */
+const DOTS_ONLY = /^(?:\.|%2e)+$/i;
+/** Half of a surrogate pair on its own: not text any URL can carry (encodeURIComponent throws on it). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export function encodePathValue(name: string, value: unknown): string {
   const text = String(value);
   if (text.length === 0) throw new UnsafeArgumentError(name, 'must not be empty');
-  if (PATH_BREAKERS.test(text) || text.includes('..')) {
-    throw new UnsafeArgumentError(name, 'must be a plain ID: "/", "\\", "..", "?", "#" and control characters are not allowed');
+  if (PATH_BREAKERS.test(text) || text.includes('..') || DOTS_ONLY.test(text)) {
+    throw new UnsafeArgumentError(name, 'must be a plain ID: "/", "\\", "?", "#", control characters, ".." and a value of only dots are not allowed');
   }
-  return encodeURIComponent(text);
+  return encodeURIComponent(wellFormed(name, text));
+}
+
+/** Paths, queries and headers carry text as UTF-8, which has no form for a lone surrogate: refused rather than altered. */
+function wellFormed(name: string, text: string): string {
+  if (LONE_SURROGATE.test(text)) throw new UnsafeArgumentError(name, 'contains a lone UTF-16 surrogate (a broken character); send the text as valid Unicode');
+  return text;
 }
 
 /** Turns validated tool arguments into one HTTP request for the tool's operation. */
@@ -52,16 +65,18 @@ export function buildRequest(entry: ToolEntry, args: Record<string, unknown>): H
       case 'path':
         path = path.split(`{${wire}}`).join(encodePathValue(arg.name, value));
         break;
-      case 'query':
+      case 'query': {
+        const text = (item: unknown) => wellFormed(arg.name, queryText(item));
         if (Array.isArray(value)) {
-          if (arg.csv) query.push([wire, value.map(queryText).join(',')]);
-          else for (const item of value) query.push([wire, queryText(item)]);
+          if (arg.csv) query.push([wire, value.map(text).join(',')]);
+          else for (const item of value) query.push([wire, text(item)]);
         } else {
-          query.push([wire, queryText(value)]);
+          query.push([wire, text(value)]);
         }
         break;
+      }
       case 'header':
-        headers[wire] = queryText(value);
+        headers[wire] = wellFormed(arg.name, queryText(value));
         break;
       case 'body':
         if (entry.body?.whole === arg.name) wholeBody = value;

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Catalog } from '../../src/catalog/catalog.js';
+import type { Executor } from '../../src/executor.js';
 import { ResourceCache } from '../../src/resources/cache.js';
 import { fitText } from '../../src/resources/project.js';
+import { TenantResources } from '../../src/resources/reader.js';
 import { InvalidResourceUri, ResourceRegistry } from '../../src/resources/registry.js';
 import type { FetchSpec, TokenScope } from '../../src/resources/types.js';
 import { RESOURCES, VARIABLE_SOURCES } from '../../resources/index.js';
@@ -79,6 +81,8 @@ describe('resource definitions against the catalog', () => {
     expect(registry.match('ghl://locations/loc/contacts')).toBeUndefined();
     expect(() => registry.match('ghl://locations/..%2F..%2Fusers')).toThrow(InvalidResourceUri);
     expect(() => registry.match('ghl://locations/%E0%A4%A')).toThrow(InvalidResourceUri);
+    // "." is a dot segment: ghl://locations/./tags would read /locations/tags.
+    for (const id of ['.', '%2e', '%2E%2e']) expect(() => registry.match(`ghl://locations/${id}/tags`), id).toThrow(/only dots/);
     expect(registry.uri(registry.get('tags')!, { locationId: 'a/b' })).toBe('ghl://locations/a%2Fb/tags');
   });
 });
@@ -122,5 +126,18 @@ describe('resource text and cache', () => {
     expect(cache.peek('one', 'tags-2')).toBeDefined();
     expect(cache.peek('two', 'tags-1')).toBeDefined();
     expect(cache.invalidate('one', new Set(['tags', 'users']))).toBe(2);
+  });
+});
+
+describe('resource text', () => {
+  it('never carries a token GHL echoed, verbatim or JSON-escaped', async () => {
+    const token = 'pit-location-secret-7777';
+    const answer = JSON.stringify({ location: { id: 'loc-1', name: `Echo ${token}`, email: 'x' } }).replace('x', token.replace(/-/g, '\\u002d'));
+    const executor = { fetch: async () => ({ response: { status: 200, headers: {}, text: answer } }) } as unknown as Executor;
+    const options = { executor, catalog, scope: async (): Promise<TokenScope> => ({ kind: 'location', locationId: 'loc-1' }), maxChars: 10_000, secrets: () => [token] };
+    const reader = new TenantResources(options, 'tenant', registry, new ResourceCache(0));
+    const text = await reader.read('ghl://locations/loc-1');
+    expect(JSON.parse(text)).toMatchObject({ id: 'loc-1', name: 'Echo [redacted]', email: '[redacted]' });
+    expect(text).not.toContain('secret');
   });
 });
