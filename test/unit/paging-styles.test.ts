@@ -81,7 +81,7 @@ describe('next page per paging style', () => {
       complete: true,
     });
     const kb = { data: { knowledgeBases: items(2), hasMore: true, lastKnowledgeBaseId: 'k2' } };
-    expect(step('knowledge_base_list_all_knowledge_bases_paginated', {}, kb)).toEqual({ next: { lastKnowledgeBaseId: 'k2' } });
+    expect(step('knowledge_base_list_knowledge_bases', {}, kb)).toEqual({ next: { lastKnowledgeBaseId: 'k2' } });
   });
 
   it('cursor follows nextCursor until there is none', () => {

@@ -5,6 +5,17 @@ export const renames: Record<string, ToolOverlay> = {
   calendars_get_slots: { rename: 'calendars_get_free_slots' },
   // GET /products/ carries the operationId of the invoices list in the documents.
   products_list_invoices: { rename: 'products_list_products' },
+  // Clients that prefix tool names with the server's name cap the whole near 60-64 characters (Gemini CLI, Cursor):
+  // every listed name stays within 48, in the same <module>_<verb>_<noun> form.
+  invoices_update_invoice_payment_methods_configuration: { rename: 'invoices_update_invoice_template_payment_methods' },
+  invoices_update_invoice_template_late_fees_configuration: { rename: 'invoices_update_invoice_template_late_fees' },
+  knowledge_base_delete_trained_urls_for_knowledge_base: { rename: 'knowledge_base_delete_trained_urls' },
+  knowledge_base_get_all_website_urls_data_by_knowledge_base: { rename: 'knowledge_base_get_website_urls' },
+  knowledge_base_get_crawling_status_for_latest_operation: { rename: 'knowledge_base_get_crawling_status' },
+  knowledge_base_list_all_knowledge_bases_paginated: { rename: 'knowledge_base_list_knowledge_bases' },
+  payments_custom_provider_marketplace_app_update_capabilities: { rename: 'payments_update_custom_provider_capabilities' },
+  social_media_posting_attach_linkedin_page_profile: { rename: 'social_media_posting_attach_linkedin_account' },
+  social_media_posting_bulk_delete_social_planner_posts: { rename: 'social_media_posting_bulk_delete_posts' },
 };
 
 /** POST operations that only read: searches, lookups and statistics. */
