@@ -157,7 +157,8 @@ export class DiscoveryTools {
     const note = after.readOnly ? ' Tools that write are left out (read-only server).' : '';
     return textResult(
       `Enabled ${toolset}: ${added.length} tools added to your list (${added.slice(0, 30).join(', ')}${added.length > 30 ? ', …' : ''}).${note} ` +
-        `If your client does not refresh its tool list, call them through ${CALL_TOOL}.`,
+        // Several clients (AI SDK tools(), LangChain getTools(), cached OpenAI Agents lists) never re-read the list.
+        `They work right now through ${CALL_TOOL} {name: "${added[0]}", arguments: {...}}, whether or not your client re-reads its tool list.`,
     );
   }
 
