@@ -35,6 +35,7 @@ export function createApp(config: Config, logger: Logger) {
     {
       defaults,
       maxResultChars: config.maxResultChars,
+      resultFormat: config.resultFormat,
       secrets: auth.secrets,
       notices: auth.notices,
       onUpstreamError,
@@ -78,7 +79,7 @@ export function createApp(config: Config, logger: Logger) {
     const tenantCheck: ExecutorOptions['onUpstreamError'] = (tool, result, status) => selfUpdate.tenant.failures.enrich(tool, result, status);
     const tenantExecutor = new Executor(
       tenantClient,
-      { defaults: tenantDefaults, maxResultChars: config.maxResultChars, secrets, onUpstreamError: tenantCheck },
+      { defaults: tenantDefaults, maxResultChars: config.maxResultChars, resultFormat: config.resultFormat, secrets, onUpstreamError: tenantCheck },
       logger,
     );
     return {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultTokenFile } from './auth/file-store.js';
 import { LIVE_DOCS_URL } from './catalog/documents.js';
+import { RESULT_FORMATS, type ResultFormat } from './results.js';
 import { SELF_UPDATE_MODES, type SelfUpdateMode } from './self-update/mode.js';
 import { defaultOverridesFile } from './self-update/overrides.js';
 import type { SelectionRequest } from './toolsets/selection.js';
@@ -29,6 +30,8 @@ export interface Config {
   baseUrl: string;
   /** Results longer than this many characters are cut, with a note on how to page. */
   maxResultChars: number;
+  /** compact (default): results leave out empty fields and derived lowercase copies; verbatim: GHL's body as sent. */
+  resultFormat: ResultFormat;
   timeouts: { connectMs: number; headersMs: number; bodyMs: number };
   /** The GHL budget per location/company and how calls are paced, capped and retried inside it. */
   rate: {
@@ -91,6 +94,7 @@ const OPTIONS = {
   'company-id': { env: 'GHL_COMPANY_ID' },
   'base-url': { env: 'GHL_BASE_URL' },
   'max-result-chars': { env: 'GHL_MAX_RESULT_CHARS' },
+  'result-format': { env: 'GHL_RESULT_FORMAT' },
   'connect-timeout-ms': { env: 'GHL_CONNECT_TIMEOUT_MS' },
   'headers-timeout-ms': { env: 'GHL_HEADERS_TIMEOUT_MS' },
   'body-timeout-ms': { env: 'GHL_BODY_TIMEOUT_MS' },
@@ -143,6 +147,7 @@ Options (flag / environment variable):
   --company-id ID         GHL_COMPANY_ID          fills companyId where a tool needs it
   --base-url URL          GHL_BASE_URL            default ${DEFAULT_BASE_URL}
   --max-result-chars N    GHL_MAX_RESULT_CHARS    default 60000
+  --result-format F       GHL_RESULT_FORMAT       compact (default: no empty fields or lowercase copies) or verbatim
   --connect-timeout-ms N  GHL_CONNECT_TIMEOUT_MS  default 10000
   --headers-timeout-ms N  GHL_HEADERS_TIMEOUT_MS  default 30000
   --body-timeout-ms N     GHL_BODY_TIMEOUT_MS     default 30000
@@ -238,6 +243,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliRequest {
       redirectUri: pick('redirect-uri') ?? DEFAULT_REDIRECT_URI,
       baseUrl: baseUrl(pick('base-url') ?? DEFAULT_BASE_URL),
       maxResultChars: positiveInt('max-result-chars', pick('max-result-chars'), 60_000),
+      resultFormat: resultFormat(pick('result-format') ?? 'compact'),
       timeouts: {
         connectMs: positiveInt('connect-timeout-ms', pick('connect-timeout-ms'), 10_000),
         headersMs: positiveInt('headers-timeout-ms', pick('headers-timeout-ms'), 30_000),
@@ -300,6 +306,11 @@ function http(values: Record<string, string | boolean | undefined>, pick: (name:
     clientRequestsPerMinute: positiveInt('client-rpm', pick('client-rpm'), 1200),
     shutdownTimeoutMs: positiveInt('shutdown-timeout-ms', pick('shutdown-timeout-ms'), 30_000),
   };
+}
+
+function resultFormat(raw: string): ResultFormat {
+  if (!(RESULT_FORMATS as readonly string[]).includes(raw)) throw new ConfigError(`--result-format must be compact or verbatim, got "${raw}"`);
+  return raw as ResultFormat;
 }
 
 function selfUpdateMode(raw: string): SelfUpdateMode {

@@ -1,12 +1,29 @@
 import type { CatalogTool } from './catalog/catalog.js';
 import type { PagingStyle } from './catalog/types.js';
 import type { GhlResponse } from './client/ghl-client.js';
+import { compact } from './results/compact.js';
+import { cutText, type Fitted, fitJson, listAt } from './results/fit.js';
+import { type AnswerShape, shapeOf } from './results/summary.js';
+
+/** How a 2xx answer is shown: compact (empty fields and derived lowercase copies left out) or GHL's body as sent. */
+export type ResultFormat = 'compact' | 'verbatim';
+export const RESULT_FORMATS: readonly ResultFormat[] = ['compact', 'verbatim'];
 
 export interface ToolResult {
   [key: string]: unknown;
   content: { type: 'text'; text: string }[];
-  structuredContent?: Record<string, unknown>;
   isError?: boolean;
+  /**
+   * Never sent (toWire leaves it out): facts the server's own code reads from a result, such as the error a
+   * resource read reports or the live-docs check of a failed call. No tool declares an outputSchema, so no
+   * result carries structuredContent: the text is the whole answer, once.
+   */
+  details?: ResultDetails;
+}
+
+export interface ResultDetails {
+  error?: ToolError;
+  liveDocs?: { status: string; changes?: string[] };
 }
 
 export interface ToolError {
@@ -18,6 +35,13 @@ export interface ToolError {
   sent?: boolean;
   /** When a spent budget comes back (ISO time). */
   resetsAt?: string;
+  /** What else GHL's error body names: canonicalCode, the ID of a record that already exists. */
+  facts?: Record<string, string>;
+}
+
+export interface SuccessOptions {
+  maxChars: number;
+  format: ResultFormat;
 }
 
 const PAGE_SIZE_HINTS: Partial<Record<PagingStyle, string>> = {
@@ -32,33 +56,74 @@ const PAGE_SIZE_HINTS: Partial<Record<PagingStyle, string>> = {
   cursor: 'a smaller limit and the cursor',
 };
 
-export function textResult(text: string, structuredContent?: Record<string, unknown>): ToolResult {
-  const result: ToolResult = { content: [{ type: 'text', text }] };
-  if (structuredContent) result.structuredContent = structuredContent;
-  return result;
+/** A result of the server's own making; its first line must say what happened. */
+export function textResult(text: string): ToolResult {
+  return { content: [{ type: 'text', text }] };
+}
+
+/** What goes to the client: the text blocks and the error flag, nothing internal. */
+export function toWire(result: ToolResult): { content: ToolResult['content']; isError?: boolean } {
+  return result.isError ? { content: result.content, isError: true } : { content: result.content };
 }
 
 export function errorResult(error: ToolError): ToolResult {
-  const head = error.status ? `GHL answered HTTP ${error.status}` : error.sent ? 'The call did not complete' : 'The call was not made';
+  const head = error.status ? `Error: GHL answered ${error.status}` : error.sent ? 'Error: the call did not complete' : 'Error: the call was not made';
   const message = Array.isArray(error.message) ? error.message.join('; ') : error.message;
   const lines = [`${head}: ${message}`];
-  if (error.traceId) lines.push(`traceId: ${error.traceId}`);
+  const facts = Object.entries(error.facts ?? {}).map(([name, value]) => `${name}: ${value}`);
+  if (error.traceId) facts.unshift(`traceId: ${error.traceId}`);
+  if (facts.length > 0) lines.push(facts.join(', '));
   lines.push(`Hint: ${error.hint}`);
-  return { content: [{ type: 'text', text: lines.join('\n') }], structuredContent: { error: { ...error } }, isError: true };
+  return { content: [{ type: 'text', text: lines.join('\n') }], isError: true, details: { error: { ...error } } };
 }
 
-/** A 2xx answer: the JSON as text plus structuredContent, cut at maxChars with a note on how to page. */
-export function successResult(tool: CatalogTool, response: GhlResponse, maxChars: number): ToolResult {
-  if (response.text.trim() === '') return textResult(`Done (HTTP ${response.status}, no content).`);
+/**
+ * A 2xx answer: a first line saying what GHL answered, then the JSON (compact unless verbatim is asked for), cut
+ * at maxChars with a note on how to page.
+ */
+export function successResult(tool: CatalogTool, response: GhlResponse, options: SuccessOptions): ToolResult {
+  const head = `OK: GHL answered ${response.status}`;
+  if (response.text.trim() === '') return textResult(`${head} with no content.`);
   const parsed = parseJson(response.text);
-  if (response.text.length > maxChars) {
-    const way = (tool.entry.paging && PAGE_SIZE_HINTS[tool.entry.paging]) ?? 'filters that return less';
-    const note = `\n\n[Truncated: ${maxChars} of ${response.text.length} characters shown. Ask again with ${way}.]`;
-    return textResult(response.text.slice(0, maxChars) + note);
+  if (parsed === undefined) {
+    return textResult(`${head} (not JSON).\n${cutText(response.text, options.maxChars)}${cutNote(tool, response.text, options.maxChars)}`);
   }
-  if (parsed === undefined) return textResult(response.text);
-  const structured = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? parsed : { result: parsed };
-  return textResult(response.text, structured as Record<string, unknown>);
+  const shape = shapeOf(tool, parsed);
+  const said = `${head}${shape.phrase ? ` with ${shape.phrase}` : ''}`;
+  if (options.format === 'verbatim') {
+    return textResult(`${said}.\n${cutText(response.text, options.maxChars)}${cutNote(tool, response.text, options.maxChars)}`);
+  }
+  const compacted = compact(parsed, shape.listPath);
+  const fitted = fitJson(compacted.value, shape.listPath, options.maxChars);
+  const shown = fitted.shown !== undefined ? `; ${fitted.shown} shown within the result limit` : fitted.cutChars ? '; cut at the result limit' : '';
+  const note = fitted.shown !== undefined || fitted.cutChars ? `\n[${cutWhat(fitted, shape, compacted.value)} Ask again with ${pageWay(tool, parsed)}.]` : '';
+  return textResult(`${said}${shown}.${leftOut(compacted)}\n${fitted.text}${note}`);
+}
+
+/** Said once, in the first line: what compaction left out, and how to see it. */
+function leftOut({ empty, derived }: { empty: number; derived: number }): string {
+  if (empty + derived === 0) return '';
+  const parts = [empty > 0 && `${empty} empty field${empty === 1 ? '' : 's'}`, derived > 0 && `${derived} lowercase cop${derived === 1 ? 'y' : 'ies'}`].filter(Boolean);
+  return ` Left out ${parts.join(' and ')} (ghl_call_tool with verbatim: true shows GHL's body as sent).`;
+}
+
+function cutWhat(fitted: Fitted, shape: AnswerShape, value: unknown): string {
+  if (fitted.shown !== undefined) {
+    const all = listAt(value, shape.listPath!)!.length;
+    return `Cut: ${fitted.shown} of ${all} ${shape.listPath!.at(-1) ?? 'items'} shown, to stay within the result limit.`;
+  }
+  return `Cut: ${fitted.text.length} of ${JSON.stringify(value).length} characters shown, to stay within the result limit.`;
+}
+
+function cutNote(tool: CatalogTool, text: string, maxChars: number): string {
+  if (text.length <= maxChars) return '';
+  return `\n[Cut: ${cutText(text, maxChars).length} of ${text.length} characters shown, to stay within the result limit. Ask again with ${pageWay(tool, parseJson(text))}.]`;
+}
+
+/** Merged pages (ghl_call_tool maxPages/maxItems) are made smaller with maxItems; one page with the tool's own size. */
+function pageWay(tool: CatalogTool, body: unknown): string {
+  if (typeof body === 'object' && body !== null && '_paging' in body) return 'a smaller maxItems (or continue from _paging.next)';
+  return (tool.entry.paging && PAGE_SIZE_HINTS[tool.entry.paging]) ?? 'filters that return less';
 }
 
 /** A non-2xx answer: status, GHL's message (a string, or the array a 422 carries), traceId and a hint. */
@@ -69,7 +134,22 @@ export function upstreamErrorResult(tool: CatalogTool, response: GhlResponse): T
   const error: ToolError = { status: response.status, message, hint: hintFor(tool, response.status, message) };
   const traceId = body?.traceId ?? response.headers['x-trace-id'];
   if (typeof traceId === 'string') error.traceId = traceId;
+  const facts = errorFacts(body);
+  if (facts) error.facts = facts;
   return errorResult(error);
+}
+
+/** A conflict names the record that already exists (`meta.contactId`, `conversationId`) and a canonicalCode. */
+function errorFacts(body: Record<string, unknown> | undefined): Record<string, string> | undefined {
+  const facts: Record<string, string> = {};
+  for (const place of [body, body?.meta]) {
+    if (typeof place !== 'object' || place === null || Array.isArray(place)) continue;
+    for (const [name, value] of Object.entries(place)) {
+      const wanted = name === 'canonicalCode' || name === 'matchingField' || /^(id|_id|\w+Id)$/.test(name);
+      if (wanted && name !== 'traceId' && (typeof value === 'string' || typeof value === 'number') && value !== '') facts[name] = String(value);
+    }
+  }
+  return Object.keys(facts).length > 0 ? facts : undefined;
 }
 
 function hintFor(tool: CatalogTool, status: number, message: string | string[]): string {

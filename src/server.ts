@@ -4,7 +4,7 @@ import type { CallContext, DiscoverySession, DiscoveryTools } from './discovery/
 import type { Executor } from './executor.js';
 import type { Logger } from './logger.js';
 import { registerResources, type ResourceDeps } from './resources/register.js';
-import { errorResult, type ToolResult } from './results.js';
+import { errorResult, type ToolResult, toWire } from './results.js';
 import type { SelfUpdateTool } from './self-update/tool.js';
 import type { ToolListing } from './toolsets/listing.js';
 import type { ToolSelection } from './toolsets/selection.js';
@@ -34,7 +34,8 @@ const BASE_INSTRUCTIONS =
   'IDs come from the ghl:// resources (locations, pipelines and stages, calendars, users, custom fields, tags) or from list/search tools. ' +
   'Your tool list may hold only some of the 576 operations: ghl_search_tools finds any of them and ghl_call_tool calls it ' +
   '(with maxPages it also follows the pages of list/search tools). ' +
-  'Errors come back as tool results with the HTTP status, GHL\'s message and a hint on what to do next.';
+  'The first line of every result says what happened ("OK: GHL answered 200 …" or "Error: …"); errors carry GHL\'s message and a hint on what to do next. ' +
+  'Results leave out empty fields and lowercase copies of other fields; ghl_call_tool with verbatim: true returns GHL\'s body as sent.';
 
 /** One MCP server definition, independent of the transport it is connected to. */
 export function createServer(deps: ServerDeps): Server {
@@ -77,10 +78,10 @@ export function createServer(deps: ServerDeps): Server {
     const { name, arguments: args } = request.params;
     const run = async (call: () => Promise<ToolResult>) => {
       try {
-        return server.projectCallToolResult(await call(), undefined);
+        return server.projectCallToolResult(toWire(await call()), undefined);
       } catch (error) {
         logger.error({ tool: name, err: (error as Error).message }, 'tool call failed');
-        return { content: [{ type: 'text' as const, text: `Internal error in ${name}: ${(error as Error).message}` }], isError: true };
+        return { content: [{ type: 'text' as const, text: `Error: internal error in ${name}: ${(error as Error).message}` }], isError: true };
       }
     };
     if (discovery.handles(name) && !selection.excludes(name)) {

@@ -27,6 +27,7 @@ export const INPUTS = {
     arguments: z.preprocess(parseObjectText, z.record(z.string(), z.unknown())).optional(),
     maxPages: z.number().int().min(1).max(MAX_PAGES).optional(),
     maxItems: z.number().int().min(1).max(MAX_ITEMS).optional(),
+    verbatim: z.boolean().optional(),
   }),
   [ENABLE_TOOLSET]: z.strictObject({ toolset: z.string().min(1) }),
 };
@@ -78,6 +79,7 @@ const DEFINITIONS: ToolDefinition[] = [
         arguments: { type: 'object' },
         maxPages: int(1, MAX_PAGES, `Follow up to this many pages (default 1; ${DEFAULT_MAX_PAGES} when only maxItems is set).`),
         maxItems: int(1, MAX_ITEMS, `Stop after the page that reaches this many items (default ${DEFAULT_MAX_ITEMS}).`),
+        verbatim: { type: 'boolean', description: 'true: GHL\'s body as sent (results otherwise leave out empty fields and lowercase copies).' },
       },
       required: ['name'],
     },

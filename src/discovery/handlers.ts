@@ -101,7 +101,8 @@ export class DiscoveryTools {
       results,
       next: `Call one with ${CALL_TOOL} {name, arguments}; ${DESCRIBE_TOOL} gives its full schema.`,
     };
-    return textResult(JSON.stringify(found), found);
+    const gaps = notInApi.length > 0 ? ` and ${notInApi.length} thing${notInApi.length === 1 ? '' : 's'} the API does not do` : '';
+    return textResult(`Found ${results.length} tool${results.length === 1 ? '' : 's'} for "${args.query}"${gaps}.\n${JSON.stringify(found)}`);
   }
 
   private describe(name: string, selection: ToolSelection): ToolResult {
@@ -116,11 +117,11 @@ export class DiscoveryTools {
       ...(rule ? { paging: typeof rule === 'string' ? `${tool.entry.paging}: ${rule}` : `${tool.entry.paging} (${CALL_TOOL} can follow pages)` } : {}),
       inputSchema: tool.inputSchema(this.defaults),
     };
-    return textResult(JSON.stringify(described), described);
+    return textResult(`${tool.name}: its description and full input schema.\n${JSON.stringify(described)}`);
   }
 
   private async callTool(
-    args: { name: string; arguments?: Record<string, unknown>; maxPages?: number; maxItems?: number },
+    args: { name: string; arguments?: Record<string, unknown>; maxPages?: number; maxItems?: number; verbatim?: boolean },
     selection: ToolSelection,
     context: CallContext,
   ): Promise<ToolResult> {
@@ -129,8 +130,9 @@ export class DiscoveryTools {
     }
     const tool = this.reachableTool(args.name, selection);
     if ('content' in tool) return tool;
+    const format = args.verbatim ? 'verbatim' : undefined;
     if (args.maxPages === undefined && args.maxItems === undefined) {
-      return this.executor.call(tool, args.arguments ?? {}, context.signal);
+      return this.executor.call(tool, args.arguments ?? {}, context.signal, format);
     }
     if (!tool.entry.paging) {
       return errorResult({ message: `${tool.name} does not page`, hint: `Call it without maxPages/maxItems.` });
@@ -140,6 +142,7 @@ export class DiscoveryTools {
       maxItems: args.maxItems ?? DEFAULT_MAX_ITEMS,
       signal: context.signal,
       progress: context.progress,
+      format,
     });
   }
 

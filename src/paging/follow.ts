@@ -1,6 +1,7 @@
 import type { CatalogTool } from '../catalog/catalog.js';
 import type { Executor } from '../executor.js';
-import type { ToolResult } from '../results.js';
+import type { ResultFormat, ToolResult } from '../results.js';
+import { replaceAt } from '../results/fit.js';
 import { locateItems, nextStep, pagingRule, readPath } from './styles.js';
 
 export interface FollowOptions {
@@ -10,6 +11,8 @@ export interface FollowOptions {
   signal?: AbortSignal;
   /** Called after each page; the server turns it into MCP progress notifications. */
   progress?: (pages: number, maxPages: number, message: string) => Promise<void>;
+  /** How the merged answer is shown (the executor's default when absent). */
+  format?: ResultFormat;
 }
 
 /** How the merged answer says what happened, under `_paging`. */
@@ -33,7 +36,7 @@ export async function followPages(executor: Executor, tool: CatalogTool, args: u
   const { signal } = options;
   const rule = pagingRule(tool);
   if (typeof rule === 'string' || !isPlainObject(args ?? {})) {
-    const single = await executor.call(tool, args, signal);
+    const single = await executor.call(tool, args, signal, options.format);
     return typeof rule === 'string' && !single.isError ? withNote(single, `Pages not followed: ${rule}.`) : single;
   }
   let pageArgs = { ...(args as Record<string, unknown> | undefined) };
@@ -54,7 +57,7 @@ export async function followPages(executor: Executor, tool: CatalogTool, args: u
     path ??= locateItems(body)?.path;
     const found = path && readPath(body, path);
     if (!found) {
-      if (report.pages === 0) return withNote(executor.finish(tool, fetched.response), 'Pages not followed: the answer holds no list.');
+      if (report.pages === 0) return withNote(executor.finish(tool, fetched.response, options.format), 'Pages not followed: the answer holds no list.');
       report.stoppedBecause = `page ${report.pages + 1} held no list`;
       break;
     }
@@ -85,14 +88,21 @@ export async function followPages(executor: Executor, tool: CatalogTool, args: u
     }
   }
   report.items = items.length;
-  const merged = { ...(path!.length === 0 ? { items } : replaceAt(first, path!, items)), _paging: report };
-  return executor.finish(tool, { status: 200, headers: {}, text: JSON.stringify(merged) });
+  const merged = { ...(path!.length === 0 ? { items } : (replaceAt(withoutPosition(first, path!), path!, items) as Record<string, unknown>)), _paging: report };
+  return executor.finish(tool, { status: 200, headers: {}, text: JSON.stringify(merged) }, options.format);
 }
 
-function replaceAt(body: unknown, path: string[], items: unknown[]): Record<string, unknown> {
-  const [key, ...rest] = path;
-  const object = body as Record<string, unknown>;
-  return { ...object, [key!]: rest.length === 0 ? items : replaceAt(object[key!], rest, items) };
+/** Where the first page stopped (its cursor, next page, next URL) is not where the merged pages stop: _paging.next is. */
+const POSITION_FIELDS = ['currentPage', 'nextPage', 'prevPage', 'nextPageUrl', 'startAfter', 'startAfterId', 'hasMore', 'nextCursor', 'lastMessageId', 'lastKnowledgeBaseId', 'lastFaqId', 'lastDoc'];
+
+function withoutPosition(body: unknown, path: string[]): unknown {
+  const top = { ...(body as Record<string, unknown>) };
+  const places: Record<string, unknown>[] = [top];
+  for (const key of ['meta', 'pagination', ...(path.length > 1 ? [path[0]!] : [])]) {
+    if (isPlainObject(top[key])) places.push((top[key] = { ...(top[key] as Record<string, unknown>) }) as Record<string, unknown>);
+  }
+  for (const place of places) for (const field of POSITION_FIELDS) delete place[field];
+  return top;
 }
 
 function withNote(result: ToolResult, note: string): ToolResult {

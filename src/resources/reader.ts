@@ -121,7 +121,7 @@ export class TenantResources {
     if (!tool) throw new Error(`The resource reads ${spec.tool}, which is not in the catalog`);
     const fetched = await this.options.executor.fetch(tool, spec.args);
     if (fetched.result) {
-      const error = (fetched.result.structuredContent?.error ?? {}) as { status?: number; hint?: string };
+      const error: { status?: number; hint?: string } = fetched.result.details?.error ?? {};
       const text = fetched.result.content.map((block) => block.text).join('\n');
       const kind = error.status === 404 ? 'not-found' : 'failed';
       throw new ResourceReadError(`${spec.tool}: ${text}`, kind, { status: error.status, hint: error.hint });

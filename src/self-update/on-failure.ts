@@ -46,8 +46,8 @@ export class FailureCheck {
       this.options.logger.warn({ tool: tool.name, err: (error as Error).message }, 'live docs check failed');
       note = { status: 'unavailable', text: `Live docs: not checked (${(error as Error).message}).` };
     }
-    const structuredContent = { ...result.structuredContent, liveDocs: { status: note.status, ...(note.changes && { changes: note.changes }) } };
-    return { ...result, content: [...result.content, { type: 'text', text: note.text }], structuredContent };
+    const details = { ...result.details, liveDocs: { status: note.status, ...(note.changes && { changes: note.changes }) } };
+    return { ...result, content: [...result.content, { type: 'text', text: note.text }], details };
   }
 
   private async note(tool: CatalogTool, expired: () => boolean): Promise<Note> {
@@ -100,6 +100,5 @@ export class FailureCheck {
 /** 400, 404, 405 and 422 may come from a stale definition; a 401 only when it is about a scope. */
 function worthChecking(status: number, result: ToolResult): boolean {
   if (DRIFT_STATUSES.has(status)) return true;
-  const error = result.structuredContent?.error as { message?: unknown } | undefined;
-  return status === 401 && /scope/i.test(JSON.stringify(error?.message ?? ''));
+  return status === 401 && /scope/i.test(JSON.stringify(result.details?.error?.message ?? ''));
 }

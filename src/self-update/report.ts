@@ -30,8 +30,8 @@ export function changeLine(changes: Change[]): string {
   return shown.join('; ');
 }
 
-/** The drift of every module checked, in plain words, and the JSON of the same. */
-export function checkReport(source: string, checks: ModuleCheck[]): { text: string; structured: Record<string, unknown> } {
+/** The drift of every module checked, in plain words. */
+export function checkReport(source: string, checks: ModuleCheck[]): string {
   const counts = countDrift(checks);
   const lines = [`Compared with the live docs at ${source}: ${checks.length} module${checks.length === 1 ? '' : 's'} checked.`];
   for (const check of checks) {
@@ -57,20 +57,7 @@ export function checkReport(source: string, checks: ModuleCheck[]): { text: stri
       `Next: ghl_self_update with action "apply" (same tool/module) re-registers the ${counts.changed} changed tool(s), adds the ${counts.added} new and drops the ${counts.removed} removed; the server tells your client its tool list changed.`,
     );
   }
-  return { text: capped(lines), structured: { source, ...counts, modules: checks.map(structuredCheck) } };
-}
-
-function structuredCheck(check: ModuleCheck): Record<string, unknown> {
-  if (check.error) return { module: check.module, error: check.error };
-  const drift = check.drift!;
-  return {
-    module: check.module,
-    url: check.live!.url,
-    fingerprint: check.live!.fingerprint,
-    changed: drift.changed.map(({ tool, changes }) => ({ tool: tool.name, changes: changes.map((change) => ({ kind: change.kind, text: change.text })) })),
-    removed: drift.removed.map((tool) => ({ tool: tool.name, method: tool.entry.method, path: tool.entry.path })),
-    added: drift.added.map((entry) => ({ tool: entry.name, method: entry.method, path: entry.path, operationId: entry.operationId })),
-  };
+  return capped(lines);
 }
 
 /** What apply did, including what it deliberately did not do. */
@@ -93,5 +80,5 @@ export function applyReport(outcome: ApplyOutcome, writers: string[]): string {
 
 function capped(lines: string[]): string {
   if (lines.length <= MAX_LINES) return lines.join('\n');
-  return [...lines.slice(0, MAX_LINES), `… ${lines.length - MAX_LINES} more lines (structuredContent has everything; or check one module at a time).`].join('\n');
+  return [...lines.slice(0, MAX_LINES), `… ${lines.length - MAX_LINES} more lines (check one module at a time to see them).`].join('\n');
 }

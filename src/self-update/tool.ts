@@ -62,8 +62,7 @@ export class SelfUpdateTool {
     }
     switch (action) {
       case 'check': {
-        const { text, structured } = checkReport(this.updater.docsSource, await this.updater.check(scope));
-        return textResult(text, structured);
+        return textResult(checkReport(this.updater.docsSource, await this.updater.check(scope)));
       }
       case 'apply':
         return this.apply(scope, selection);
@@ -76,7 +75,7 @@ export class SelfUpdateTool {
           cleared.length > 0
             ? `Cleared ${cleared.length} override(s): ${cleared.join(', ')} use the bundled catalog again (list_changed sent). ${forgotten} saved override(s) ${where}.`
             : `No override in force${scope.tool || scope.module ? ' in scope' : ''}. ${forgotten} saved override(s) ${where}.`;
-        return textResult(text, { cleared, forgotten });
+        return textResult(text);
       }
     }
   }
@@ -87,7 +86,7 @@ export class SelfUpdateTool {
     const outcome = await this.updater.apply(checks, selection.tools);
     const touched = [...outcome.replaced, ...outcome.added].map((name) => this.updater.findTool(name)).filter((tool) => tool !== undefined);
     const writers = selection.readOnly ? touched.filter((tool) => !tool.readOnly).map((tool) => tool.name) : [];
-    return textResult(`${report.text}\n\n${applyReport(outcome, writers)}`, { ...report.structured, applied: outcome });
+    return textResult(`${report}\n\n${applyReport(outcome, writers)}`);
   }
 
   private list(): ToolResult {
@@ -102,7 +101,7 @@ export class SelfUpdateTool {
       const state = inForce.has(override.entryName) ? 'in force' : 'saved, not in force (stale or ignored with --no-overrides)';
       lines.push(`- ${override.entryName}: ${override.kind}${where}, docs sha256 ${override.fingerprint.slice(0, 12)}, applied ${override.appliedAt}, ${state}`);
     }
-    return textResult(lines.join('\n'), { file, active, saved });
+    return textResult(lines.join('\n'));
   }
 
   private scopeProblem(scope: Scope, action: string): ToolResult | undefined {

@@ -1,10 +1,13 @@
 import { connectStdio, type StdioSession } from './mcp.js';
+import { resultBody, resultText } from './results.js';
 
 type Json = any;
 
 export interface SandboxSession extends StdioSession {
-  /** Calls a tool and returns its structured result; a tool error fails the test with the error text. */
+  /** Calls a tool and returns the JSON of its result; a tool error fails the test with the error text. */
   call(name: string, args?: Record<string, unknown>): Promise<Json>;
+  /** The JSON of a result (after its first line, which says what happened). */
+  parse(result: Json): Json;
   /** Calls a tool that must fail and returns the error text. */
   fail(name: string, args?: Record<string, unknown>): Promise<string>;
 }
@@ -15,18 +18,18 @@ export interface SandboxSession extends StdioSession {
  */
 export async function connectSandbox(args: string[] = ['--sandbox'], env: Record<string, string | undefined> = {}): Promise<SandboxSession> {
   const session = await connectStdio(env, ['--toolsets', 'all', ...args]);
-  const text = (result: Json) => (result.content as { text: string }[]).map((block) => block.text).join('\n');
   return {
     ...session,
     async call(name, args = {}) {
       const result = await session.client.callTool({ name, arguments: args });
-      if (result.isError) throw new Error(`${name} failed: ${text(result)}`);
-      return result.structuredContent;
+      if (result.isError) throw new Error(`${name} failed: ${resultText(result)}`);
+      return resultBody(result);
     },
+    parse: resultBody,
     async fail(name, args = {}) {
       const result = await session.client.callTool({ name, arguments: args });
-      if (!result.isError) throw new Error(`${name} was expected to fail but answered ${text(result)}`);
-      return text(result);
+      if (!result.isError) throw new Error(`${name} was expected to fail but answered ${resultText(result)}`);
+      return resultText(result);
     },
   };
 }
