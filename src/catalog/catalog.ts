@@ -2,6 +2,8 @@ import type { z } from 'zod';
 import type { ToolOverlay } from '../../tools/overlays/types.js';
 import type { ArgSpec, CatalogModule, JsonSchema, PagingStyle, ToolEntry } from './types.js';
 import { listedSchema } from './listing.js';
+import { type Corrections, correct } from './errata.js';
+import { withErrata } from './errata-validator.js';
 import { objectZod } from './zod.js';
 
 /** Values that fill location / company arguments the caller left out. */
@@ -82,11 +84,21 @@ export class CatalogTool {
   private validator?: z.ZodType;
   private fixed?: Map<string, unknown>;
 
+  /** The contract: the generated entry with its errata applied (tools/overlays/errata.ts). */
+  readonly entry: ToolEntry;
+  /** The documents' contract, as generated (self-update compares it with the live documents). */
+  readonly documented: ToolEntry;
+  /** Which errata were applied to the documented entry, and which no longer fit it. */
+  readonly corrections: Corrections;
+
   constructor(
     readonly module: string,
-    readonly entry: ToolEntry,
+    entry: ToolEntry,
     readonly overlay: ToolOverlay = {},
   ) {
+    this.documented = entry;
+    this.corrections = correct(entry, overlay.errata);
+    this.entry = this.corrections.entry;
     this.name = overlay.rename ?? entry.name;
     this.readOnly = entry.method === 'GET' || overlay.readOnly === true;
   }
@@ -170,7 +182,7 @@ export class CatalogTool {
 
   /** The zod validator of the full contract (defaults and constants are filled before it runs), built on first use. */
   zod(): z.ZodType {
-    this.validator ??= objectZod(this.schemaOf(this.entry.args, new Map()), true);
+    this.validator ??= withErrata(objectZod(this.schemaOf(this.entry.args, new Map()), true), this.corrections.applied);
     return this.validator;
   }
 

@@ -52,7 +52,7 @@ export function compareModule(registered: CatalogTool[], live: CatalogModule): M
   }
   const changed: ToolDrift[] = [];
   for (const [tool, entry] of pairs) {
-    const changes = compareTool(tool.entry, entry);
+    const changes = compareTool(tool.documented, entry);
     if (changes.length > 0) changed.push({ tool, live: entry, changes });
   }
   return {

@@ -121,7 +121,7 @@ export class Updater {
         const entry = { ...liveEntry, name: tool.entry.name };
         const bundled = this.bundled.get(entry.name);
         // The live docs came back to what the catalog was built from: the bundled tool returns, no override needed.
-        if (bundled && same(bundled.entry, entry)) forget.push(entry.name);
+        if (bundled && same(bundled.documented, entry)) forget.push(entry.name);
         else overrides.push({ ...stamp, entryName: entry.name, kind: bundled ? 'replace' : 'add', entry, ...this.baseHash(entry.name) });
         outcome.replaced.push(tool.name);
       }
@@ -141,7 +141,7 @@ export class Updater {
           continue;
         }
         // An operation an earlier apply dropped is back: as bundled, or as the live docs now have it.
-        if (bundled && same(bundled.entry, entry)) forget.push(entry.name);
+        if (bundled && same(bundled.documented, entry)) forget.push(entry.name);
         else overrides.push({ ...stamp, entryName: entry.name, kind: bundled ? 'replace' : 'add', entry, ...this.baseHash(entry.name) });
         outcome.added.push(bundled?.name ?? entry.name);
       }
@@ -216,14 +216,14 @@ export class Updater {
 
   private baseHash(entryName: string): { replaces?: string } {
     const bundled = this.bundled.get(entryName);
-    return bundled ? { replaces: entryHash(bundled.entry) } : {};
+    return bundled ? { replaces: entryHash(bundled.documented) } : {};
   }
 
   /** An override is stale when the bundled catalog changed since (upgrade) or already has the added tool. */
   private stillApplies(override: ToolOverride): boolean {
     const bundled = this.bundled.get(override.entryName);
     if (override.kind === 'add') return !bundled && !this.catalog.get(override.entryName);
-    return bundled !== undefined && override.replaces === entryHash(bundled.entry);
+    return bundled !== undefined && override.replaces === entryHash(bundled.documented);
   }
 
   /** Puts overrides into the catalog, and takes out the tools of forgotten ones, in one change (one list_changed). */
