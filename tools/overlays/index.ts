@@ -1,11 +1,12 @@
 import { readOnlyPosts, renames } from './decorations.js';
 import { defaultToolset } from './default-toolset.js';
+import { descriptions } from './descriptions.js';
 import { errataOverlays } from './errata.js';
 import type { ToolOverlay } from './types.js';
 
 export type { ToolOverlay } from './types.js';
 
-const LAYERS: Record<string, ToolOverlay>[] = [renames, readOnlyPosts, defaultToolset, errataOverlays];
+const LAYERS: Record<string, ToolOverlay>[] = [renames, readOnlyPosts, defaultToolset, errataOverlays, descriptions];
 
 /** Every overlay, merged per generated tool name (later layers add to earlier ones). */
 export const OVERLAYS: Record<string, ToolOverlay> = {};
