@@ -1,5 +1,8 @@
+import { correct } from '../catalog/errata.js';
 import type { ToolEntry } from '../catalog/types.js';
 import { MODULES } from '../../tools/index.js';
+import { OVERLAYS } from '../../tools/overlays/index.js';
+import { checkDeclared } from './declared.js';
 import type { FakeGhl, FakeRequest, FakeResponse } from './fake-ghl.js';
 import { GhlError } from './http.js';
 import type { SandboxStore } from './state.js';
@@ -34,7 +37,7 @@ export interface RouterHooks {
 /**
  * Maps every operation of the catalog onto the fake: the ones the sandbox models go to their handler, every other
  * one answers that it is not modelled. Each request first passes the checks GHL makes on every route: the
- * operation's `Version` header and access to the location named in the call.
+ * operation's `Version` header, no undeclared property, and access to the location named in the call.
  */
 export class SandboxRouter {
   private readonly operations = new Map<string, Operation>();
@@ -44,7 +47,11 @@ export class SandboxRouter {
     private readonly hooks: RouterHooks = {},
   ) {
     for (const { module, tools } of MODULES) {
-      for (const entry of tools) this.operations.set(`${entry.method} ${entry.path}`, { module, entry });
+      // The live API as the errata know it: the documented operation with its corrections.
+      for (const generated of tools) {
+        const { entry } = correct(generated, OVERLAYS[generated.name]?.errata);
+        this.operations.set(`${entry.method} ${entry.path}`, { module, entry });
+      }
     }
   }
 
@@ -77,6 +84,7 @@ export class SandboxRouter {
       checkVersion(entry, request);
       if (!handler) throw notModelled(module, entry, modelled.has(module));
       const body = isObject(request.json) ? request.json : {};
+      checkDeclared(entry, request.query, request.json);
       this.checkLocation(request.params, request.query, body);
       const response = handler({ params: request.params, query: request.query, body });
       if (entry.method !== 'GET' && response.status < 300) this.hooks.afterWrite?.();

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_LOCATION_ID } from '../../src/sandbox/seed-data.js';
 import { connectSandbox, type SandboxSession } from '../helpers/sandbox.js';
 
 describe('paging and errors in the sandbox, as an agent meets them', () => {
@@ -13,7 +12,8 @@ describe('paging and errors in the sandbox, as an agent meets them', () => {
     await sandbox?.close();
   });
 
-  const searchContacts = (body: Record<string, unknown>) => sandbox.call('contacts_search_contacts_advanced', { body: { locationId: DEMO_LOCATION_ID, ...body } });
+  // The search body as flat arguments; locationId comes from the configured (demo) location.
+  const searchContacts = (args: Record<string, unknown>) => sandbox.call('contacts_search_contacts_advanced', args);
   const ids = (records: { id: string }[]) => records.map((record) => record.id);
 
   it('searches contacts across pages: every contact exactly once, by page and by searchAfter alike', async () => {
@@ -50,7 +50,7 @@ describe('paging and errors in the sandbox, as an agent meets them', () => {
     const names = either.contacts.map((contact: { firstName: string }) => contact.firstName);
     expect(new Set(names)).toEqual(new Set(['Liam', 'Olivia']));
     expect(names).toEqual([...names].sort());
-    const bad = await sandbox.fail('contacts_search_contacts_advanced', { body: { locationId: DEMO_LOCATION_ID, pageLimit: 10, filters: [{ field: 'email', operator: 'like', value: 'x' }] } });
+    const bad = await sandbox.fail('contacts_search_contacts_advanced', { pageLimit: 10, filters: [{ field: 'email', operator: 'like', value: 'x' }] });
     expect(bad).toContain('HTTP 422');
     expect(bad).toContain('filters.0.operator');
   });
@@ -84,13 +84,14 @@ describe('paging and errors in the sandbox, as an agent meets them', () => {
   it('pages a long conversation with lastMessageId', async () => {
     const { contact } = await sandbox.call('contacts_create_contact', { firstName: 'Hedy', lastName: 'Lamarr', phone: '512-555-0155' });
     for (let index = 1; index <= 5; index += 1) {
-      await sandbox.call('conversations_send_a_new_message', { type: 'SMS', subType: {}, status: 'pending', contactId: contact.id, message: `Reminder ${index}` });
+      await sandbox.call('conversations_send_a_new_message', { type: 'SMS', contactId: contact.id, message: `Reminder ${index}` });
     }
     const { conversations } = await sandbox.call('conversations_search_conversation', { contactId: contact.id });
     const bodies: string[] = [];
     let lastMessageId: string | undefined;
     for (;;) {
-      const page = await sandbox.call('conversations_get_messages', { conversationId: conversations[0].id, limit: 2, ...(lastMessageId ? { lastMessageId } : {}) });
+      // GHL wraps the page: { messages: { lastMessageId, nextPage, messages } }.
+      const { messages: page } = await sandbox.call('conversations_get_messages', { conversationId: conversations[0].id, limit: 2, ...(lastMessageId ? { lastMessageId } : {}) });
       bodies.push(...page.messages.map((message: { body: string }) => message.body));
       if (!page.nextPage) break;
       lastMessageId = page.lastMessageId;
@@ -102,13 +103,11 @@ describe('paging and errors in the sandbox, as an agent meets them', () => {
     const result = await sandbox.client.callTool({ name: 'contacts_create_contact', arguments: { firstName: 'Bad', email: 'not-an-email', phone: 'call me' } });
     expect(result.isError).toBe(true);
     const text = (result.content as { text: string }[])[0]!.text;
-    expect(text).toContain('HTTP 422');
-    expect(text).toContain('email must be an email');
-    expect(result.structuredContent).toMatchObject({ error: { status: 422, message: ['email must be an email', 'phone must be a valid phone number'] } });
+    expect(text.split('\n')[0]).toBe('Error: GHL answered 422: email must be an email; phone must be a valid phone number');
 
     const { calendars } = await sandbox.call('calendars_get_calendars', {});
     const noContact = await sandbox.fail('calendars_create_appointment', { calendarId: calendars[0].id, contactId: 'AAAAAAAAAAAAAAAAAAAA', startTime: new Date().toISOString() });
-    expect(noContact).toContain('HTTP 422');
+    expect(noContact).toMatch(/^Error: GHL answered 422: /);
     expect(noContact).toContain('contactId');
   });
 

@@ -126,7 +126,7 @@ describe('agent tasks against the sandbox (ghl-mcp --sandbox over stdio)', () =>
     const again = await sandbox.fail('calendars_create_appointment', { calendarId: calendar.id, contactId: contact.id, startTime: slot });
     expect(again).toContain('no longer available');
 
-    expect((await sandbox.call('calendars_get_appointment', { eventId: appointment.id })).event.id).toBe(appointment.id);
+    expect((await sandbox.call('calendars_get_appointment', { eventId: appointment.id })).appointment.id).toBe(appointment.id);
     const { events } = await sandbox.call('contacts_get_appointments_for_contact', { contactId: contact.id });
     expect(events.map((event: { id: string }) => event.id)).toEqual([appointment.id]);
 
@@ -137,7 +137,7 @@ describe('agent tasks against the sandbox (ghl-mcp --sandbox over stdio)', () =>
   it('sends an SMS and an email and reads the conversation back, newest first', async () => {
     const contact = await newContact({ firstName: 'Katherine', lastName: 'Johnson', email: 'katherine.johnson@example.com', phone: '512-555-0166' });
     const text = 'Hi Katherine, your cleaning is confirmed for Thursday at 10am.';
-    const sent = await sandbox.call('conversations_send_a_new_message', { type: 'SMS', subType: {}, status: 'pending', contactId: contact.id, message: text });
+    const sent = await sandbox.call('conversations_send_a_new_message', { type: 'SMS', contactId: contact.id, message: text });
     expect(sent.conversationId).toMatch(GHL_ID);
     expect(sent.messageId).toMatch(GHL_ID);
 
@@ -145,17 +145,17 @@ describe('agent tasks against the sandbox (ghl-mcp --sandbox over stdio)', () =>
     expect(conversations).toEqual([expect.objectContaining({ id: sent.conversationId, lastMessageBody: text, lastMessageType: 'TYPE_SMS', contactName: 'Katherine Johnson' })]);
 
     const email = await sandbox.call('conversations_send_a_new_message', {
-      type: 'Email', subType: {}, status: 'pending', contactId: contact.id, subject: 'Your visit', html: '<p>See you Thursday!</p>',
+      type: 'Email', contactId: contact.id, subject: 'Your visit', html: '<p>See you Thursday!</p>',
     });
     expect(email.emailMessageId).toMatch(GHL_ID);
     const thread = await sandbox.call('conversations_get_messages', { conversationId: sent.conversationId });
-    expect(thread.messages.map((message: { messageType: string; body: string; direction: string }) => [message.messageType, message.body, message.direction])).toEqual([
+    expect(thread.messages.messages.map((message: { messageType: string; body: string; direction: string }) => [message.messageType, message.body, message.direction])).toEqual([
       ['TYPE_EMAIL', 'See you Thursday!', 'outbound'],
       ['TYPE_SMS', text, 'outbound'],
     ]);
 
-    const dnd = (await sandbox.call('contacts_search_contacts_advanced', { body: { locationId: DEMO_LOCATION_ID, pageLimit: 1, filters: [{ field: 'dnd', operator: 'eq', value: true }] } })).contacts[0];
-    const refused = await sandbox.fail('conversations_send_a_new_message', { type: 'SMS', subType: {}, status: 'pending', contactId: dnd.id, message: 'Hello?' });
+    const dnd = (await sandbox.call('contacts_search_contacts_advanced', { pageLimit: 1, filters: [{ field: 'dnd', operator: 'eq', value: true }] })).contacts[0];
+    const refused = await sandbox.fail('conversations_send_a_new_message', { type: 'SMS', contactId: dnd.id, message: 'Hello?' });
     expect(refused).toContain('DND is active');
   });
 });

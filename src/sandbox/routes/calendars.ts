@@ -8,7 +8,7 @@ import { type Rule, validate } from '../validate.js';
 const DAY = 24 * 60 * 60 * 1000;
 const MAX_SLOT_RANGE_DAYS = 31;
 const APPOINTMENT_STATUSES = ['new', 'confirmed', 'cancelled', 'showed', 'noshow', 'invalid'] as const;
-const APPOINTMENT_FIELDS = ['title', 'appointmentStatus', 'assignedUserId', 'address', 'description', 'meetingLocationType', 'notes'];
+const APPOINTMENT_FIELDS = ['title', 'appointmentStatus', 'assignedUserId', 'address', 'description', 'meetingLocationType'];
 const APPOINTMENT_RULES: Record<string, Rule[]> = {
   calendarId: ['required', 'string'],
   locationId: ['required', 'string'],
@@ -18,6 +18,7 @@ const APPOINTMENT_RULES: Record<string, Rule[]> = {
   title: ['string'],
   appointmentStatus: [APPOINTMENT_STATUSES],
   assignedUserId: ['string'],
+  userId: ['string'],
   ignoreFreeSlotValidation: ['boolean'],
 };
 
@@ -85,7 +86,8 @@ export function calendarRoutes(router: SandboxRouter): void {
       const from = Number(query.get('startTime'));
       const to = Number(query.get('endTime'));
       const found: string[] = [];
-      if (!calendarId && !userId && !groupId) found.push('calendarId, userId or groupId is required');
+      const owners = [calendarId, userId, groupId].filter(Boolean).length;
+      if (owners !== 1) found.push(`exactly one of calendarId, userId or groupId is required (got ${owners})`);
       if (!Number.isFinite(from) || !Number.isFinite(to)) found.push('startTime and endTime must be epoch milliseconds');
       if (found.length > 0) throw unprocessable(found);
       const events = appointments.filter(
@@ -116,20 +118,21 @@ export function calendarRoutes(router: SandboxRouter): void {
         createdBy: { source: 'third_party' },
       };
       schedule(appointment, body, body.ignoreFreeSlotValidation === true);
-      for (const field of APPOINTMENT_FIELDS) if (body[field] !== undefined) appointment[field] = body[field];
+      applyFields(appointment, body);
       appointment.users = appointment.assignedUserId ? [appointment.assignedUserId] : [];
       appointment.dateUpdated = now;
       appointments.insert(appointment);
       return ok(appointment);
     })
-    .on('GET /calendars/events/appointments/{eventId}', ({ params }) => ok({ event: appointmentOf(params.eventId!) }))
+    // The live answer names the record `appointment` (the document says `event`) and carries a traceId.
+    .on('GET /calendars/events/appointments/{eventId}', ({ params }) => ok({ appointment: appointmentOf(params.eventId!), traceId: store.uuid() }))
     .on('PUT /calendars/events/appointments/{eventId}', ({ params, body }) => {
       const appointment = appointmentOf(params.eventId!);
       validate(body, Object.fromEntries(Object.entries(APPOINTMENT_RULES).map(([field, rules]) => [field, rules.filter((rule) => rule !== 'required')])));
       const moves = ['startTime', 'endTime', 'calendarId'].some((field) => body[field] !== undefined);
       const reopens = body.appointmentStatus !== undefined && !holdsTime(appointment) && holdsTime(body);
       if (moves || reopens) schedule(appointment, body, body.ignoreFreeSlotValidation === true);
-      for (const field of APPOINTMENT_FIELDS) if (body[field] !== undefined) appointment[field] = body[field];
+      applyFields(appointment, body);
       appointment.dateUpdated = store.iso();
       return ok(appointment);
     })
@@ -159,4 +162,10 @@ export function calendarRoutes(router: SandboxRouter): void {
     createStatus: 200,
     only: ['get', 'create', 'update', 'delete'],
   });
+}
+
+/** The writable fields of an appointment; `userId`, accepted though undocumented (doc-errata.md), names the assignee. */
+function applyFields(appointment: Doc, body: Record<string, unknown>): void {
+  for (const field of APPOINTMENT_FIELDS) if (body[field] !== undefined) appointment[field] = body[field];
+  if (typeof body.userId === 'string' && body.assignedUserId === undefined) appointment.assignedUserId = body.userId;
 }

@@ -1,5 +1,5 @@
 import { crud } from '../crud.js';
-import { badRequest, created, notFound, ok } from '../http.js';
+import { badRequest, created, GhlError, notFound, ok } from '../http.js';
 import type { SandboxRouter } from '../router.js';
 import type { Doc } from '../state.js';
 import { type Rule, validate } from '../validate.js';
@@ -69,6 +69,7 @@ export function contactRoutes(router: SandboxRouter): void {
   router
     .on('POST /contacts/', ({ body }) => {
       validate(body, CREATE_RULES, phoneProblems(body.phone));
+      checkIdentity(body);
       const duplicate = duplicateOf(body);
       if (duplicate) {
         const [contact, matchingField] = duplicate;
@@ -181,14 +182,25 @@ export function applyContactFields(contact: Doc, body: Record<string, unknown>, 
   contact.emailLowerCase = contact.email?.toLowerCase();
 }
 
-/** `[{ id | key, field_value }]` in a body becomes `[{ id, value }]` on the contact; unknown fields are dropped, as GHL does. */
+/**
+ * `[{ id | key, field_value | fieldValue | value }]` in a body (every spelling reaches the live API) becomes
+ * `[{ id, value }]` on the contact; unknown fields are dropped, as GHL does.
+ */
 function mergeCustomFields(current: Doc[], given: unknown[], known: Doc[]): Doc[] {
   const merged = new Map(current.map((field) => [field.id as string, field.value]));
   for (const item of given as Doc[]) {
     const field = known.find((candidate) => candidate.id === item.id || candidate.fieldKey === item.key || candidate.fieldKey === `contact.${item.key}`);
-    if (field) merged.set(field.id, item.field_value ?? item.value);
+    if (field) merged.set(field.id, item.field_value ?? item.fieldValue ?? item.value);
   }
   return [...merged].map(([id, value]) => ({ id, value }));
+}
+
+const IDENTITY_FIELDS = ['firstName', 'lastName', 'name', 'email', 'phone', 'companyName'];
+
+/** A create that names nobody is refused, with GHL's odd status: HTTP 400 whose body says 422 (doc-errata.md). */
+function checkIdentity(body: Record<string, unknown>): void {
+  if (IDENTITY_FIELDS.some((field) => body[field] !== undefined && body[field] !== null && body[field] !== '')) return;
+  throw new GhlError(400, { statusCode: 422, message: [`one of ${IDENTITY_FIELDS.join(', ')} should not be empty`], error: 'Unprocessable Entity' });
 }
 
 export function normalizePhone(raw: string): string {

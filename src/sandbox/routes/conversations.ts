@@ -86,7 +86,8 @@ export function conversationRoutes(router: SandboxRouter): void {
       const start = afterId ? thread.findIndex((message) => message.id === afterId) + 1 : 0;
       if (afterId && start === 0) throw notFound('Message not found');
       const page = thread.slice(start, start + limit);
-      return ok({ lastMessageId: page.at(-1)?.id ?? null, nextPage: start + limit < thread.length, messages: page });
+      // The live answer wraps the page (doc-errata.md: the document's flat shape is a reverted fix).
+      return ok({ messages: { lastMessageId: page.at(-1)?.id ?? null, nextPage: start + limit < thread.length, messages: page } });
     })
     .on('GET /conversations/messages/{id}', ({ params }) => {
       const message = messages.get(params.id!);
@@ -106,7 +107,8 @@ export function conversationRoutes(router: SandboxRouter): void {
       const message = recordMessage(store, conversation, {
         type,
         direction: 'outbound',
-        body: (body.message ?? stripTags(String(body.html ?? ''))) as string,
+        // An email's body is its html: GHL does not send message as the body of an email (doc-errata.md).
+        body: type === 'Email' ? stripTags(String(body.html ?? '')) : String(body.message ?? ''),
         status: body.scheduledTimestamp ? 'scheduled' : 'delivered',
         subject: body.subject as string | undefined,
         html: body.html as string | undefined,
