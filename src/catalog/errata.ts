@@ -122,7 +122,9 @@ function rewriteSchemas(entry: ToolEntry, patch: Extract<ErratumPatch, { kind: '
 function widened(schema: JsonSchema, variants: JsonSchema[]): JsonSchema {
   const { type, ...facts } = schema;
   const nullable = Array.isArray(type) && type.includes('null');
-  return { ...facts, anyOf: nullable ? [...variants, { type: 'null' }] : variants };
+  // null rides on the first variant: a bare `{type: 'null'}` variant would read as "anything" to the zod builder.
+  const [first, ...rest] = variants;
+  return { ...facts, anyOf: nullable ? [{ type: [first!.type, 'null'] }, ...rest] : variants };
 }
 
 /** The whole-body argument becomes one argument per body field. */
