@@ -1,6 +1,9 @@
 import type { z } from 'zod';
+import type { Refusal } from './args/coerce.js';
+import { Lookups } from './args/lookups.js';
+import { ArgPreparer, notesBlock, type PreparedCall } from './args/prepare.js';
 import type { ArgDefaults, CatalogTool } from './catalog/catalog.js';
-import { CallFailedError, DailyBudgetError } from './client/errors.js';
+import { CallCancelledError, CallFailedError, DailyBudgetError } from './client/errors.js';
 import { type GhlClient, type GhlResponse, MissingCredentialsError } from './client/ghl-client.js';
 import { type Logger, scrubJson } from './logger.js';
 import { buildRequest, defaultResource, UnsafeArgumentError } from './request.js';
@@ -19,26 +22,33 @@ export interface ExecutorOptions {
   onUpstreamError?: (tool: CatalogTool, result: ToolResult, status: number) => Promise<ToolResult>;
 }
 
-export type Fetched = { response: GhlResponse; result?: undefined } | { result: ToolResult; response?: undefined };
+/** A 2xx response with the notes on how its arguments were converted or filled, or the finished (error) result. */
+export type Fetched = { response: GhlResponse; notes: readonly string[]; result?: undefined } | { result: ToolResult; response?: undefined };
 
 /** A finished tool call, with the arguments as sent (defaults filled): resources drop what a write changed. */
 export type CallListener = (call: { tool: CatalogTool; args: Record<string, unknown>; result: ToolResult }) => void;
 
-/** Turns any catalog tool call into at most one HTTP request: fill defaults, validate, build, send, shape the result. */
+/**
+ * Turns any catalog tool call into at most one HTTP request: fill defaults, convert and fill what the location
+ * supplies, validate, build, send, shape the result (with notes on what was converted or filled).
+ */
 export class Executor {
   private readonly listeners = new Set<CallListener>();
+  private readonly preparer: ArgPreparer;
 
   constructor(
     private readonly client: GhlClient,
     private readonly options: ExecutorOptions,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.preparer = new ArgPreparer(new Lookups(client), options.defaults);
+  }
 
   async call(tool: CatalogTool, rawArgs: unknown, signal?: AbortSignal, format?: ResultFormat): Promise<ToolResult> {
-    const args = this.withDefaults(tool, rawArgs);
-    const fetched = await this.fetchFilled(tool, args, signal);
-    const result = fetched.response ? this.finish(tool, fetched.response, format) : fetched.result;
-    if (this.listeners.size > 0) this.announce(tool, args, result);
+    const prepared = await this.prepare(tool, rawArgs, signal);
+    const fetched = await this.fetchPrepared(tool, prepared, signal);
+    const result = fetched.response ? this.finish(tool, fetched.response, format, fetched.notes) : fetched.result;
+    if (this.listeners.size > 0) this.announce(tool, prepared.args, result);
     return result;
   }
 
@@ -64,25 +74,39 @@ export class Executor {
    * the finished error result when validation, the request or GHL failed.
    */
   async fetch(tool: CatalogTool, rawArgs: unknown, signal?: AbortSignal): Promise<Fetched> {
-    return this.fetchFilled(tool, this.withDefaults(tool, rawArgs), signal);
+    return this.fetchPrepared(tool, await this.prepare(tool, rawArgs, signal), signal);
   }
 
-  private async fetchFilled(tool: CatalogTool, args: unknown, signal?: AbortSignal): Promise<Fetched> {
-    const outcome = await this.run(tool, args, signal);
-    return 'content' in outcome ? { result: this.scrub(outcome as ToolResult) } : { response: outcome };
-  }
-
-  /** The result of a 2xx response (or of pages merged into one), cut at the result cap and scrubbed. */
-  finish(tool: CatalogTool, response: GhlResponse, format = this.options.resultFormat ?? 'compact'): ToolResult {
-    return this.scrub(successResult(tool, response, { maxChars: this.options.maxResultChars, format }));
-  }
-
-  /** `args` already carry the constants and configured defaults. */
-  private async run(tool: CatalogTool, args: unknown, signal?: AbortSignal): Promise<ToolResult | GhlResponse> {
-    const parsed = tool.zod().safeParse(args);
-    if (!parsed.success) {
-      return errorResult({ message: formatIssues(parsed.error), hint: `Fix the arguments listed and call ${tool.name} again.` });
+  /** Constants and configured defaults, then conversions and what the location supplies (src/args). */
+  private async prepare(tool: CatalogTool, rawArgs: unknown, signal?: AbortSignal): Promise<PreparedCall> {
+    const args = this.withDefaults(tool, rawArgs);
+    try {
+      return await this.preparer.prepare(tool, args, signal);
+    } catch (error) {
+      // The forgiving step must never cost a call: validation still judges the arguments as given.
+      this.logger.warn({ tool: tool.name, err: (error as Error).message }, 'argument preparation failed');
+      return { args, notes: [], refusals: [] };
     }
+  }
+
+  private async fetchPrepared(tool: CatalogTool, prepared: PreparedCall, signal?: AbortSignal): Promise<Fetched> {
+    const outcome = await this.run(tool, prepared, signal);
+    return 'content' in outcome ? { result: this.scrub(outcome as ToolResult, prepared.notes) } : { response: outcome, notes: prepared.notes };
+  }
+
+  /** The result of a 2xx response (or of pages merged into one), cut at the result cap and scrubbed, with the call's notes. */
+  finish(tool: CatalogTool, response: GhlResponse, format = this.options.resultFormat ?? 'compact', notes: readonly string[] = []): ToolResult {
+    return this.scrub(successResult(tool, response, { maxChars: this.options.maxResultChars, format }), notes);
+  }
+
+  private async run(tool: CatalogTool, prepared: PreparedCall, signal?: AbortSignal): Promise<ToolResult | GhlResponse> {
+    const parsed = tool.zod().safeParse(prepared.args);
+    if (!parsed.success || prepared.refusals.length > 0) {
+      const issues = parsed.success ? [] : formatIssues(parsed.error, prepared.refusals);
+      const message = [...prepared.refusals.map((refusal) => refusal.text), ...issues];
+      return errorResult({ message, hint: `Fix the arguments listed and call ${tool.name} again.` });
+    }
+    if (signal?.aborted) return this.transportError(tool, new CallCancelledError(false));
     let request;
     try {
       request = buildRequest(tool.entry, parsed.data as Record<string, unknown>);
@@ -150,17 +174,21 @@ export class Executor {
     });
   }
 
-  /** Structured content is parsed from the same text, so a clean text means a clean result. */
-  private scrub(result: ToolResult): ToolResult {
-    const notices = this.options.notices?.() ?? [];
-    if (notices.length > 0) result = { ...result, content: [...result.content, ...notices.map((text) => ({ type: 'text' as const, text }))] };
+  /** Adds the warnings that hold, then the call's notes (last), and scrubs secrets from every string. */
+  private scrub(result: ToolResult, notes: readonly string[] = []): ToolResult {
+    const added = (this.options.notices?.() ?? []).map((text) => ({ type: 'text' as const, text }));
+    const block = notesBlock(notes);
+    if (block) added.push(block);
+    if (added.length > 0) result = { ...result, content: [...result.content, ...added] };
     return scrubJson(result, this.options.secrets());
   }
 }
 
-function formatIssues(error: z.ZodError): string[] {
-  return error.issues.map((issue) => {
-    const where = issue.path.length > 0 ? issue.path.join('.') : 'arguments';
-    return `${where}: ${issue.message}`;
-  });
+/** Validation's findings, except on arguments already refused with a better reason. */
+function formatIssues(error: z.ZodError, refusals: readonly Refusal[]): string[] {
+  const refused = new Set(refusals.map((refusal) => refusal.path.replace(/\[(\d+)\]/g, '.$1')));
+  return error.issues
+    .map((issue) => ({ where: issue.path.length > 0 ? issue.path.join('.') : 'arguments', message: issue.message }))
+    .filter(({ where }) => !refused.has(where))
+    .map(({ where, message }) => `${where}: ${message}`);
 }

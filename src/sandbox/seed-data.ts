@@ -13,6 +13,7 @@ const ADDRESS = {
   postalCode: '78704',
   website: 'https://brightsmile.example',
   timezone: DEMO_TIMEZONE,
+  logoUrl: 'https://brightsmile.example/logo.png',
 };
 
 export const LOCATION = {

@@ -1,0 +1,189 @@
+import type { JsonSchema } from '../catalog/types.js';
+import { dayMonthUnclear, instantOf, parseTime, TIME_FORMS, type ZoneAnswer } from './times.js';
+
+/** A value that has two readings (or none): `text` names the argument, the reason and the fix. */
+export interface Refusal {
+  path: string;
+  text: string;
+}
+
+/** What preparing the arguments found: conversions and fills made (notes), values refused (nothing is sent then). */
+export interface Findings {
+  notes: string[];
+  refusals: Refusal[];
+}
+
+/** Refuses the value at `path`; the text starts with the path, as validation messages do. */
+export function refuse(found: Findings, path: string, reason: string): void {
+  found.refusals.push({ path, text: `${path}: ${reason}` });
+}
+
+/** The location's zone, read only when a time without an offset needs it. */
+export type ZoneSource = () => Promise<ZoneAnswer>;
+
+type Kind = 'array' | 'object' | 'number' | 'integer' | 'boolean' | 'string';
+
+const PLAIN_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const PLAIN_INTEGER = /^\d+$/;
+/** A comma in a number is a thousands separator in one convention and the decimal mark in another. */
+const COMMA_NUMBER = /^[+-]?\d[\d,]*(?:\.\d+)?$/;
+const EPOCH_UNITS: Record<string, { name: string; perSecond: number }> = {
+  'epoch-ms': { name: 'epoch ms', perSecond: 1000 },
+  'epoch-s': { name: 'epoch seconds', perSecond: 1 },
+};
+
+const show = (value: unknown) => JSON.stringify(value);
+
+/**
+ * Turns what an agent sent into what the schema wants where only one reading is possible, saying so in a note:
+ * ISO 8601 dates and times for epoch fields (no offset: the location's zone), numbers and booleans written as
+ * text, a single value where a list is wanted, a whole number where text is wanted. Anything with two readings
+ * is refused with the reason and the fix; anything else is left for validation to judge.
+ */
+export async function coerce(schema: JsonSchema, value: unknown, path: string, found: Findings, zone: ZoneSource, csv = false): Promise<unknown> {
+  if (value === undefined || value === null) return value;
+  const typed = typedSchema(schema);
+  if (!typed) return value;
+  const [kind, shape] = typed;
+  switch (kind) {
+    case 'array':
+      return coerceList(shape, value, path, found, zone, csv);
+    case 'object':
+      return coerceObject(shape, value, path, found, zone);
+    case 'number':
+    case 'integer':
+      return EPOCH_UNITS[String(shape.format)] ? coerceEpoch(shape, value, path, found, zone) : coerceNumber(value, path, found);
+    case 'boolean':
+      return coerceBoolean(value, path, found);
+    case 'string':
+      return coerceText(shape, value, path, found);
+  }
+}
+
+/** The one type a schema wants (a single non-null `anyOf` branch counts); undefined when it allows several. */
+function typedSchema(schema: JsonSchema): [Kind, JsonSchema] | undefined {
+  if (Array.isArray(schema.anyOf)) {
+    const branches = (schema.anyOf as JsonSchema[]).filter((branch) => branch.type !== 'null');
+    return branches.length === 1 ? typedSchema(branches[0]!) : undefined;
+  }
+  const types = (Array.isArray(schema.type) ? (schema.type as string[]) : [schema.type]).filter((type) => type && type !== 'null');
+  return types.length === 1 ? [types[0] as Kind, schema] : undefined;
+}
+
+async function coerceList(schema: JsonSchema, value: unknown, path: string, found: Findings, zone: ZoneSource, csv: boolean): Promise<unknown> {
+  const items = (schema.items as JsonSchema | undefined) ?? {};
+  let list: unknown[];
+  if (Array.isArray(value)) {
+    list = value;
+  } else if (typeof value === 'string' && /^\s*\[[\s\S]*\]\s*$/.test(value)) {
+    refuse(found, path, `${show(value)} is a list written as text; send the list itself, e.g. ${value.trim()}`);
+    return value;
+  } else if (typeof value === 'string' && value.includes(',') && !csv && typedSchema(items)?.[0] === 'string') {
+    const parts = value.split(',').map((part) => part.trim());
+    refuse(found, path, `${show(value)} could be one value or ${parts.length}; send a list: ${show(parts)} or ${show([value])}`);
+    return value;
+  } else {
+    list = [value];
+    found.notes.push(`${path} read as a list of one: ${show(list)}`);
+  }
+  const out: unknown[] = [];
+  for (const [index, item] of list.entries()) out.push(await coerce(items, item, `${path}[${index}]`, found, zone));
+  return out;
+}
+
+async function coerceObject(schema: JsonSchema, value: unknown, path: string, found: Findings, zone: ZoneSource): Promise<unknown> {
+  if (typeof value === 'string' && /^\s*\{[\s\S]*\}\s*$/.test(value)) {
+    refuse(found, path, "an object written as text; send the object itself, not its JSON");
+    return value;
+  }
+  if (typeof value !== 'object' || Array.isArray(value)) return value;
+  const properties = (schema.properties as Record<string, JsonSchema> | undefined) ?? {};
+  const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  for (const [name, child] of Object.entries(properties)) {
+    if (out[name] !== undefined) out[name] = await coerce(child, out[name], `${path}.${name}`, found, zone);
+  }
+  return out;
+}
+
+function coerceNumber(value: unknown, path: string, found: Findings): unknown {
+  if (typeof value !== 'string') return value;
+  const text = value.trim();
+  if (PLAIN_NUMBER.test(text)) {
+    const number = Number(text);
+    found.notes.push(`${path} read as the number ${number}`);
+    return number;
+  }
+  if (COMMA_NUMBER.test(text)) {
+    refuse(found, path, `${show(value)} — the comma could group thousands or mark decimals; send a plain number (1234.5)`);
+  }
+  return value;
+}
+
+function coerceBoolean(value: unknown, path: string, found: Findings): unknown {
+  if (typeof value !== 'string' || !/^(true|false)$/i.test(value.trim())) return value;
+  const flag = value.trim().toLowerCase() === 'true';
+  found.notes.push(`${path} read as ${flag}`);
+  return flag;
+}
+
+function coerceText(schema: JsonSchema, value: unknown, path: string, found: Findings): unknown {
+  const dated = schema.format === 'date' || schema.format === 'date-time';
+  if (typeof value === 'string') {
+    const unordered = dated && dayMonthUnclear(value);
+    if (unordered) refuse(found, path, unordered);
+    return value;
+  }
+  if (typeof value !== 'number') return value;
+  if (dated) {
+    refuse(found, path, `a number is not a date here; send ${TIME_FORMS}`);
+  } else if (!Number.isSafeInteger(value) && Number.isInteger(value)) {
+    refuse(found, path, `${value} is too long for a number and may have lost digits; send it as text, exactly as written`);
+  } else {
+    found.notes.push(`${path} read as the text ${show(String(value))}`);
+    return String(value);
+  }
+  return value;
+}
+
+/** Epoch fields take a number in their unit, the same number as text, or an ISO 8601 date or time. */
+async function coerceEpoch(schema: JsonSchema, value: unknown, path: string, found: Findings, zone: ZoneSource): Promise<unknown> {
+  const unit = EPOCH_UNITS[String(schema.format)]!;
+  if (typeof value === 'number') {
+    const mistake = unitMistake(value, unit.perSecond);
+    if (mistake) refuse(found, path, mistake);
+    return value;
+  }
+  if (typeof value !== 'string') return value;
+  const text = value.trim();
+  if (PLAIN_INTEGER.test(text)) {
+    const number = Number(text);
+    const mistake = unitMistake(number, unit.perSecond);
+    if (mistake) refuse(found, path, mistake);
+    else found.notes.push(`${path} read as the number ${number}`);
+    return mistake ? value : number;
+  }
+  const written = parseTime(text);
+  if ('refused' in written) {
+    refuse(found, path, written.refused);
+    return value;
+  }
+  const reading = instantOf(written, written.offset === undefined ? await zone() : undefined);
+  if ('refused' in reading) {
+    refuse(found, path, reading.refused);
+    return value;
+  }
+  const number = unit.perSecond === 1 ? Math.floor(reading.instant / 1000) : reading.instant;
+  found.notes.push(`${path} read as ${reading.shown} = ${number} (${unit.name})`);
+  return number;
+}
+
+/** A number a thousand times off in size is in the other unit: two readings, so it is refused. */
+function unitMistake(value: number, perSecond: number): string | undefined {
+  if (perSecond === 1000 && value > 0 && value < 1e11) {
+    return `${value} as milliseconds is a moment in 1970-1973; if it is in seconds, send ${value * 1000}, or send ${TIME_FORMS}`;
+  }
+  if (perSecond === 1 && value >= 1e11) {
+    return `${value} as seconds is thousands of years away; if it is in milliseconds, send ${Math.floor(value / 1000)}, or send ${TIME_FORMS}`;
+  }
+  return undefined;
+}
