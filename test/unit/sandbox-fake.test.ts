@@ -5,6 +5,7 @@ import { OVERLAYS } from '../../tools/overlays/index.js';
 import { SANDBOX_MODULES } from '../../src/sandbox/notice.js';
 import { GHL_RATE_LIMIT, type Sandbox, startSandbox } from '../../src/sandbox/sandbox.js';
 import { seededRandom } from '../../src/sandbox/state.js';
+import { sandboxRequester } from '../helpers/sandbox-http.js';
 
 // Thursday 5 March 2026, 10:00 in Austin (CST, -06:00); US daylight saving time starts on Sunday 8 March.
 const NOW = Date.parse('2026-03-05T16:00:00Z');
@@ -21,13 +22,7 @@ describe('the sandbox fake, over HTTP with a fixed clock', () => {
     await sandbox?.close();
   });
 
-  const request = async (method: string, path: string, options: { version?: string | null; token?: string; body?: unknown } = {}) => {
-    const headers: Record<string, string> = { authorization: `Bearer ${options.token ?? sandbox.token}`, 'content-type': 'application/json' };
-    if (options.version !== null) headers.version = options.version ?? '2021-07-28';
-    const response = await fetch(sandbox.baseUrl + path, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
-    const text = await response.text();
-    return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
-  };
+  const request = sandboxRequester(() => sandbox);
   const location = () => sandbox.locationId;
 
   it('checks the bearer token, the Version header and the location like GHL', async () => {
