@@ -3,6 +3,8 @@ import type { Catalog } from './catalog/catalog.js';
 import type { CallContext, DiscoverySession, DiscoveryTools } from './discovery/handlers.js';
 import type { Executor } from './executor.js';
 import type { Logger } from './logger.js';
+import { LocationData } from './prompts/location-data.js';
+import { registerPrompts } from './prompts/register.js';
 import { registerResources, type ResourceDeps } from './resources/register.js';
 import { errorResult, type ToolResult, toWire } from './results.js';
 import type { SelfUpdateTool } from './self-update/tool.js';
@@ -96,7 +98,8 @@ export function createServer(deps: ServerDeps): Server {
     return run(() => executor.call(tool, args, ctx.mcpReq.signal));
   });
 
-  registerResources(server, { ...deps.resources, executor });
+  const resources = registerResources(server, { ...deps.resources, executor });
+  registerPrompts(server, { data: new LocationData(resources.resources, executor), secrets: deps.resources.secrets, completeResource: resources.complete });
   return server;
 }
 

@@ -1,8 +1,8 @@
-import { ProtocolError, ProtocolErrorCode, ResourceNotFoundError, type Server } from '@modelcontextprotocol/server';
+import { type CompleteRequestParams, type CompleteResult, ProtocolError, ProtocolErrorCode, ResourceNotFoundError, type Server } from '@modelcontextprotocol/server';
 import type { Logger } from '../logger.js';
 import type { ResourceHub, ResourceSession } from './hub.js';
 import { completeVariable, listResources } from './listing.js';
-import { ResourceReadError, type TenantOptions } from './reader.js';
+import { ResourceReadError, type TenantOptions, type TenantResources } from './reader.js';
 import { InvalidResourceUri, RESOURCE_MIME_TYPE } from './registry.js';
 
 export interface ResourceDeps extends TenantOptions {
@@ -15,10 +15,10 @@ const PAGE_SIZE = 100;
 const MAX_SUBSCRIPTIONS = 100;
 
 /**
- * Serves the resources on one MCP server (one session): list, templates, read, subscribe, completion. Reads go
+ * Serves the resources on one MCP server (one session): list, templates, read, subscribe; completes their variables. Reads go
  * through the session's executor, so they share the tools' rate limiter and credentials.
  */
-export function registerResources(server: Server, deps: ResourceDeps): void {
+export function registerResources(server: Server, deps: ResourceDeps): ResourceCompletion {
   const { hub, logger } = deps;
   const resources = hub.tenant(deps);
   server.registerCapabilities({ resources: { subscribe: true, listChanged: true }, completions: {} });
@@ -85,12 +85,18 @@ export function registerResources(server: Server, deps: ResourceDeps): void {
     return {};
   });
 
-  server.setRequestHandler('completion/complete', async (request) => {
-    const { ref, argument, context } = request.params;
-    if (ref.type !== 'ref/resource') return { completion: { values: [] } };
-    const completion = await completeVariable(resources, ref.uri, argument.name, argument.value, context?.arguments);
-    return { completion };
-  });
+  // One completion/complete handler serves prompts and resources (src/prompts/register.ts): it asks this for resource references.
+  return {
+    resources,
+    complete: async ({ ref, argument, context }) =>
+      ref.type === 'ref/resource' ? completeVariable(resources, ref.uri, argument.name, argument.value, context?.arguments) : { values: [] },
+  };
+}
+
+export interface ResourceCompletion {
+  /** The session's reader, shared with the prompts. */
+  resources: TenantResources;
+  complete(params: CompleteRequestParams): Promise<CompleteResult['completion']>;
 }
 
 /**
