@@ -17,6 +17,7 @@ const MUST_PASS = [
   'logging-set-level',
   'tools-list',
   'completion-complete',
+  'prompts-list',
   'resources-list',
   'resources-subscribe',
   'resources-unsubscribe',
