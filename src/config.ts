@@ -33,9 +33,10 @@ export interface Config {
   /** compact (default): results leave out empty fields and derived lowercase copies; verbatim: GHL's body as sent. */
   resultFormat: ResultFormat;
   timeouts: { connectMs: number; headersMs: number; bodyMs: number };
-  /** The GHL budget per location/company and how calls are paced, capped and retried inside it. */
+  /** How calls are paced, capped and retried inside GHL's budget per location/company. */
   rate: {
-    limits: { max: number; intervalMs: number; dailyMax: number };
+    /** Limits set explicitly: each caps what GHL announces (unset ones are learned from GHL's headers). */
+    cap: { max?: number; intervalMs?: number; dailyMax?: number };
     concurrency: number;
     maxRetries: number;
     callTimeoutMs: number;
@@ -43,6 +44,8 @@ export interface Config {
   logLevel: string;
   /** Which tools are listed and reachable: toolsets, single tools, exclusions, read-only. */
   selection: SelectionRequest;
+  /** Destructive tools (deletes, voids, refunds) run only once the user confirms (elicitation, or a token). */
+  confirmDestructive: boolean;
   /** How long the GHL answers behind resources are reused (and how often subscribed ones are re-read); 0: never reused. */
   resourceCacheTtlMs: number;
   /** Serve an embedded fake GHL with a demo location instead of the real API. */
@@ -152,9 +155,12 @@ Options (flag / environment variable):
   --headers-timeout-ms N  GHL_HEADERS_TIMEOUT_MS  default 30000
   --body-timeout-ms N     GHL_BODY_TIMEOUT_MS     default 30000
   --log-level LEVEL       GHL_LOG_LEVEL           default info (logs go to stderr)
-  --rate-limit-max N      GHL_RATE_LIMIT_MAX      requests per interval per location/company, default 100
-  --rate-limit-interval-ms N  GHL_RATE_LIMIT_INTERVAL_MS  default 10000
-  --daily-limit N         GHL_DAILY_LIMIT         requests per UTC day per location/company, default 200000
+  --rate-limit-max N      GHL_RATE_LIMIT_MAX      caps requests per interval per location/company; default:
+                                                  what GHL announces (100, or 25 for a Private Integration
+                                                  Token, until it does)
+  --rate-limit-interval-ms N  GHL_RATE_LIMIT_INTERVAL_MS  the capped interval, default 10000
+  --daily-limit N         GHL_DAILY_LIMIT         caps requests per day per location/company; default: what GHL
+                                                  announces (200000, or 10000 for a Private Integration Token)
   --max-concurrency N     GHL_MAX_CONCURRENCY     requests in flight at once, default 16
   --max-retries N         GHL_MAX_RETRIES         retries of a 429 / safe failure, default 4 (0: none)
   --call-timeout-ms N     GHL_CALL_TIMEOUT_MS     a whole call: queue, attempts, backoff; default 60000
@@ -167,6 +173,7 @@ Options (flag / environment variable):
   --tools A,B             GHL_TOOLS               single tools, added to the toolsets
   --exclude-tools A,B     GHL_EXCLUDE_TOOLS       never listed or callable, whatever else asks for them
   --read-only             GHL_READ_ONLY=true      removes every tool that writes
+  --confirm-destructive   GHL_CONFIRM_DESTRUCTIVE=true  deletes, voids and refunds ask the user first
   --resource-cache-ttl-ms N  GHL_RESOURCE_CACHE_TTL_MS  resources reuse GHL's answers this long, default 60000
                                                   (0: read GHL every time); subscribed ones are re-read as often
   --sandbox               GHL_SANDBOX=1           no account needed: serve an embedded fake GHL with a demo
@@ -220,7 +227,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliRequest {
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { ...options, 'read-only': { type: 'boolean' }, 'no-overrides': { type: 'boolean' }, sandbox: { type: 'boolean' }, 'sandbox-reset': { type: 'boolean' }, http: { type: 'boolean' }, stateless: { type: 'boolean' }, 'multi-tenant': { type: 'boolean' }, help: { type: 'boolean' }, version: { type: 'boolean' } },
+      options: { ...options, 'read-only': { type: 'boolean' }, 'confirm-destructive': { type: 'boolean' }, 'no-overrides': { type: 'boolean' }, sandbox: { type: 'boolean' }, 'sandbox-reset': { type: 'boolean' }, http: { type: 'boolean' }, stateless: { type: 'boolean' }, 'multi-tenant': { type: 'boolean' }, help: { type: 'boolean' }, version: { type: 'boolean' } },
       strict: true,
     }));
   } catch (error) {
@@ -250,10 +257,10 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliRequest {
         bodyMs: positiveInt('body-timeout-ms', pick('body-timeout-ms'), 30_000),
       },
       rate: {
-        limits: {
-          max: positiveInt('rate-limit-max', pick('rate-limit-max'), 100),
-          intervalMs: positiveInt('rate-limit-interval-ms', pick('rate-limit-interval-ms'), 10_000),
-          dailyMax: positiveInt('daily-limit', pick('daily-limit'), 200_000),
+        cap: {
+          max: optionalInt('rate-limit-max', pick('rate-limit-max')),
+          intervalMs: optionalInt('rate-limit-interval-ms', pick('rate-limit-interval-ms')),
+          dailyMax: optionalInt('daily-limit', pick('daily-limit')),
         },
         concurrency: positiveInt('max-concurrency', pick('max-concurrency'), 16),
         maxRetries: positiveInt('max-retries', pick('max-retries'), 4, 0),
@@ -266,6 +273,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliRequest {
         excludeTools: list(pick('exclude-tools')),
         readOnly: values['read-only'] === true || flag('GHL_READ_ONLY', env.GHL_READ_ONLY),
       },
+      confirmDestructive: values['confirm-destructive'] === true || flag('GHL_CONFIRM_DESTRUCTIVE', env.GHL_CONFIRM_DESTRUCTIVE),
       resourceCacheTtlMs: positiveInt('resource-cache-ttl-ms', pick('resource-cache-ttl-ms'), 60_000, 0),
       sandbox: sandbox(values, pick('sandbox-data'), env),
       selfUpdate: {
@@ -356,6 +364,11 @@ function positiveInt(name: OptionName, raw: string | undefined, fallback: number
     throw new ConfigError(`--${name} / ${OPTIONS[name].env} must be ${what}, got "${raw}"`);
   }
   return value;
+}
+
+/** A positive whole number the operator set, or undefined when they did not. */
+function optionalInt(name: OptionName, raw: string | undefined): number | undefined {
+  return raw === undefined ? undefined : positiveInt(name, raw, 1);
 }
 
 function baseUrl(raw: string): string {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { chmod, link, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
-import { hostname } from 'node:os';
 import path from 'node:path';
+import { type LockOwner, newLockOwner, ownerIsDead, parseLockOwner, processAlive } from './lock-owner.js';
 import { parseStoredTokens, sleep, type StoredTokens, type TokenStore, TokenStoreError } from './token-store.js';
 
 /** The steps of one save, in order; `saved` means the new pair is durable. */
@@ -17,12 +17,6 @@ export interface FileStoreOptions {
   /** A lock older than this is abandoned (its owner crashed or hung). */
   lockStaleMs?: number;
   lockTimeoutMs?: number;
-}
-
-interface LockOwner {
-  pid: number;
-  host: string;
-  nonce: string;
 }
 
 const FILE_MODE = 0o600;
@@ -137,7 +131,7 @@ export class FileTokenStore implements TokenStore {
   }
 
   private async acquire(): Promise<LockOwner> {
-    const owner: LockOwner = { pid: process.pid, host: hostname(), nonce: randomBytes(8).toString('hex') };
+    const owner = newLockOwner();
     const deadline = Date.now() + (this.options.lockTimeoutMs ?? 90_000);
     await mkdir(path.dirname(this.lockPath), { recursive: true, mode: DIR_MODE });
     for (let attempt = 0; ; attempt++) {
@@ -191,25 +185,8 @@ export class FileTokenStore implements TokenStore {
 
 function isStale(content: string, ageMs: number, staleMs: number): boolean {
   if (ageMs > staleMs) return true;
-  let owner: Partial<LockOwner>;
-  try {
-    owner = JSON.parse(content) as Partial<LockOwner>;
-  } catch {
-    // Written but not yet filled in by its owner, or damaged: only age can tell.
-    return false;
-  }
-  if (owner.host !== hostname() || typeof owner.pid !== 'number') return false;
-  return !processAlive(owner.pid);
-}
-
-function processAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
+  // Written but not yet filled in by its owner, or damaged: only age can tell.
+  return ownerIsDead(parseLockOwner(content), false);
 }
 
 async function readTokens(file: string): Promise<StoredTokens | undefined> {

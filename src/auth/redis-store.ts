@@ -1,19 +1,31 @@
-import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { newLockOwner, ownerIsDead, parseLockOwner } from './lock-owner.js';
 import { parseStoredTokens, sleep, type StoredTokens, type TokenStore, TokenStoreError } from './token-store.js';
 
 export interface RedisStoreOptions {
-  /** The lock expires by itself after this long, so a crashed holder never blocks the others for good. */
+  /**
+   * The lock expires this long after its holder last renewed it (a third of it apart, for as long as the refresh
+   * runs), so a holder that died blocks the others for seconds, not for the length of a refresh.
+   */
   lockTtlMs?: number;
+  /** How long a process waits for the lock before giving up (the refresh it waits for has its own timeout). */
   lockTimeoutMs?: number;
+  /** A Redis command slower than this fails (a hung Redis must not hang every call waiting for a token). */
+  commandTimeoutMs?: number;
 }
 
-// Deletes the lock only if it is still ours: an expired lock may already belong to another process.
+const DEFAULT_LOCK_TTL_MS = 6_000;
+
+// Deletes the lock only if it still holds `ARGV[1]`: an expired lock may already belong to another process.
 const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+// Extends the lock only while it is still ours.
+const RENEW = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
 
 /**
  * Tokens in one Redis key, shared by every replica: a SET replaces the whole record at once, and
- * SET NX PX is the refresh lock. Crash safety of the saved pair is Redis's persistence (use appendonly).
+ * SET NX PX is the refresh lock. The lock names its holder (host, PID namespace, PID, nonce) and is renewed while
+ * the holder works: a waiter on the same machine sees at once that the holder died, any other once the short TTL
+ * runs out. Crash safety of the saved pair is Redis's persistence (use appendonly).
  */
 export class RedisTokenStore implements TokenStore {
   readonly location: string;
@@ -44,18 +56,29 @@ export class RedisTokenStore implements TokenStore {
 
   async withLock<T>(work: () => Promise<T>): Promise<T> {
     const redis = await this.redis();
-    const nonce = randomBytes(12).toString('hex');
+    const owner = JSON.stringify(newLockOwner());
+    const ttl = this.options.lockTtlMs ?? DEFAULT_LOCK_TTL_MS;
     const deadline = Date.now() + (this.options.lockTimeoutMs ?? 90_000);
     for (let attempt = 0; ; attempt++) {
-      if ((await redis.set(this.lockKey, nonce, 'PX', this.options.lockTtlMs ?? 60_000, 'NX')) === 'OK') break;
+      if ((await redis.set(this.lockKey, owner, 'PX', ttl, 'NX')) === 'OK') break;
+      await this.breakIfHolderDied(redis);
       if (Date.now() > deadline) throw new TokenStoreError(`Timed out waiting for the token refresh lock ${this.lockKey}.`);
       await sleep(Math.min(200, 10 * 2 ** Math.min(attempt, 4)) + Math.random() * 10);
     }
+    const renewal = setInterval(() => void redis.eval(RENEW, 1, this.lockKey, owner, ttl).catch(() => {}), Math.max(1, Math.floor(ttl / 3)));
+    renewal.unref();
     try {
       return await work();
     } finally {
-      await redis.eval(RELEASE, 1, this.lockKey, nonce).catch(() => {});
+      clearInterval(renewal);
+      await redis.eval(RELEASE, 1, this.lockKey, owner).catch(() => {});
     }
+  }
+
+  /** Removes the lock when its holder ran on this machine and its process is gone (it was killed mid-refresh). */
+  private async breakIfHolderDied(redis: Redis): Promise<void> {
+    const held = await redis.get(this.lockKey);
+    if (held !== null && ownerIsDead(parseLockOwner(held), true)) await redis.eval(RELEASE, 1, this.lockKey, held);
   }
 
   async close(): Promise<void> {
@@ -68,7 +91,12 @@ export class RedisTokenStore implements TokenStore {
   private redis(): Promise<Redis> {
     this.client ??= import('ioredis').then(async (mod) => {
       const RedisClient = ('Redis' in mod ? mod.Redis : (mod as unknown as { default: typeof Redis }).default) as typeof Redis;
-      const redis = new RedisClient(this.url, { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 5000 });
+      const redis = new RedisClient(this.url, {
+        lazyConnect: true,
+        maxRetriesPerRequest: 2,
+        connectTimeout: 5000,
+        commandTimeout: this.options.commandTimeoutMs ?? 5000,
+      });
       redis.on('error', () => {});
       await redis.connect();
       return redis;

@@ -55,3 +55,14 @@ export class CallDeadlineError extends CallFailedError {
     );
   }
 }
+
+/** The call's deadline passed while it waited for credentials: a token refresh here or in another process. */
+export class AuthPendingError extends CallFailedError {
+  constructor(deadlineMs: number) {
+    super(
+      `GHL authentication is being refreshed and was not ready within the call's deadline of ${deadlineMs} ms; the call was not sent.`,
+      'Try again in a few seconds. If this keeps happening, a refresh is stuck: check the logs of every server sharing the token store.',
+      false,
+    );
+  }
+}

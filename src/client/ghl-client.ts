@@ -1,6 +1,8 @@
 import type { Agent, FormData } from 'undici';
 import type { HttpRequest, MultipartPart } from '../request.js';
+import type { CallScope } from './call-scope.js';
 import { CallFailedError } from './errors.js';
+import { tokenKind } from './rate-rules.js';
 import { createSendPolicy, limiterKey, type SendPolicy } from './send-policy.js';
 
 type Undici = typeof import('undici');
@@ -27,12 +29,13 @@ export interface ClientTimeouts {
 
 /** Supplies the bearer token for a request; the resource says which location or company it acts on. */
 export interface TokenSource {
-  token(resource: string | undefined): Promise<string | undefined>;
+  /** `signal` ends when the call does; the call stops waiting then whether or not the source does. */
+  token(resource: string | undefined, signal?: AbortSignal): Promise<string | undefined>;
   /**
    * GHL answered 401 to `token`: true when a replacement is ready (an expired OAuth token was refreshed), so
    * the call is made once more. A 401 is refused before anything runs, so repeating even a POST is safe.
    */
-  onUnauthorized?(resource: string | undefined, token: string, body: string): Promise<boolean>;
+  onUnauthorized?(resource: string | undefined, token: string, body: string, signal?: AbortSignal): Promise<boolean>;
 }
 
 /** No usable credentials: the hint says how to get them (set a token, log in again). */
@@ -67,16 +70,21 @@ export class GhlClient {
     private readonly limiterScope?: string,
   ) {}
 
+  /** One call: credentials, then the request under the rate budget; waiting for either ends at the call's deadline. */
   async send(req: HttpRequest, signal?: AbortSignal): Promise<GhlResponse> {
-    const token = await this.tokens.token(req.resource);
-    if (!token) throw new MissingCredentialsError('No GHL credentials are configured');
-    const response = await this.sendWith(req, token, signal);
-    if (response.status !== 401 || !(await this.tokens.onUnauthorized?.(req.resource, token, response.text))) return response;
-    const fresh = await this.tokens.token(req.resource);
-    return fresh ? this.sendWith(req, fresh, signal) : response;
+    return this.policy.call(signal, async (call) => {
+      const token = await call.credentials((wait) => this.tokens.token(req.resource, wait));
+      if (!token) throw new MissingCredentialsError('No GHL credentials are configured');
+      const response = await this.sendWith(req, token, call);
+      if (response.status !== 401) return response;
+      const replaced = await call.credentials(async (wait) => (await this.tokens.onUnauthorized?.(req.resource, token, response.text, wait)) ?? false);
+      if (!replaced) return response;
+      const fresh = await call.credentials((wait) => this.tokens.token(req.resource, wait));
+      return fresh ? this.sendWith(req, fresh, call) : response;
+    });
   }
 
-  private async sendWith(req: HttpRequest, token: string, signal?: AbortSignal): Promise<GhlResponse> {
+  private async sendWith(req: HttpRequest, token: string, call: CallScope): Promise<GhlResponse> {
     const { Agent, FormData, request: undiciRequest } = await loadUndici();
     this.agent ??= new Agent({
       connect: { timeout: this.timeouts.connectMs },
@@ -96,7 +104,8 @@ export class GhlClient {
     const body = encodeBody(req, headers, FormData);
     const dispatcher = this.agent;
     const key = limiterKey(req.resource, token);
-    return this.policy.run(req.method, this.limiterScope ? `${this.limiterScope}/${key}` : key, signal, async (attemptSignal) => {
+    const budgeted = { method: req.method, key: this.limiterScope ? `${this.limiterScope}/${key}` : key, kind: tokenKind(token) };
+    return this.policy.run(call, budgeted, async (attemptSignal) => {
       const response = await undiciRequest(url, { method: req.method as 'GET', headers, body, signal: attemptSignal, dispatcher });
       const text = await readText(response.body);
       return { status: response.statusCode, headers: response.headers, text };

@@ -1,9 +1,12 @@
-import type { RateObservation } from './rate-window.js';
+import type { RateObservation } from './rate-headers.js';
+import type { TokenKind } from './rate-rules.js';
 
 /** A granted place in a resource's window; it keeps counting until `finish` plus one interval. */
 export interface Slot {
-  /** The request is over; `observation` is what GHL's headers said about the budget, if anything. */
-  finish(observation?: RateObservation): void;
+  /**
+   * The request sent at `sentAt` is over; `observation` is what GHL's headers said about the budget, if anything.
+   */
+  finish(observation: RateObservation | undefined, sentAt: number): void;
   /** The slot was never used for a request. */
   cancel(): void;
 }
@@ -12,7 +15,8 @@ export type Decision = { slot: Slot } | { waitMs: number } | { dailyResetAt: num
 
 /** Where windows live: this process (LocalSlotStore) or Redis, shared by every replica (RedisSlotStore). */
 export interface SlotStore {
-  acquire(key: string): Promise<Decision>;
+  /** `kind` says which budget to assume for the key until GHL announces its own. */
+  acquire(key: string, kind: TokenKind): Promise<Decision>;
   close(): Promise<void>;
 }
 
@@ -42,32 +46,36 @@ interface Waiter {
  */
 export class Limiter {
   private readonly queues = new Map<string, Waiter[]>();
+  /** Pumps sleeping on their key's window: a request of that key finishing may free a place sooner. */
+  private readonly sleepers = new Map<string, () => void>();
   private readonly gate: FairGate;
 
   constructor(
     private readonly store: SlotStore,
-    concurrency: number,
+    private readonly concurrency: number,
   ) {
     this.gate = new FairGate(concurrency);
   }
 
   /** Waits for the key's turn; rejects with `signal.reason` if aborted first, or DailyBudgetSpent. */
-  async acquire(key: string, signal: AbortSignal): Promise<Lease> {
+  async acquire(key: string, kind: TokenKind, signal: AbortSignal): Promise<Lease> {
     signal.throwIfAborted();
-    const slot = await this.turn(key, signal);
+    const slot = await this.turn(key, kind, signal);
     try {
       await this.gate.enter(key, signal);
     } catch (error) {
       slot.cancel();
       throw error;
     }
+    const sentAt = Date.now();
     let open = true;
     return {
       finish: (observation) => {
         if (!open) return;
         open = false;
-        slot.finish(observation);
+        slot.finish(observation, sentAt);
         this.gate.leave();
+        this.sleepers.get(key)?.();
       },
     };
   }
@@ -76,7 +84,12 @@ export class Limiter {
     return this.store.close();
   }
 
-  private turn(key: string, signal: AbortSignal): Promise<Slot> {
+  /** A limiter over the same windows with a concurrency cap of its own (one tenant of a multi-tenant server). */
+  sharingWindows(): Limiter {
+    return new Limiter(this.store, this.concurrency);
+  }
+
+  private turn(key: string, kind: TokenKind, signal: AbortSignal): Promise<Slot> {
     return new Promise<Slot>((resolve, reject) => {
       let queue = this.queues.get(key);
       const start = !queue;
@@ -98,14 +111,17 @@ export class Limiter {
       };
       queue.push(waiter);
       signal.addEventListener('abort', onAbort, { once: true });
-      if (start) void this.pump(key, queue);
+      if (start) void this.pump(key, kind, queue);
     });
   }
 
-  /** One pump per key with waiters: asks the store for a slot for the head of the queue, or sleeps as told. */
-  private async pump(key: string, queue: Waiter[]): Promise<void> {
+  /**
+   * One pump per key with waiters: asks the store for a slot for the head of the queue, or sleeps as told (or
+   * until one of the key's requests finishes).
+   */
+  private async pump(key: string, kind: TokenKind, queue: Waiter[]): Promise<void> {
     while (queue.length > 0) {
-      const decision = await this.store.acquire(key).catch((error: unknown) => ({ error }));
+      const decision = await this.store.acquire(key, kind).catch((error: unknown) => ({ error }));
       if ('error' in decision) {
         for (const waiter of queue.splice(0)) waiter.fail(decision.error);
       } else if ('slot' in decision) {
@@ -115,10 +131,22 @@ export class Limiter {
       } else if ('dailyResetAt' in decision) {
         for (const waiter of queue.splice(0)) waiter.fail(new DailyBudgetSpent(decision.dailyResetAt, decision.dailyMax));
       } else {
-        await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.ceil(decision.waitMs))));
+        await this.sleep(key, decision.waitMs);
       }
     }
     this.queues.delete(key);
+  }
+
+  private sleep(key: string, waitMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.sleepers.delete(key);
+        resolve();
+      };
+      const timer = setTimeout(wake, Math.max(1, Math.ceil(waitMs)));
+      this.sleepers.set(key, wake);
+    });
   }
 }
 

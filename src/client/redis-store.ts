@@ -1,175 +1,250 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis as RedisClient } from 'ioredis';
 import type { Logger } from '../logger.js';
-import type { Decision, SlotStore } from './limiter.js';
+import type { Decision, Slot, SlotStore } from './limiter.js';
 import type { LocalSlotStore } from './local-store.js';
-import { burstOf, effectiveLimits, nextUtcMidnight, type RateLimits, type RateObservation } from './rate-window.js';
-
-/**
- * The same window as RateWindow, kept in Redis so every replica shares one budget. Times come from Redis's
- * clock, so replicas whose clocks disagree still agree on the window. Entries: `f:` requests in flight (scored
- * with a lease, in case their process dies), finished requests (scored with when they stop counting), and `p:`
- * placeholders for usage GHL reported that no replica made.
- */
-const ACQUIRE = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local max, interval, burst = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-local lease, dailyMax = tonumber(ARGV[5]), tonumber(ARGV[6])
-if tonumber(redis.call('GET', KEYS[3]) or '0') >= dailyMax then return {2, 0} end
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-local used = redis.call('ZCARD', KEYS[1])
-local spacing = interval / max
-local wait = 0
-if used >= max then
-  local nth = redis.call('ZRANGE', KEYS[1], used - max, used - max, 'WITHSCORES')
-  if string.sub(nth[1], 1, 2) == 'f:' then wait = spacing else wait = tonumber(nth[2]) - now end
-end
-local pace = math.max(tonumber(redis.call('GET', KEYS[2]) or '0'), now)
-wait = math.max(wait, pace - now - (burst - 1) * spacing)
-if wait > 0 then return {1, math.ceil(wait)} end
-redis.call('ZADD', KEYS[1], now + lease, ARGV[1])
-if redis.call('PTTL', KEYS[1]) < lease + interval then redis.call('PEXPIRE', KEYS[1], lease + interval) end
-redis.call('SET', KEYS[2], string.format('%.3f', pace + spacing), 'PX', math.ceil(pace + spacing - now) + interval)
-redis.call('INCR', KEYS[3])
-redis.call('PEXPIRE', KEYS[3], 172800000)
-return {0, 0}
-`;
-
-/** Ends a request's slot, and records usage GHL reported beyond ours (placeholders) and its daily count. */
-const FINISH = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local interval, serverUsed, block, dailyUsed = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
-redis.call('ZADD', KEYS[1], 'XX', now + interval, ARGV[1])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
--- After a 429 (ARGV[6] = 1) the window stays full until now + block; otherwise GHL's count beyond ours is filled in.
-local counted
-if ARGV[6] == '1' then counted = redis.call('ZCOUNT', KEYS[1], now + block, '+inf') else counted = redis.call('ZCARD', KEYS[1]) end
-for i = counted + 1, serverUsed do redis.call('ZADD', KEYS[1], now + block, 'p:' .. ARGV[1] .. ':' .. i) end
-if serverUsed > counted and redis.call('PTTL', KEYS[1]) < block then redis.call('PEXPIRE', KEYS[1], block) end
-if dailyUsed > tonumber(redis.call('GET', KEYS[2]) or '0') then redis.call('SET', KEYS[2], dailyUsed, 'PX', 172800000) end
-return 0
-`;
-
-/** A slot that was never used gives its place (and its daily count) back. */
-const CANCEL = `
-if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then redis.call('DECR', KEYS[2]) end
-return 0
-`;
-
-interface ScriptedRedis extends RedisClient {
-  ghlAcquire(window: string, pace: string, day: string, ...args: (string | number)[]): Promise<[number, number]>;
-  ghlFinish(window: string, day: string, ...args: (string | number)[]): Promise<number>;
-  ghlCancel(window: string, day: string, member: string): Promise<number>;
-}
+import type { RateObservation } from './rate-headers.js';
+import { burstOf, longestInterval, type TokenKind } from './rate-rules.js';
+import { fillOf } from './rate-window.js';
+import { defineScripts, type ScriptedRedis } from './redis-scripts.js';
 
 export interface RedisStoreOptions {
   url: string;
-  limits: RateLimits;
   /** How long an in-flight request may hold its slot if its process dies: the call deadline plus a margin. */
   leaseMs: number;
-  /** Used while Redis is unreachable, so calls go on (each process then keeps its own budget). */
+  /**
+   * This process's windows: kept up to date with every shared grant and answer, and used alone while Redis is
+   * unreachable (each process then keeps its own budget, corrected by what GHL's headers say).
+   */
   fallback: LocalSlotStore;
   logger?: Logger;
   prefix?: string;
+  /** A limiter command slower than this counts as Redis being down (a hung Redis answers nothing at all). */
+  commandTimeoutMs?: number;
+  /** How often an unreachable Redis is tried again, in the background. */
+  probeMs?: number;
 }
 
-/** Slots in Redis, shared by every process pointed at it; falls back to the local store while Redis is away. */
+const DEFAULT_COMMAND_TIMEOUT_MS = 250;
+const DEFAULT_PROBE_MS = 250;
+
+interface Keys {
+  window: string;
+  pace: string;
+  day: string;
+}
+
+/**
+ * Slots in Redis, shared by every process pointed at it, behind a circuit: the first failed or timed-out
+ * command switches every resource to the local windows at once (not one timeout per grant), a background probe
+ * watches for Redis to answer again, and on its return this process's requests are handed over to the shared
+ * window before it is used again, so neither a hang nor a restart with an empty Redis costs a window of budget.
+ * Each switch is logged once.
+ */
 export class RedisSlotStore implements SlotStore {
   private readonly redis: Promise<ScriptedRedis>;
-  private readonly learned = new Map<string, Partial<RateLimits>>();
   private readonly owner = randomBytes(6).toString('hex');
   private counter = 0;
-  private degraded = false;
+  private readonly timeoutMs: number;
+  /** Redis is down or hung: slots come from the local windows. */
+  private open = false;
+  /** Handing this process's requests over to Redis: calls wait for it, it takes one round trip. */
+  private closing?: Promise<void>;
+  /** Set while a handover is sent: a finish after it goes to Redis too (after the handover, on the same connection). */
+  private handingOver = false;
+  private probe?: NodeJS.Timeout;
+  /** Redis's clock minus ours. */
+  private offset = 0;
+  /** Slots cancelled while Redis was away: removed from the shared window on the handover. */
+  private readonly cancelled = new Map<string, string[]>();
   private readonly where: string;
+  private stopped = false;
 
   constructor(private readonly options: RedisStoreOptions) {
     this.where = describeUrl(options.url);
+    this.timeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
     this.redis = this.connect();
   }
 
-  async acquire(key: string): Promise<Decision> {
+  /** True while calls are limited by this process's windows alone. */
+  get degraded(): boolean {
+    return this.open;
+  }
+
+  async acquire(key: string, kind: TokenKind): Promise<Decision> {
     const redis = await this.redis;
-    const limits = this.limits(key);
+    if (this.closing) await this.closing;
+    if (!this.open && redis.status !== 'ready') this.trip(new Error(`connection is ${redis.status}`));
+    const local = this.options.fallback;
     const member = `f:${this.owner}:${this.counter++}`;
-    const keys = this.keys(key);
-    let reply: [number, number];
-    try {
-      if (redis.status !== 'ready') throw new Error(`connection is ${redis.status}`);
-      reply = await redis.ghlAcquire(keys.window, keys.pace, keys.day, member, limits.max, limits.intervalMs, burstOf(limits), this.options.leaseMs, limits.dailyMax);
-    } catch (error) {
-      this.warnDegraded(error);
-      return this.options.fallback.decide(key);
+    if (this.open) {
+      const decision = local.decide(key, kind, member);
+      return 'slot' in decision ? { slot: this.slot(redis, key, member) } : decision;
     }
-    const [status, waitMs] = reply.map(Number) as [number, number];
-    if (status === 2) return { dailyResetAt: nextUtcMidnight(Date.now()), dailyMax: limits.dailyMax };
-    if (status === 1) return { waitMs };
+    const window = local.window(key, kind);
+    const budget = window.budget();
+    const keys = this.keys(key);
+    const now = Date.now();
+    const args = [member, this.options.leaseMs, budget.dailyMax, Math.max(1, window.dayEnds(now) - now), this.deadline(), budget.windows.length];
+    for (const limit of budget.windows) args.push(limit.max, limit.intervalMs, burstOf(limit));
+    let reply: [number, number, number];
+    try {
+      reply = await redis.ghlAcquire(keys.window, keys.pace, keys.day, ...args);
+    } catch (error) {
+      this.trip(error);
+      return this.acquire(key, kind);
+    }
+    const [status, value, redisNow] = reply.map(Number) as [number, number, number];
+    this.offset = redisNow - (now + Date.now()) / 2;
+    if (status === 3) {
+      this.trip(new Error('Redis answered after the command timeout'));
+      return this.acquire(key, kind);
+    }
+    if (status === 2) return { dailyResetAt: value > 0 ? Date.now() + value : window.dayEnds(Date.now()), dailyMax: budget.dailyMax };
+    if (status === 1) return { waitMs: value };
+    local.record(key, kind, member);
+    return { slot: this.slot(redis, key, member) };
+  }
+
+  async close(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.probe);
+    (await this.redis).disconnect();
+    await this.options.fallback.close();
+  }
+
+  /** A slot counted here and (while Redis answers) in the shared window. */
+  private slot(redis: ScriptedRedis, key: string, member: string): Slot {
+    const local = this.options.fallback;
+    const shared = () => !this.open || this.handingOver;
     return {
-      slot: {
-        finish: (observation) => void this.finish(redis, key, keys, member, observation),
-        cancel: () => void redis.ghlCancel(keys.window, keys.day, member).catch(() => undefined),
+      finish: (observation, sentAt) => {
+        local.finish(key, member, observation, sentAt);
+        if (shared()) void this.finish(redis, key, member, observation, sentAt);
+      },
+      cancel: () => {
+        local.cancel(key, member);
+        const keys = this.keys(key);
+        if (shared()) void redis.ghlCancel(keys.window, keys.day, member).catch((error: unknown) => this.trip(error));
+        else this.cancelled.set(key, [...(this.cancelled.get(key) ?? []), member]);
       },
     };
   }
 
-  async close(): Promise<void> {
-    const redis = await this.redis;
-    redis.disconnect();
-  }
-
-  private async finish(redis: ScriptedRedis, key: string, keys: Keys, member: string, observation?: RateObservation): Promise<void> {
-    if (observation) this.learn(key, observation);
-    const limits = this.limits(key);
-    const serverUsed = observation?.limited ? limits.max : observation?.remaining !== undefined ? limits.max - observation.remaining : 0;
-    const dailyUsed = observation?.dailyRemaining !== undefined ? (observation.dailyMax ?? limits.dailyMax) - observation.dailyRemaining : -1;
-    const blockMs = Math.ceil(observation?.blockMs ?? limits.intervalMs);
+  private async finish(redis: ScriptedRedis, key: string, member: string, observation: RateObservation | undefined, sentAt: number): Promise<void> {
+    // The local window has seen the answer already: its budget has GHL's announced limits.
+    const window = this.options.fallback.existing(key);
+    if (!window) return;
+    const now = Date.now();
+    const fill = observation && fillOf(observation, window.budget(), sentAt, now);
+    const dailyUsed = observation?.dailyRemaining !== undefined ? (observation.dailyMax ?? window.budget().dailyMax) - observation.dailyRemaining : -1;
+    const keys = this.keys(key);
     try {
-      await redis.ghlFinish(keys.window, keys.day, member, limits.intervalMs, serverUsed, blockMs, dailyUsed, observation?.limited ? 1 : 0);
+      const status = await redis.ghlFinish(
+        keys.window,
+        keys.day,
+        member,
+        this.deadline(),
+        fill?.window.intervalMs ?? 0,
+        fill?.used ?? -1,
+        Math.ceil((fill?.until ?? now) + this.offset),
+        Math.floor((fill?.countedAfter ?? now) + this.offset),
+        dailyUsed,
+        Math.max(1, window.dayEnds(now) - now),
+        observation?.dailyResetAt !== undefined ? 1 : 0,
+      );
+      if (Number(status) === 3) throw new Error('Redis answered after the command timeout');
     } catch (error) {
-      // The slot's lease runs out on its own; meanwhile it only makes the shared window stricter.
-      this.warnDegraded(error);
+      // The slot's lease runs out on its own, and the handover corrects it when Redis is back.
+      this.trip(error);
     }
   }
 
-  private limits(key: string): RateLimits {
-    return effectiveLimits(this.options.limits, this.learned.get(key) ?? {});
+  /** Opens the circuit: from now on every resource uses its local window until a probe finds Redis again. */
+  private trip(error: unknown): void {
+    if (this.open || this.stopped) return;
+    this.open = true;
+    this.options.logger?.warn(
+      { redis: this.where, err: (error as Error).message },
+      'Redis is unreachable: calls continue with a rate limit kept in this process only, until Redis is back',
+    );
+    this.probe = setInterval(() => void this.tryClose(), this.options.probeMs ?? DEFAULT_PROBE_MS);
+    this.probe.unref();
   }
 
-  private learn(key: string, observation: RateObservation): void {
-    const learned = this.learned.get(key) ?? {};
-    for (const name of ['max', 'intervalMs', 'dailyMax'] as const) {
-      const value = observation[name];
-      if (value !== undefined && value > 0) learned[name] = value;
+  private async tryClose(): Promise<void> {
+    const redis = await this.redis;
+    if (!this.open || this.closing || redis.status !== 'ready') return;
+    this.closing = this.handOver(redis)
+      .then(() => {
+        this.open = false;
+        clearInterval(this.probe);
+        this.options.logger?.warn({ redis: this.where }, 'Redis is reachable again: the rate limit is shared across processes once more');
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        this.closing = undefined;
+        this.handingOver = false;
+      });
+  }
+
+  /** Puts this process's counting requests (and the slots it cancelled) into the shared windows. */
+  private async handOver(redis: ScriptedRedis): Promise<void> {
+    await this.calibrate(redis);
+    const local = this.options.fallback;
+    const deadline = this.deadline();
+    const now = Date.now();
+    const merges: Promise<number>[] = [];
+    const entries = local.ownEntries();
+    for (const key of this.cancelled.keys()) if (!entries.has(key)) entries.set(key, []);
+    for (const [key, own] of entries) {
+      const window = local.existing(key);
+      if (!window) continue;
+      const args: (string | number)[] = [deadline, this.options.leaseMs, longestInterval(window.budget()), Math.max(1, window.dayEnds(now) - now)];
+      for (const entry of own) args.push(entry.id, entry.finishedAgoMs === undefined ? -1 : Math.round(entry.finishedAgoMs));
+      for (const member of this.cancelled.get(key) ?? []) args.push(member, -2);
+      const keys = this.keys(key);
+      merges.push(redis.ghlMerge(keys.window, keys.day, ...args));
     }
-    this.learned.set(key, learned);
+    this.cancelled.clear();
+    this.handingOver = true;
+    const results = await Promise.all(merges);
+    if (results.some((added) => Number(added) < 0)) throw new Error('Redis answered after the command timeout');
+  }
+
+  /** Measures Redis's clock against ours (the scripts' deadlines are in Redis time). */
+  private async calibrate(redis: ScriptedRedis): Promise<void> {
+    const before = Date.now();
+    const [seconds, micros] = await redis.time();
+    this.offset = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - (before + Date.now()) / 2;
+  }
+
+  /** The latest Redis time at which a command sent now is still wanted. */
+  private deadline(): number {
+    return Math.floor(Date.now() + this.offset + this.timeoutMs);
   }
 
   private keys(key: string): Keys {
     // One hash tag per resource keeps its keys on one cluster slot.
     const base = `${this.options.prefix ?? 'ghl-mcp:rl:'}{${key}}`;
-    return { window: `${base}:window`, pace: `${base}:pace`, day: `${base}:day:${Math.floor(Date.now() / 86_400_000)}` };
+    return { window: `${base}:window`, pace: `${base}:pace`, day: `${base}:day` };
   }
 
   private async connect(): Promise<ScriptedRedis> {
     const mod = await import('ioredis');
     const Redis = ((mod as { Redis?: unknown }).Redis ?? (mod as unknown as { default: unknown }).default) as typeof RedisClient;
-    const redis = new Redis(this.options.url, {
-      // Fail fast while disconnected so calls fall back to the local limiter instead of queueing behind Redis.
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      commandTimeout: 1_000,
-      connectTimeout: 2_000,
-      retryStrategy: (times: number) => Math.min(100 * times, 2_000),
-    }) as ScriptedRedis;
-    redis.defineCommand('ghlAcquire', { numberOfKeys: 3, lua: ACQUIRE });
-    redis.defineCommand('ghlFinish', { numberOfKeys: 2, lua: FINISH });
-    redis.defineCommand('ghlCancel', { numberOfKeys: 2, lua: CANCEL });
-    redis.on('error', (error: Error) => this.warnDegraded(error));
-    redis.on('ready', () => {
-      if (this.degraded) this.options.logger?.warn({ redis: this.where }, 'Redis is reachable again: the rate limit is shared across processes once more');
-      this.degraded = false;
-    });
+    const redis = defineScripts(
+      new Redis(this.options.url, {
+        // Fail fast while disconnected so calls fall back to the local limiter instead of queueing behind Redis.
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 0,
+        commandTimeout: this.timeoutMs,
+        connectTimeout: 2_000,
+        retryStrategy: (times: number) => Math.min(100 * times, 2_000),
+      }),
+    );
+    redis.on('error', (error: Error) => this.trip(error));
+    redis.on('close', () => this.trip(new Error('connection closed')));
     // The first calls wait briefly for the connection rather than starting on the local budget.
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, 2_000);
@@ -179,23 +254,9 @@ export class RedisSlotStore implements SlotStore {
         resolve();
       });
     });
+    if (redis.status === 'ready') await this.calibrate(redis).catch((error: unknown) => this.trip(error));
     return redis;
   }
-
-  private warnDegraded(error: unknown): void {
-    if (this.degraded) return;
-    this.degraded = true;
-    this.options.logger?.warn(
-      { redis: this.where, err: (error as Error).message },
-      'Redis is unreachable: calls continue with a rate limit kept in this process only, until Redis is back',
-    );
-  }
-}
-
-interface Keys {
-  window: string;
-  pace: string;
-  day: string;
 }
 
 /** host:port only: a Redis URL may carry a password. */

@@ -1,4 +1,4 @@
-import { retryAfterMs } from './rate-window.js';
+import { retryAfterMs } from './rate-headers.js';
 
 export interface RetryPolicy {
   /** Retries after the first attempt; 0 turns retrying off. */
@@ -55,7 +55,9 @@ export function retryDelayForStatus(
   policy: RetryPolicy,
 ): number | undefined {
   if (retry >= policy.maxRetries) return undefined;
-  if (status === 429) return retryAfterMs(headers['retry-after']) ?? backoffMs(retry, policy);
+  // Without Retry-After (GHL sends none for Private Integration Tokens) the limiter, told by the 429 that the
+  // window is full, holds the retry back until GHL's count frees a place; with no rate headers either, back off.
+  if (status === 429) return retryAfterMs(headers['retry-after']) ?? (headers['x-ratelimit-remaining'] !== undefined ? 0 : backoffMs(retry, policy));
   if (RETRYABLE_STATUS.has(status) && isIdempotent(method)) return backoffMs(retry, policy);
   return undefined;
 }

@@ -17,11 +17,21 @@ export interface RateLimitRules {
   /** Requests accepted per token and location in any window of `intervalMs` (GHL: 100 per 10 s). */
   max: number;
   intervalMs: number;
-  /** Requests accepted per token and location in total (GHL: 200,000 per day). */
+  /** Requests accepted per token and location per day (GHL: 200,000). */
   dailyMax?: number;
   /** Send Retry-After on 429s (GHL documents none): until the window frees a place, or a fixed number of seconds. */
   retryAfter?: true | number;
+  /**
+   * Send X-RateLimit-Daily-Reset, the milliseconds until the daily count starts again, as GHL does for Private
+   * Integration Tokens. The fake's first day ends this long after the rules were set; later days last 24 hours.
+   */
+  dailyResetMs?: number;
+  /** Enforce the limits without announcing them (no X-RateLimit-* headers). */
+  silent?: boolean;
 }
+
+/** What GHL was seen to do for a Private Integration Token: 25 per 10 s, 10,000 a day, no Retry-After. */
+export const PIT_RATE_LIMIT: RateLimitRules = { max: 25, intervalMs: 10_000, dailyMax: 10_000, dailyResetMs: 6 * 3_600_000 };
 
 export interface RateVerdict {
   headers: Record<string, string>;
@@ -29,20 +39,28 @@ export interface RateVerdict {
   refusal?: { status: 429; body: unknown };
 }
 
+const DAY_MS = 86_400_000;
+
 /** GHL's limiter as the documents describe it: a sliding window and a daily count per token and location. */
 export class FakeRateLimit {
   private readonly accepted = new Map<string, number[]>();
-  private readonly daily = new Map<string, number>();
+  private daily = new Map<string, number>();
+  private dayEndsAt: number;
   /** Requests refused with 429, in total. */
   rejected = 0;
 
-  constructor(readonly rules: RateLimitRules) {}
+  constructor(readonly rules: RateLimitRules) {
+    this.dayEndsAt = Date.now() + (rules.dailyResetMs ?? DAY_MS);
+  }
 
   admit(token: string, request: TrafficRequest): RateVerdict {
     const { max, intervalMs, dailyMax = 200_000 } = this.rules;
+    if (request.time >= this.dayEndsAt) {
+      this.daily = new Map();
+      while (this.dayEndsAt <= request.time) this.dayEndsAt += DAY_MS;
+    }
     const key = `${token}|${locationOf(request) ?? ''}`;
     const times = (this.accepted.get(key) ?? []).filter((time) => time > request.time - intervalMs);
-    this.accepted.set(key, times);
     const usedToday = this.daily.get(key) ?? 0;
     const dailyLeft = usedToday < dailyMax;
     const windowLeft = times.length < max;
@@ -50,13 +68,19 @@ export class FakeRateLimit {
       times.push(request.time);
       this.daily.set(key, usedToday + 1);
     }
-    const headers: Record<string, string> = {
-      'X-RateLimit-Limit-Daily': String(dailyMax),
-      'X-RateLimit-Daily-Remaining': String(dailyMax - (this.daily.get(key) ?? 0)),
-      'X-RateLimit-Interval-Milliseconds': String(intervalMs),
-      'X-RateLimit-Max': String(max),
-      'X-RateLimit-Remaining': String(max - times.length),
-    };
+    // A key whose window emptied is dropped: callers naming ever new locations do not grow the map.
+    if (times.length > 0) this.accepted.set(key, times);
+    else this.accepted.delete(key);
+    const headers: Record<string, string> = this.rules.silent
+      ? {}
+      : {
+          'X-RateLimit-Limit-Daily': String(dailyMax),
+          'X-RateLimit-Daily-Remaining': String(dailyMax - (this.daily.get(key) ?? 0)),
+          'X-RateLimit-Interval-Milliseconds': String(intervalMs),
+          'X-RateLimit-Max': String(max),
+          'X-RateLimit-Remaining': String(max - times.length),
+          ...(this.rules.dailyResetMs !== undefined && { 'X-RateLimit-Daily-Reset': String(this.dayEndsAt - request.time) }),
+        };
     if (dailyLeft && windowLeft) return { headers };
     this.rejected += 1;
     const { retryAfter } = this.rules;

@@ -27,29 +27,50 @@ function missing(reason: string): boolean {
 
 export interface OwnRedis {
   url: string;
-  process: ChildProcess;
+  readonly process: ChildProcess;
+  /** SIGSTOP: the process hangs with its socket open, answering nothing (a hung Redis, not a dead one). */
+  pause(): void;
+  /** SIGCONT: it answers again, working through what arrived meanwhile. */
+  resume(): void;
+  /** Kills it and starts an empty one on the same port. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** A private redis-server on a free loopback port, for tests that kill it. */
-export async function startOwnRedis(): Promise<OwnRedis> {
-  const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+/** A private redis-server on a free (or the given) loopback port, for tests that kill or hang it. */
+export async function startOwnRedis(port?: number): Promise<OwnRedis> {
+  port ??= await freePort();
   const url = `redis://127.0.0.1:${port}`;
+  let child = await spawnRedis(port, url);
+  const ownPort = port;
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  };
+  return {
+    url,
+    get process() {
+      return child;
+    },
+    pause: () => child.kill('SIGSTOP'),
+    resume: () => child.kill('SIGCONT'),
+    restart: async () => {
+      await stop();
+      child = await spawnRedis(ownPort, url);
+    },
+    stop,
+  };
+}
+
+async function spawnRedis(port: number, url: string): Promise<ChildProcess> {
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   for (let attempt = 0; !(await answersPing(url)); attempt += 1) {
     if (attempt > 100) throw new Error('redis-server did not start');
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return {
-    url,
-    process: child,
-    stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGKILL');
-      await exited;
-    },
-  };
+  return child;
 }
 
 function answersPing(url: string): Promise<boolean> {

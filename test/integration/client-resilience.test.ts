@@ -4,7 +4,7 @@ import { CallCancelledError, CallDeadlineError, DailyBudgetError } from '../../s
 import { GhlClient } from '../../src/client/ghl-client.js';
 import { Limiter } from '../../src/client/limiter.js';
 import { LocalSlotStore } from '../../src/client/local-store.js';
-import type { RateLimits } from '../../src/client/rate-window.js';
+import type { RateLimits } from '../../src/client/rate-rules.js';
 import { SendPolicy } from '../../src/client/send-policy.js';
 import type { HttpRequest } from '../../src/request.js';
 import { FakeGhl } from '../../src/sandbox/fake-ghl.js';

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DailyBudgetSpent, FairGate, Limiter } from '../../src/client/limiter.js';
 import { LocalSlotStore } from '../../src/client/local-store.js';
@@ -8,9 +9,9 @@ describe('Limiter', () => {
   it('serves keys in turn under the concurrency cap: a busy location does not starve another', async () => {
     const limiter = new Limiter(new LocalSlotStore({ max: 1_000, intervalMs: 1_000, dailyMax: 1_000_000 }), 1);
     const order: string[] = [];
-    const first = await limiter.acquire('location:busy', never);
+    const first = await limiter.acquire('location:busy', 'app', never);
     const take = (key: string, name: string) =>
-      limiter.acquire(key, never).then((lease) => {
+      limiter.acquire(key, 'app', never).then((lease) => {
         order.push(name);
         setImmediate(() => lease.finish());
       });
@@ -24,18 +25,45 @@ describe('Limiter', () => {
   it('drops an aborted call from the queue without using its place', async () => {
     const store = new LocalSlotStore({ max: 1, intervalMs: 200, dailyMax: 3 });
     const limiter = new Limiter(store, 4);
-    const first = await limiter.acquire('k', never);
+    const first = await limiter.acquire('k', 'app', never);
     first.finish();
     const controller = new AbortController();
-    const dropped = limiter.acquire('k', controller.signal);
+    const dropped = limiter.acquire('k', 'app', controller.signal);
     controller.abort(new Error('cancelled by the client'));
     await expect(dropped).rejects.toThrow('cancelled by the client');
     // Two more fit in the daily budget of 3: the dropped call took none of it.
-    const second = await limiter.acquire('k', never);
+    const second = await limiter.acquire('k', 'app', never);
     second.finish();
-    const third = await limiter.acquire('k', never);
+    const third = await limiter.acquire('k', 'app', never);
     third.finish();
-    await expect(limiter.acquire('k', never)).rejects.toBeInstanceOf(DailyBudgetSpent);
+    await expect(limiter.acquire('k', 'app', never)).rejects.toBeInstanceOf(DailyBudgetSpent);
+  });
+});
+
+describe('windows for many resources', () => {
+  it('stays bounded when callers name ever new location IDs: idle windows are forgotten, busy ones kept', async () => {
+    let now = 1_000_000;
+    const store = new LocalSlotStore({ max: 100, intervalMs: 1_000 }, { now: () => now, maxKeys: 100 });
+    const limiter = new Limiter(store, 100);
+    let most = 0;
+    for (let batch = 0; batch < 200; batch += 1) {
+      const leases = await Promise.all(Array.from({ length: 50 }, () => limiter.acquire(`location:${randomUUID()}`, 'app', never)));
+      for (const lease of leases) lease.finish();
+      most = Math.max(most, store.size);
+      // Each batch's requests stop counting one interval after they finished.
+      now += 1_001;
+    }
+    // 10,000 locations named; at most the bound plus the windows still counting (two batches) are held.
+    expect(most).toBeLessThanOrEqual(200);
+    const busy = 'location:busy';
+    const held = await limiter.acquire(busy, 'app', never);
+    for (let index = 0; index < 300; index += 1) await store.acquire(`location:${randomUUID()}`, 'app');
+    now += 5_000;
+    for (let index = 0; index < 300; index += 1) await store.acquire(`location:${randomUUID()}`, 'app');
+    // A window with a request in flight is never forgotten: its count survives the sweeps.
+    expect(store.existing(busy)).toBeDefined();
+    held.finish();
+    await store.close();
   });
 });
 

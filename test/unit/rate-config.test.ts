@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, parseCli } from '../../src/config.js';
 
 describe('rate-limit options', () => {
-  it("defaults to GHL's published budget", () => {
+  it("caps nothing by default: GHL's announced budget is learned from its headers", () => {
     expect(parseCli([], {}).config!.rate).toEqual({
-      limits: { max: 100, intervalMs: 10_000, dailyMax: 200_000 },
+      cap: {},
       concurrency: 16,
       maxRetries: 4,
       callTimeoutMs: 60_000,
@@ -14,7 +14,8 @@ describe('rate-limit options', () => {
   it('takes flags over the environment', () => {
     const env = { GHL_RATE_LIMIT_MAX: '50', GHL_RATE_LIMIT_INTERVAL_MS: '5000', GHL_DAILY_LIMIT: '1000', GHL_MAX_CONCURRENCY: '4' };
     const { rate } = parseCli(['--rate-limit-max', '20', '--max-retries', '0', '--call-timeout-ms', '1500'], env).config!;
-    expect(rate).toEqual({ limits: { max: 20, intervalMs: 5_000, dailyMax: 1_000 }, concurrency: 4, maxRetries: 0, callTimeoutMs: 1_500 });
+    expect(rate).toEqual({ cap: { max: 20, intervalMs: 5_000, dailyMax: 1_000 }, concurrency: 4, maxRetries: 0, callTimeoutMs: 1_500 });
+    expect(parseCli(['--rate-limit-max', '10'], {}).config!.rate.cap).toEqual({ max: 10 });
   });
 
   it('refuses values that are not whole numbers in range', () => {

@@ -10,6 +10,11 @@ describe('retry policy', () => {
     expect(retryDelayForStatus('PATCH', 429, {}, 0, policy)).toBeGreaterThanOrEqual(50);
   });
 
+  it('retries a 429 without Retry-After at once when GHL sent its count: the limiter holds it back', () => {
+    expect(retryDelayForStatus('GET', 429, { 'x-ratelimit-remaining': '0', 'x-ratelimit-max': '25' }, 0, policy)).toBe(0);
+    expect(retryDelayForStatus('GET', 429, { 'x-ratelimit-remaining': '0', 'retry-after': '3' }, 0, policy)).toBe(3_000);
+  });
+
   it('retries 502/503/504 only for GET, PUT and DELETE', () => {
     for (const method of ['GET', 'PUT', 'DELETE']) {
       for (const status of [502, 503, 504]) expect(retryDelayForStatus(method, status, {}, 0, policy)).toBeGreaterThan(0);
