@@ -88,7 +88,7 @@ describe.skipIf(sharedMissing())('self-update against a Prism mock of the drifte
     expect(sent).toHaveLength(1);
     expect([400, 404, 405, 422]).toContain(sent[0]!.status);
     expect(result.isError).toBe(true);
-    expect(result.content[0]!.text).toMatch(new RegExp(`^GHL answered HTTP ${sent[0]!.status}`));
+    expect(result.content[0]!.text).toMatch(new RegExp(`^Error: GHL answered ${sent[0]!.status}`));
     expect(result.content[1]!.text).toMatch(drift);
   });
 
@@ -110,7 +110,7 @@ describe.skipIf(sharedMissing())('self-update against a Prism mock of the drifte
   it('refuses the old values locally now, and no longer offers the removed operation', async () => {
     const { result, sent } = await callRecorded(DRIFT.changedEnum, { locationId: 'loc1', dndSettings: { Call: { status: 'permanent' } } });
     expect(sent).toEqual([]);
-    expect(result.content[0]!.text).toMatch(/^The call was not made: dndSettings\.Call\.status/);
+    expect(result.content[0]!.text).toMatch(/^Error: the call was not made: dndSettings\.Call\.status/);
     const names = (await session.client.listTools()).tools.map((tool) => tool.name);
     expect(names).not.toContain(DRIFT.removed);
     expect(names).toContain(DRIFT.added);

@@ -2,6 +2,7 @@ import type { Tool } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGhl } from '../../src/sandbox/fake-ghl.js';
 import { connectStdio, type StdioSession } from '../helpers/mcp.js';
+import { resultBody } from '../helpers/results.js';
 
 const TOKEN = 'pit-discovery-test';
 
@@ -36,7 +37,8 @@ describe('discovery tools', () => {
   const search = async (client: StdioSession, query: string, extra: object = {}) => {
     const result = await client.client.callTool({ name: 'ghl_search_tools', arguments: { query, ...extra } });
     expect(result.isError).toBeFalsy();
-    return (result.structuredContent as { results: { name: string; description: string; args: string; writes?: boolean; listed?: boolean }[] }).results;
+    expect((result.content as { text: string }[])[0]!.text.split('\n')[0]).toMatch(new RegExp(`^Found \\d+ tools? for "${query}"`));
+    return (resultBody(result) as { results: { name: string; description: string; args: string; writes?: boolean; listed?: boolean }[] }).results;
   };
 
   it.each([
@@ -72,13 +74,13 @@ describe('discovery tools', () => {
     ['get pipeline by id', 'get one pipeline by id'],
   ])('says plainly when GHL has no API for "%s", and what to use instead', async (query, capability) => {
     const result = await session.client.callTool({ name: 'ghl_search_tools', arguments: { query } });
-    const found = result.structuredContent as { notInApi?: { capability: string; instead: string; tools: string[] }[] };
+    const found = resultBody(result) as { notInApi?: { capability: string; instead: string; tools: string[] }[] };
     expect(found.notInApi?.map((gap) => gap.capability).some((text) => text.startsWith(capability))).toBe(true);
   });
 
   it('does not claim a gap for something the API does', async () => {
     const result = await session.client.callTool({ name: 'ghl_search_tools', arguments: { query: 'create contact' } });
-    expect((result.structuredContent as { notInApi?: unknown }).notInApi).toBeUndefined();
+    expect((resultBody(result) as { notInApi?: unknown }).notInApi).toBeUndefined();
   });
 
   it('limits the search to one toolset when asked', async () => {
@@ -89,7 +91,8 @@ describe('discovery tools', () => {
 
   it('ghl_describe_tool returns the full input schema', async () => {
     const result = await session.client.callTool({ name: 'ghl_describe_tool', arguments: { name: 'contacts_create_contact' } });
-    const described = result.structuredContent as { inputSchema: { properties: Record<string, { properties?: object }> }; toolset: string };
+    expect((result.content as { text: string }[])[0]!.text.split('\n')[0]).toBe('contacts_create_contact: its description and full input schema.');
+    const described = resultBody(result) as { inputSchema: { properties: Record<string, { properties?: object }> }; toolset: string };
     expect(described.toolset).toBe('contacts');
     // Deeper than tools/list shows: the DND settings per channel with their fields.
     expect(JSON.stringify(described.inputSchema.properties.dndSettings)).toMatch(/"Call":\{"type":"object","properties":\{"status"/);
@@ -98,7 +101,8 @@ describe('discovery tools', () => {
   it('ghl_call_tool calls a tool that is not listed, through the same executor', async () => {
     const result = await session.client.callTool({ name: 'ghl_call_tool', arguments: { name: 'invoices_get_invoice', arguments: { invoiceId: 'inv 1' } } });
     expect(result.isError).toBeFalsy();
-    expect(result.structuredContent).toEqual({ _id: 'inv 1', status: 'draft' });
+    expect(resultBody(result)).toEqual({ _id: 'inv 1', status: 'draft' });
+    expect(result.structuredContent).toBeUndefined();
     const sent = fake.requests.at(-1)!;
     expect(sent.path).toBe('/invoices/inv%201');
     expect(sent.query.get('altId')).toBe('loc-1');

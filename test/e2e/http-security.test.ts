@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGhl } from '../../src/sandbox/fake-ghl.js';
 import { connectHttp, type HttpServerProcess, initializeBody, MCP_HEADERS, rawRequest, startHttpServer } from '../helpers/http.js';
 import { CLI } from '../helpers/mcp.js';
+import { resultBody } from '../helpers/results.js';
 
 const GHL_TOKEN = 'pit-server-side-secret-1234';
 const MCP_TOKENS = ['mcp-inbound-token-aaaa', 'mcp-inbound-token-bbbb'];
@@ -49,7 +50,7 @@ describe('streamable HTTP: inbound auth, DNS-rebinding guards, limits', () => {
       expect(tools.map((tool) => tool.name)).toContain('locations_get_location');
       const result = await client.callTool({ name: 'locations_get_location', arguments: {} });
       expect(result.isError).toBeFalsy();
-      expect(result.structuredContent).toEqual({ location: { id: 'loc-1' } });
+      expect(resultBody(result)).toEqual({ location: { id: 'loc-1' } });
       expect(fake.requests.at(-1)!.headers.authorization).toBe(`Bearer ${GHL_TOKEN}`);
       await client.close();
     }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGhl } from '../../src/sandbox/fake-ghl.js';
 import { connectHttp, type HttpServerProcess, initializeBody, MCP_HEADERS, rawRequest, startHttpServer, textOf } from '../helpers/http.js';
+import { resultBody } from '../helpers/results.js';
 
 const GHL_TOKEN = 'pit-sessions-secret-5678';
 const [ALICE, BOB, CAROL] = ['mcp-alice-token-0001', 'mcp-bob-token-0002', 'mcp-carol-token-0003'];
@@ -64,7 +65,7 @@ describe('streamable HTTP: sessions, per-session toolsets, stateless mode', () =
     const { client, transport } = await connectHttp(stateful.url, { token: ALICE });
     expect(transport.sessionId).toMatch(/^[0-9a-f-]{36}$/);
     const result = await client.callTool({ name: 'locations_get_location', arguments: {} });
-    expect(result.structuredContent).toEqual({ location: { id: 'loc-1' } });
+    expect(resultBody(result)).toEqual({ location: { id: 'loc-1' } });
     const id = transport.sessionId!;
     await transport.terminateSession();
     expect(transport.sessionId).toBeUndefined();
@@ -157,7 +158,7 @@ describe('streamable HTTP: sessions, per-session toolsets, stateless mode', () =
     expect((await rawRequest(stateless.url, { method: 'DELETE', headers: { authorization: `Bearer ${ALICE}` } })).status).toBe(405);
     const { client } = await connectHttp(stateless.url, { token: ALICE });
     const result = await client.callTool({ name: 'locations_get_location', arguments: {} });
-    expect(result.structuredContent).toEqual({ location: { id: 'loc-1' } });
+    expect(resultBody(result)).toEqual({ location: { id: 'loc-1' } });
     await client.close();
   });
 

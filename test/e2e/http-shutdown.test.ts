@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGhl } from '../../src/sandbox/fake-ghl.js';
 import { connectHttp, type HttpServerProcess, startHttpServer } from '../helpers/http.js';
+import { resultBody } from '../helpers/results.js';
 
 const GHL_TOKEN = 'pit-shutdown-secret-9999';
 
@@ -66,7 +67,7 @@ describe('streamable HTTP: graceful shutdown and per-request timeouts', () => {
     slow.release.open();
     const result = await call;
     expect(result.isError).toBeFalsy();
-    expect(result.structuredContent).toEqual({ location: { id: 'loc-slow' } });
+    expect(resultBody(result)).toEqual({ location: { id: 'loc-slow' } });
     expect(await server.exited).toBe(0);
     expect(server.stderr()).not.toContain('shutdown timeout reached');
   });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGhl } from '../../src/sandbox/fake-ghl.js';
 import { connectHttp, type HttpServerProcess, type HttpSession, initializeBody, MCP_HEADERS, rawRequest, startHttpServer, textOf } from '../helpers/http.js';
+import { resultBody } from '../helpers/results.js';
 
 const SERVER_TOKEN = 'pit-server-own-token-never-used';
 const TENANTS = {
@@ -63,7 +64,7 @@ describe('streamable HTTP, multi-tenant: each client brings its own GHL token', 
     const results = await Promise.all(calls.map(async (tenant) => ({ tenant, result: await getLocation(sessions[tenant]) })));
     for (const { tenant, result } of results) {
       expect(result.isError).toBeFalsy();
-      const location = (result.structuredContent as { location: { id: string; tenant: string; echoed: string } }).location;
+      const location = (resultBody(result) as { location: { id: string; tenant: string; echoed: string } }).location;
       expect({ id: location.id, tenant: location.tenant }).toEqual({ id: TENANTS[tenant].location, tenant });
       expect(location.echoed).toBe('Bearer [redacted]');
       const other = TENANTS[tenant === 'a' ? 'b' : 'a'];
@@ -100,7 +101,7 @@ describe('streamable HTTP, multi-tenant: each client brings its own GHL token', 
     for (let call = 0; call < 3; call += 1) {
       const result = await getLocation(b);
       expect(result.isError).toBeFalsy();
-      expect((result.structuredContent as { location: { tenant: string } }).location.tenant).toBe('b');
+      expect((resultBody(result) as { location: { tenant: string } }).location.tenant).toBe('b');
     }
     await Promise.all([a.close(), b.close()]);
   });

@@ -2,6 +2,7 @@ import type { Progress } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGhl, type FakeRequest } from '../../src/sandbox/fake-ghl.js';
 import { connectStdio, type StdioSession } from '../helpers/mcp.js';
+import { resultBody } from '../helpers/results.js';
 
 const TOKEN = 'pit-paging-test';
 const INVOICES = Array.from({ length: 25 }, (_, index) => ({ _id: `inv-${index}`, name: `Invoice ${index}` }));
@@ -11,10 +12,10 @@ const SLOW_PAGE_MS = 250;
 
 type CallResult = Awaited<ReturnType<StdioSession['client']['callTool']>>;
 interface Merged {
-  _paging: { pages: number; items: number; complete: boolean; stoppedBecause: string; next?: Record<string, unknown> };
+  _paging: { pages: number; items: number; complete: boolean; stoppedBecause: string; next?: Record<string, unknown>; error?: string };
   [key: string]: unknown;
 }
-const merged = (result: CallResult) => JSON.parse((result.content as { text: string }[])[0]!.text) as Merged;
+const merged = (result: CallResult) => resultBody(result) as Merged;
 
 /** GHL's opportunities search: a page of `limit` after the (startAfter, startAfterId) position, with meta. */
 function opportunitiesPage(req: FakeRequest) {
@@ -99,6 +100,7 @@ describe('following pages through ghl_call_tool', () => {
     const result = await callPaged({ name: 'invoices_list_invoices', arguments: { limit: '10', offset: '0' }, maxPages: 2 });
     const body = merged(result);
     expect((body.invoices as unknown[]).length).toBe(20);
+    expect((result.content as { text: string }[])[0]!.text.split('\n')[0]).toBe('OK: GHL answered 200 with 20 invoices (total 25).');
     expect(body._paging).toMatchObject({ pages: 2, complete: false, stoppedBecause: 'maxPages (2) was reached', next: { limit: '10', offset: '20' } });
   });
 
@@ -113,6 +115,8 @@ describe('following pages through ghl_call_tool', () => {
     const body = merged(result);
     expect((body.opportunities as { id: string }[]).map((item) => item.id)).toEqual(OPPORTUNITIES.map((item) => item.id));
     expect(body._paging).toMatchObject({ pages: 3, complete: true });
+    // The first page's cursor is not where the merged pages stop: only the total stays beside _paging.
+    expect(body.meta).toEqual({ total: OPPORTUNITIES.length });
     const sent = requestsTo('/opportunities/search').slice(before);
     expect(sent.map((request) => request.query.get('startAfterId'))).toEqual([null, 'opp-2', 'opp-5']);
     expect(sent[1]!.query.get('location_id')).toBe('loc-1');
@@ -131,7 +135,7 @@ describe('following pages through ghl_call_tool', () => {
     const body = merged(result);
     expect(body.products).toEqual([{ _id: 'p0' }, { _id: 'p1' }]);
     expect(body._paging).toMatchObject({ pages: 1, complete: false, stoppedBecause: 'page 2 failed', next: { offset: 2 } });
-    expect(JSON.stringify(body._paging)).toMatch(/HTTP 503/);
+    expect(body._paging.error).toMatch(/^Error: GHL answered 503/);
   });
 
   it('says when a paging style cannot be followed automatically, after one page', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/sandbox.js';
 import { connectStdio } from '../helpers/mcp.js';
+import { resultBody } from '../helpers/results.js';
 
 type Json = any;
 
@@ -18,7 +19,7 @@ async function watching(sandbox: Sandbox, env: Record<string, string> = {}) {
   const call = async (name: string, args: Record<string, unknown>): Promise<Json> => {
     const result = await session.client.callTool({ name, arguments: args });
     expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
-    return result.structuredContent;
+    return resultBody(result);
   };
   return { session, updated, listChanges: () => listChanged, read, call };
 }

@@ -204,7 +204,7 @@ describe('MCP resources against the sandbox (stdio)', () => {
       const failed = await readError(fresh, `${base}/custom-values`);
       expect(failed.code).toBe(-32603);
       expect(failed.data).toMatchObject({ uri: `${base}/custom-values`, status: 500 });
-      expect(failed.message).toContain('GHL answered HTTP 500');
+      expect(failed.message).toContain('Error: GHL answered 500');
       expect(failed.message).toContain('Hint:');
       // A failure is not cached: the next read asks GHL again and succeeds.
       expect((await read(fresh, `${base}/custom-values`)).customValues.length).toBeGreaterThan(0);

@@ -20,7 +20,7 @@ describe('ghl-mcp --sandbox on the command line', () => {
     await second.close();
 
     const reset = await connectSandbox(['--sandbox', '--sandbox-data', file, '--sandbox-reset']);
-    expect(await reset.fail('contacts_get_contact', { contactId: contact.id })).toContain('HTTP 404');
+    expect(await reset.fail('contacts_get_contact', { contactId: contact.id })).toContain('GHL answered 404');
     await reset.close();
   });
 

@@ -51,7 +51,7 @@ describe('paging and errors in the sandbox, as an agent meets them', () => {
     expect(new Set(names)).toEqual(new Set(['Liam', 'Olivia']));
     expect(names).toEqual([...names].sort());
     const bad = await sandbox.fail('contacts_search_contacts_advanced', { pageLimit: 10, filters: [{ field: 'email', operator: 'like', value: 'x' }] });
-    expect(bad).toContain('HTTP 422');
+    expect(bad).toContain('GHL answered 422');
     expect(bad).toContain('filters.0.operator');
   });
 
@@ -113,7 +113,7 @@ describe('paging and errors in the sandbox, as an agent meets them', () => {
 
   it('answers an unknown ID with 404, and an unmodelled module or operation with a clear "not modelled"', async () => {
     const missing = await sandbox.fail('contacts_get_contact', { contactId: 'AAAAAAAAAAAAAAAAAAAA' });
-    expect(missing).toContain('HTTP 404');
+    expect(missing).toContain('GHL answered 404');
     expect(missing).toContain('Contact not found');
 
     const module = await sandbox.fail('social_media_posting_get_account', {});

@@ -65,7 +65,7 @@ describe('agent tasks against the sandbox (ghl-mcp --sandbox over stdio)', () =>
     const locationTags = (await sandbox.call('locations_get_location_tags', {})).tags.map((tag: { name: string }) => tag.name);
     expect(locationTags).toContain('spring promo');
     const duplicate = await sandbox.fail('contacts_create_contact', { firstName: 'Ada', email: 'ADA.LOVELACE@example.com' });
-    expect(duplicate).toContain('HTTP 400');
+    expect(duplicate).toContain('GHL answered 400');
     expect(duplicate).toContain('does not allow duplicated contacts');
   });
 
@@ -98,7 +98,7 @@ describe('agent tasks against the sandbox (ghl-mcp --sandbox over stdio)', () =>
 
     const other = pipelines.find((item: { name: string }) => item.name === 'Invisalign');
     const wrongStage = await sandbox.fail('opportunities_update_opportunity', { id: opportunity.id, pipelineStageId: other.stages[0].id });
-    expect(wrongStage).toContain('HTTP 422');
+    expect(wrongStage).toContain('GHL answered 422');
     expect(wrongStage).toContain('pipelineStageId');
     await sandbox.call('opportunities_update_opportunity_status', { id: opportunity.id, status: 'won' });
     expect((await sandbox.call('opportunities_get_opportunity', { id: opportunity.id })).opportunity.status).toBe('won');

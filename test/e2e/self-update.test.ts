@@ -9,7 +9,7 @@ import { connectStdio, type StdioSession } from '../helpers/mcp.js';
 import { DOCS_DIR, sharedMissing } from '../helpers/shared.js';
 
 const TOKEN = 'test-token';
-type Result = { content: { type: string; text: string }[]; isError?: boolean; structuredContent?: Record<string, unknown> };
+type Result = { content: { type: string; text: string }[]; isError?: boolean; structuredContent?: unknown };
 
 describe.skipIf(sharedMissing())('self-update end to end over stdio, against a local docs host serving drifted documents', () => {
   let root: string;
@@ -102,7 +102,8 @@ describe.skipIf(sharedMissing())('self-update end to end over stdio, against a l
     const { call } = await start({ GHL_DOCS_URL: DOCS_DIR });
     const result = await call('ghl_self_update', {});
     expect(result.content[0]!.text).toBe(`Compared with the live docs at ${DOCS_DIR}: 41 modules checked.\nEvery module matches the live docs.`);
-    expect(result.structuredContent).toMatchObject({ changed: 0, removed: 0, added: 0, unreachable: 0 });
+    // The text is the whole answer: no structuredContent without an outputSchema.
+    expect(result.structuredContent).toBeUndefined();
   });
 
   it('adds the drift and the next step to a failed call, which is otherwise GHL\'s answer as sent', async () => {
@@ -112,12 +113,13 @@ describe.skipIf(sharedMissing())('self-update end to end over stdio, against a l
     const result = await call(DRIFT.movedPath, { contactId: 'c1' });
     expect(fake.requests.length - before).toBe(1);
     expect(result.isError).toBe(true);
-    expect(result.content[0]!.text).toMatch(/^GHL answered HTTP 404: Cannot GET \/contacts\/c1\/tasks/);
+    expect(result.content[0]!.text).toMatch(/^Error: GHL answered 404: Cannot GET \/contacts\/c1\/tasks/);
     expect(result.content[1]!.text).toBe(
       `Live docs: ${DRIFT.movedPath} changed: moved: GET /contacts/{contactId}/tasks → GET /contacts/{contactId}/task-list. ` +
         `Next: ghl_self_update {"action": "apply", "tool": "${DRIFT.movedPath}"} re-registers it; then call it again.`,
     );
-    expect(result.structuredContent).toMatchObject({ error: { status: 404 }, liveDocs: { status: 'drift' } });
+    expect(result.content).toHaveLength(2);
+    expect(result.structuredContent).toBeUndefined();
   });
 
   it('applies: re-registers, adds and drops tools, sends list_changed, and the fixed tools reach the new contract', async () => {
@@ -146,7 +148,7 @@ describe.skipIf(sharedMissing())('self-update end to end over stdio, against a l
     expect(found.isError).toBeFalsy();
     expect(fake.requests.at(-1)!.query.get('phone')).toBe('+15550100');
     const stale = await call(DRIFT.renamedQuery, { locationId: 'loc1', number: '+15550100' });
-    expect(stale.content[0]!.text).toMatch(/^The call was not made: .*number/);
+    expect(stale.content[0]!.text).toMatch(/^Error: the call was not made: .*number/);
   });
 
   it('keeps the overrides across a restart, lists them, ignores them with --no-overrides and clears them on request', async () => {
@@ -176,7 +178,7 @@ describe.skipIf(sharedMissing())('self-update end to end over stdio, against a l
     await freshCache();
     const { call, listChanged } = await start({ GHL_SELF_UPDATE: 'apply' });
     const failed = await call(DRIFT.renamedQuery, { locationId: 'loc1', number: '+15550100' });
-    expect(failed.content[0]!.text).toMatch(/^GHL answered HTTP 422: property number should not exist/);
+    expect(failed.content[0]!.text).toMatch(/^Error: GHL answered 422: property number should not exist/);
     expect(failed.content[1]!.text).toMatch(/query parameter number is now phone \(required\)\. Re-registered contacts_get_duplicate_contact from the live docs: call it again/);
     await until(() => listChanged.length > 0, 'notifications/tools/list_changed');
     const retried = await call(DRIFT.renamedQuery, { locationId: 'loc1', phone: '+15550100' });
@@ -208,11 +210,11 @@ describe.skipIf(sharedMissing())('self-update end to end over stdio, against a l
     if (problem !== 'unreachable') docs.mode = problem;
     const { call, text } = await start(env);
     const failed = await call(DRIFT.movedPath, { contactId: 'c1' });
-    expect(failed.content[0]!.text).toMatch(/^GHL answered HTTP 404/);
+    expect(failed.content[0]!.text).toMatch(/^Error: GHL answered 404/);
     const reason = { unreachable: new RegExp(`could not reach http://127\\.0\\.0\\.1:${closed}/apps/contacts\\.json \\(ECONNREFUSED\\)`), malformed: /contacts\.json is not JSON/, huge: /is larger than 8388608 bytes/ }[problem];
     expect(failed.content[1]!.text).toMatch(new RegExp(`^Live docs: could not check ${DRIFT.movedPath}: .*${reason.source}`));
     expect(await text('ghl_self_update', { module: 'contacts' })).toMatch(new RegExp(`contacts: could not read the live docs: .*${reason.source}`));
     const working = await call(DRIFT.changedVersion, { contactId: 'c1' });
-    expect(working.content[0]!.text).toMatch(/^GHL answered HTTP 404/);
+    expect(working.content[0]!.text).toMatch(/^Error: GHL answered 404/);
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGhl } from '../../src/sandbox/fake-ghl.js';
 import { connectStdio, type StdioSession } from '../helpers/mcp.js';
+import { resultBody } from '../helpers/results.js';
 
 const TOKEN = 'pit-1234567890abcdef';
 
@@ -48,7 +49,9 @@ describe('tool calls over stdio against the fake GHL', () => {
     const before = fake.requests.length;
     const result = await call('contacts_get_contact', { contactId: 'abc 123+é' });
     expect(result.isError).toBeFalsy();
-    expect(result.structuredContent).toEqual({ contact: { id: 'abc 123+é' } });
+    expect(textOf(result).split('\n')[0]).toBe('OK: GHL answered 200 with contact abc 123+é.');
+    expect(resultBody(result)).toEqual({ contact: { id: 'abc 123+é' } });
+    expect(result.structuredContent).toBeUndefined();
     expect(fake.requests.length).toBe(before + 1);
     expect(lastRequest().path).toBe('/contacts/abc%20123%2B%C3%A9');
     expect(lastRequest().headers.authorization).toBe(`Bearer ${TOKEN}`);
@@ -112,19 +115,16 @@ describe('tool calls over stdio against the fake GHL', () => {
     const result = await call('contacts_create_contact', { email: 'nope' });
     expect(result.isError).toBe(true);
     const text = textOf(result);
-    expect(text).toContain('HTTP 422');
-    expect(text).toContain('email must be an email');
-    expect(text).toContain('phone must be a valid phone number');
-    expect(text).toContain('trace-422');
-    expect(text).toMatch(/Hint: /);
-    expect(result.structuredContent).toMatchObject({
-      error: { status: 422, message: ['email must be an email', 'phone must be a valid phone number'], traceId: 'trace-422' },
-    });
+    const [first, trace, hint] = text.split('\n');
+    expect(first).toBe('Error: GHL answered 422: email must be an email; phone must be a valid phone number');
+    expect(trace).toBe('traceId: trace-422');
+    expect(hint).toMatch(/^Hint: GHL rejected the request \(2 problems\)/);
+    expect(result.structuredContent).toBeUndefined();
   });
 
   it('refuses invalid arguments naming each bad field, and sends nothing', async () => {
     const before = fake.requests.length;
-    const result = await call('calendars_get_free_slots', { calendarId: 5, startDate: '2025-01-01', bogus: true });
+    const result = await call('calendars_get_free_slots', { calendarId: ['c1', 'c2'], startDate: '2025-01-01', bogus: true });
     expect(result.isError).toBe(true);
     const text = textOf(result);
     expect(text).toContain('calendarId');
@@ -139,13 +139,18 @@ describe('tool calls over stdio against the fake GHL', () => {
     const text = textOf(result);
     expect(result.isError).toBeFalsy();
     expect(text.length).toBeLessThan(5400);
-    expect(text).toMatch(/Truncated: 5000 of \d+ characters/);
+    const [first, json, note] = text.split('\n');
+    const shown = JSON.parse(json!).customFields as { id: string }[];
+    expect(shown.length).toBeGreaterThan(50);
+    expect(shown.at(-1)!.id).toBe(`field-${shown.length - 1}`);
+    expect(first).toBe(`OK: GHL answered 200 with 3000 customFields; ${shown.length} shown within the result limit.`);
+    expect(note).toBe(`[Cut: ${shown.length} of 3000 customFields shown, to stay within the result limit. Ask again with filters that return less.]`);
   });
 
   it('answers an empty 2xx body plainly', async () => {
     const result = await call('contacts_delete_contact', { contactId: 'c1' });
     expect(result.isError).toBeFalsy();
-    expect(textOf(result)).toContain('no content');
+    expect(textOf(result)).toBe('OK: GHL answered 200 with no content.');
   });
 
   it('never echoes the token back in a result', async () => {

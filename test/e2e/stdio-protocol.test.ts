@@ -64,7 +64,7 @@ describe('the stdio protocol channel', () => {
       const result = await session.client.callTool({ name: 'contacts_get_contact', arguments: { contactId: 'c1' } });
       expect(result.isError).toBe(true);
       const text = (result.content as { text: string }[])[0]!.text;
-      expect(text).toContain('HTTP 401');
+      expect(text).toContain('GHL answered 401');
       expect(text).toContain('contacts.readonly');
       expect(text).not.toContain('a-wrong-token');
     } finally {

@@ -212,11 +212,11 @@ describe.skipIf(sharedMissing())('a failed call checks the live docs', () => {
     const { catalog, check } = failures('auto');
     const result = await check.enrich(catalog.get(DRIFT.renamedQuery)!, ghlError(422), 422);
     expect(result.isError).toBe(true);
-    expect(texts(result)[0]).toMatch(/^GHL answered HTTP 422: Bad Request/);
+    expect(texts(result)[0]).toMatch(/^Error: GHL answered 422: Bad Request/);
     expect(texts(result)[1]).toBe(
       `Live docs: ${DRIFT.renamedQuery} changed: query parameter number is now phone (required). Next: ghl_self_update {"action": "apply", "tool": "${DRIFT.renamedQuery}"} re-registers it; then call it again.`,
     );
-    expect(result.structuredContent).toMatchObject({ error: { status: 422 }, liveDocs: { status: 'drift', changes: ['query parameter number is now phone (required)'] } });
+    expect(result.details).toMatchObject({ error: { status: 422 }, liveDocs: { status: 'drift', changes: ['query parameter number is now phone (required)'] } });
     expect(catalog.get(DRIFT.renamedQuery)!.arg('number')).toBeDefined();
   });
 
@@ -243,7 +243,7 @@ describe.skipIf(sharedMissing())('a failed call checks the live docs', () => {
     expect(texts(current)[1]).toMatch(/matches the live docs, so its definition is current; check the values and IDs sent\.$/);
     const gone = await check.enrich(catalog.get(DRIFT.removed)!, ghlError(404), 404);
     expect(texts(gone)[1]).toMatch(/no longer has DELETE \/contacts\/\{contactId\}\/notes\/\{id\} \(delete-note\): the operation was removed, or moved under another operationId/);
-    expect(gone.structuredContent).toMatchObject({ liveDocs: { status: 'removed' } });
+    expect(gone.details).toMatchObject({ liveDocs: { status: 'removed' } });
   });
 
   it('checks a 401 only when it names a scope, and nothing for other statuses or when off', async () => {
@@ -262,7 +262,7 @@ describe.skipIf(sharedMissing())('a failed call checks the live docs', () => {
       server.mode = 'malformed';
       const malformed = failures('apply');
       const result = await malformed.check.enrich(malformed.catalog.get(DRIFT.renamedQuery)!, ghlError(422), 422);
-      expect(texts(result)[0]).toMatch(/^GHL answered HTTP 422/);
+      expect(texts(result)[0]).toMatch(/^Error: GHL answered 422/);
       expect(texts(result)[1]).toMatch(/^Live docs: could not check contacts_get_duplicate_contact: http:.* is not JSON .*The error above is GHL's answer as sent\.$/);
       expect(malformed.catalog.get(DRIFT.renamedQuery)!.arg('number')).toBeDefined();
 
