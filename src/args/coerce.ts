@@ -18,8 +18,14 @@ export function refuse(found: Findings, path: string, reason: string): void {
   found.refusals.push({ path, text: `${path}: ${reason}` });
 }
 
-/** The location's zone, read only when a time without an offset needs it. */
-export type ZoneSource = () => Promise<ZoneAnswer>;
+/** Where the argument travels: a query list sent comma-separated (`csv`), a value sent as text (query, path, header). */
+export interface Carriage {
+  csv?: boolean;
+  asText?: boolean;
+}
+
+/** The location's zone, asked for by the argument (path) whose time has no offset; read only then. */
+export type ZoneSource = (path: string) => Promise<ZoneAnswer>;
 
 type Kind = 'array' | 'object' | 'number' | 'integer' | 'boolean' | 'string';
 
@@ -37,17 +43,18 @@ const show = (value: unknown) => JSON.stringify(value);
 /**
  * Turns what an agent sent into what the schema wants where only one reading is possible, saying so in a note:
  * ISO 8601 dates and times for epoch fields (no offset: the location's zone), numbers and booleans written as
- * text, a single value where a list is wanted, a whole number where text is wanted. Anything with two readings
- * is refused with the reason and the fix; anything else is left for validation to judge.
+ * text, a single value where a list is wanted, a number or boolean for a text value that travels as text anyway
+ * (query, path, header). Anything with two readings is refused with the reason and the fix; anything else (a
+ * number for a text field of a JSON body, say) is left for validation to judge.
  */
-export async function coerce(schema: JsonSchema, value: unknown, path: string, found: Findings, zone: ZoneSource, csv = false): Promise<unknown> {
+export async function coerce(schema: JsonSchema, value: unknown, path: string, found: Findings, zone: ZoneSource, carriage: Carriage = {}): Promise<unknown> {
   if (value === undefined || value === null) return value;
   const typed = typedSchema(schema);
   if (!typed) return value;
   const [kind, shape] = typed;
   switch (kind) {
     case 'array':
-      return coerceList(shape, value, path, found, zone, csv);
+      return coerceList(shape, value, path, found, zone, carriage);
     case 'object':
       return coerceObject(shape, value, path, found, zone);
     case 'number':
@@ -56,7 +63,7 @@ export async function coerce(schema: JsonSchema, value: unknown, path: string, f
     case 'boolean':
       return coerceBoolean(value, path, found);
     case 'string':
-      return coerceText(shape, value, path, found);
+      return coerceText(shape, value, path, found, carriage.asText === true);
   }
 }
 
@@ -70,7 +77,7 @@ function typedSchema(schema: JsonSchema): [Kind, JsonSchema] | undefined {
   return types.length === 1 ? [types[0] as Kind, schema] : undefined;
 }
 
-async function coerceList(schema: JsonSchema, value: unknown, path: string, found: Findings, zone: ZoneSource, csv: boolean): Promise<unknown> {
+async function coerceList(schema: JsonSchema, value: unknown, path: string, found: Findings, zone: ZoneSource, carriage: Carriage): Promise<unknown> {
   const items = (schema.items as JsonSchema | undefined) ?? {};
   let list: unknown[];
   if (Array.isArray(value)) {
@@ -78,7 +85,7 @@ async function coerceList(schema: JsonSchema, value: unknown, path: string, foun
   } else if (typeof value === 'string' && /^\s*\[[\s\S]*\]\s*$/.test(value)) {
     refuse(found, path, `${show(value)} is a list written as text; send the list itself, e.g. ${value.trim()}`);
     return value;
-  } else if (typeof value === 'string' && value.includes(',') && !csv && typedSchema(items)?.[0] === 'string') {
+  } else if (typeof value === 'string' && value.includes(',') && !carriage.csv && typedSchema(items)?.[0] === 'string') {
     const parts = value.split(',').map((part) => part.trim());
     refuse(found, path, `${show(value)} could be one value or ${parts.length}; send a list: ${show(parts)} or ${show([value])}`);
     return value;
@@ -87,7 +94,7 @@ async function coerceList(schema: JsonSchema, value: unknown, path: string, foun
     found.notes.push(`${path} read as a list of one: ${show(list)}`);
   }
   const out: unknown[] = [];
-  for (const [index, item] of list.entries()) out.push(await coerce(items, item, `${path}[${index}]`, found, zone));
+  for (const [index, item] of list.entries()) out.push(await coerce(items, item, `${path}[${index}]`, found, zone, { asText: carriage.asText }));
   return out;
 }
 
@@ -126,22 +133,20 @@ function coerceBoolean(value: unknown, path: string, found: Findings): unknown {
   return flag;
 }
 
-function coerceText(schema: JsonSchema, value: unknown, path: string, found: Findings): unknown {
+/**
+ * A number or boolean for a text value that travels as text becomes that text (the same bytes reach GHL). A date
+ * field refuses what has two readings: a number (which unit, which zone?) or 01/02/2026.
+ */
+function coerceText(schema: JsonSchema, value: unknown, path: string, found: Findings, asText: boolean): unknown {
   const dated = schema.format === 'date' || schema.format === 'date-time';
-  if (typeof value === 'string') {
-    const unordered = dated && dayMonthUnclear(value);
-    if (unordered) refuse(found, path, unordered);
-    return value;
-  }
-  if (typeof value !== 'number') return value;
-  if (dated) {
-    refuse(found, path, `a number is not a date here; send ${TIME_FORMS}`);
-  } else if (!Number.isSafeInteger(value) && Number.isInteger(value)) {
-    refuse(found, path, `${value} is too long for a number and may have lost digits; send it as text, exactly as written`);
-  } else {
+  if (asText && !dated && (typeof value === 'number' || typeof value === 'boolean')) {
     found.notes.push(`${path} read as the text ${show(String(value))}`);
     return String(value);
   }
+  if (!dated) return value;
+  if (typeof value === 'number') refuse(found, path, `a number is not a date here; send ${TIME_FORMS}`);
+  const unordered = typeof value === 'string' && dayMonthUnclear(value);
+  if (unordered) refuse(found, path, unordered);
   return value;
 }
 
@@ -167,7 +172,7 @@ async function coerceEpoch(schema: JsonSchema, value: unknown, path: string, fou
     refuse(found, path, written.refused);
     return value;
   }
-  const reading = instantOf(written, written.offset === undefined ? await zone() : undefined);
+  const reading = instantOf(written, written.offset === undefined ? await zone(path) : undefined);
   if ('refused' in reading) {
     refuse(found, path, reading.refused);
     return value;
@@ -177,9 +182,12 @@ async function coerceEpoch(schema: JsonSchema, value: unknown, path: string, fou
   return number;
 }
 
-/** A number a thousand times off in size is in the other unit: two readings, so it is refused. */
+/**
+ * A recent moment in the other unit (seconds where milliseconds are wanted, or the reverse) has two readings, so
+ * it is refused: 1e9..1e11 is 2001..5138 in seconds but early 1970 in milliseconds.
+ */
 function unitMistake(value: number, perSecond: number): string | undefined {
-  if (perSecond === 1000 && value > 0 && value < 1e11) {
+  if (perSecond === 1000 && value >= 1e9 && value < 1e11) {
     return `${value} as milliseconds is a moment in 1970-1973; if it is in seconds, send ${value * 1000}, or send ${TIME_FORMS}`;
   }
   if (perSecond === 1 && value >= 1e11) {

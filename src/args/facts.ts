@@ -5,6 +5,17 @@ import { dateInZone, isKnownZone } from './zone.js';
 type Json = Record<string, unknown>;
 export type Read = { record: Json } | { failed: string };
 
+export interface CallScope {
+  /** The location the call acts on; undefined when neither the call nor the configuration names one. */
+  locationId: string | undefined;
+  signal?: AbortSignal;
+  /** Asked once, before the first read: false when the call has other problems, so it costs GHL nothing. */
+  mayRead: () => boolean;
+  now?: () => number;
+}
+
+const NOT_READ = 'not read while other arguments need fixing';
+
 /**
  * What one call may need to know about its location and contacts, each read at most once per call and only when
  * a conversion or a fill asks for it.
@@ -12,29 +23,34 @@ export type Read = { record: Json } | { failed: string };
 export class CallFacts {
   private profile?: Promise<Read>;
   private readonly contacts = new Map<string, Promise<Read>>();
+  private allowed?: boolean;
 
   constructor(
     private readonly lookups: Lookups,
-    /** The location the call acts on; undefined when neither the call nor the configuration names one. */
-    readonly locationId: string | undefined,
-    private readonly signal: AbortSignal | undefined,
-    private readonly now: () => number = Date.now,
+    private readonly scope: CallScope,
   ) {}
 
   location(): Promise<Read> {
-    const { locationId } = this;
+    const { locationId, signal } = this.scope;
     if (!locationId) return Promise.resolve({ failed: 'no location is named in the call or configured' });
-    this.profile ??= settle(this.lookups.location(locationId, this.signal), 'the location profile could not be read');
+    if (!this.mayRead()) return Promise.resolve({ failed: `the location profile was ${NOT_READ}` });
+    this.profile ??= settle(this.lookups.location(locationId, signal), 'the location profile could not be read');
     return this.profile;
   }
 
   contact(contactId: string): Promise<Read> {
+    if (!this.mayRead()) return Promise.resolve({ failed: `contact ${contactId} was ${NOT_READ}` });
     let read = this.contacts.get(contactId);
     if (!read) {
-      read = settle(this.lookups.contact(contactId, this.locationId, this.signal), `contact ${contactId} could not be read`);
+      read = settle(this.lookups.contact(contactId, this.scope.locationId, this.scope.signal), `contact ${contactId} could not be read`);
       this.contacts.set(contactId, read);
     }
     return read;
+  }
+
+  private mayRead(): boolean {
+    this.allowed ??= this.scope.mayRead();
+    return this.allowed;
   }
 
   /** The location's IANA zone (`timezone` of its profile), or why it is not known. */
@@ -51,7 +67,7 @@ export class CallFacts {
   /** Today's date in the location's zone. */
   async today(): Promise<{ date: string; zone: string } | { unknown: string }> {
     const zone = await this.zone();
-    return 'unknown' in zone ? zone : { date: dateInZone(this.now(), zone.zone), zone: zone.zone };
+    return 'unknown' in zone ? zone : { date: dateInZone((this.scope.now ?? Date.now)(), zone.zone), zone: zone.zone };
   }
 }
 

@@ -1,6 +1,6 @@
 import type { ArgDefaults, CatalogTool } from '../catalog/catalog.js';
 import { ARG_RULES, type ArgRules } from '../../tools/overlays/defaults.js';
-import { coerce, type Findings } from './coerce.js';
+import { coerce, type Findings, type ZoneSource } from './coerce.js';
 import { CallFacts } from './facts.js';
 import { fillDefaults, missingChoices } from './fill.js';
 import type { Lookups } from './lookups.js';
@@ -15,6 +15,7 @@ export interface PreparedCall extends Findings {
 /**
  * The forgiving step between the configured defaults and validation: conversions where only one reading is
  * possible, then what the location supplies, then the choices never assumed and the documented range limits.
+ * The location or a contact is read only when needed and only when nothing else in the call needs fixing.
  */
 export class ArgPreparer {
   constructor(
@@ -25,22 +26,49 @@ export class ArgPreparer {
   ) {}
 
   async prepare(tool: CatalogTool, args: unknown, signal?: AbortSignal): Promise<PreparedCall> {
-    const found: Findings = { notes: [], refusals: [] };
-    if (!isRecord(args)) return { args, ...found };
-    const facts = new CallFacts(this.lookups, locationOf(args, this.defaults), signal, this.now);
-    const zone = () => facts.zone();
-    const ready: Record<string, unknown> = { ...args };
-    for (const arg of tool.entry.args) {
-      if (ready[arg.name] !== undefined) ready[arg.name] = await coerce(arg.schema, ready[arg.name], arg.name, found, zone, arg.csv);
-    }
+    if (!isRecord(args)) return { args, notes: [], refusals: [] };
     const rules = this.rules[tool.entry.name];
+    // First without the zone: what is wrong regardless of it, and which arguments wait for it.
+    const waiting = new Set<string>();
+    const first = await convert(tool, args, async (path) => {
+      waiting.add(path);
+      return { unknown: 'not read yet' };
+    });
+    const fixable = new Set([...waiting, ...Object.keys(rules?.fill ?? {})].map(topName));
+    const facts = new CallFacts(this.lookups, {
+      locationId: locationOf(args, this.defaults),
+      signal,
+      now: this.now,
+      mayRead: () => first.refusals.every((refusal) => waiting.has(refusal.path)) && onlyFixable(tool, first.args, fixable),
+    });
+    const ready = waiting.size > 0 ? await convert(tool, args, () => facts.zone()) : first;
     if (rules) {
-      await fillDefaults(rules, ready, facts, found);
-      missingChoices(rules, ready, found);
+      await fillDefaults(rules, ready.args, facts, ready);
+      missingChoices(rules, ready.args, ready);
     }
-    checkSpan(tool.entry, ready, found);
-    return { args: ready, ...found };
+    checkSpan(tool.entry, ready.args, ready);
+    return ready;
   }
+}
+
+async function convert(tool: CatalogTool, args: Record<string, unknown>, zone: ZoneSource): Promise<PreparedCall & { args: Record<string, unknown> }> {
+  const found: Findings = { notes: [], refusals: [] };
+  const ready: Record<string, unknown> = { ...args };
+  for (const arg of tool.entry.args) {
+    if (ready[arg.name] !== undefined) ready[arg.name] = await coerce(arg.schema, ready[arg.name], arg.name, found, zone, { csv: arg.csv, asText: arg.in !== 'body' });
+  }
+  return { args: ready, ...found };
+}
+
+/** Whether validation finds problems only in arguments a read could still fix (a time's zone, a filled field). */
+function onlyFixable(tool: CatalogTool, args: Record<string, unknown>, fixable: Set<string>): boolean {
+  const parsed = tool.zod().safeParse(args);
+  return parsed.success || parsed.error.issues.every((issue) => fixable.has(String(issue.path[0] ?? '')));
+}
+
+/** `items` for `items[0].currency`, `contactDetails` for `contactDetails.phoneNo`. */
+function topName(path: string): string {
+  return path.split(/[.[]/)[0]!;
 }
 
 /** The location a call acts on: the one it names, else the configured one. */

@@ -7,10 +7,10 @@ const CHICAGO: ZoneAnswer = { zone: 'America/Chicago' };
 const EPOCH_MS: JsonSchema = { type: 'number', format: 'epoch-ms' };
 const EPOCH_S: JsonSchema = { type: 'integer', format: 'epoch-s' };
 
-async function run(schema: JsonSchema, value: unknown, options: { zone?: ZoneAnswer; csv?: boolean } = {}) {
+async function run(schema: JsonSchema, value: unknown, options: { zone?: ZoneAnswer; csv?: boolean; asText?: boolean } = {}) {
   const found: Findings = { notes: [], refusals: [] };
   const zone = vi.fn(async () => options.zone ?? CHICAGO);
-  const out = await coerce(schema, value, 'field', found, zone, options.csv);
+  const out = await coerce(schema, value, 'field', found, zone, { csv: options.csv, asText: options.asText });
   return { out, notes: found.notes, refusals: found.refusals.map((refusal) => refusal.text), zoneReads: zone.mock.calls.length };
 }
 
@@ -36,6 +36,10 @@ describe('epoch fields take ISO 8601 and say how they read it', () => {
   it('a number in its unit passes untouched, as text it becomes the number', async () => {
     expect(await run(EPOCH_MS, 1796104800000)).toMatchObject({ out: 1796104800000, notes: [], refusals: [] });
     expect(await run(EPOCH_MS, '1796104800000')).toMatchObject({ out: 1796104800000, notes: ['field read as the number 1796104800000'] });
+  });
+
+  it('a small number is taken as it is (no one sends a 1970 date by mistake)', async () => {
+    expect(await run(EPOCH_MS, 5)).toMatchObject({ out: 5, refusals: [] });
   });
 
   it('a number a thousand times off is refused, naming both fixes', async () => {
@@ -104,19 +108,22 @@ describe('numbers and booleans written as text', () => {
 });
 
 describe('text fields', () => {
-  it('a whole number becomes its text', async () => {
-    expect(await run({ type: 'string' }, 78704)).toMatchObject({ out: '78704', notes: ['field read as the text "78704"'] });
+  it('a number or boolean becomes its text where the value travels as text anyway (query, path, header)', async () => {
+    expect(await run({ type: 'string' }, 10, { asText: true })).toMatchObject({ out: '10', notes: ['field read as the text "10"'] });
+    expect(await run({ type: 'string' }, false, { asText: true })).toMatchObject({ out: 'false', notes: ['field read as the text "false"'] });
+    expect(await run({ type: 'array', items: { type: 'string' } }, [1, 'b'], { asText: true })).toMatchObject({ out: ['1', 'b'] });
   });
 
-  it('a number too long to be exact is refused (digits may be lost)', async () => {
-    const { refusals } = await run({ type: 'string' }, 12345678901234567890);
-    expect(refusals).toEqual([expect.stringContaining('may have lost digits')]);
+  it('in a JSON body a number for a text field is left for validation (its form may be lost: 02134, 1.50)', async () => {
+    expect(await run({ type: 'string' }, 78704)).toEqual({ out: 78704, notes: [], refusals: [], zoneReads: 0 });
+    expect(await run({ type: 'object', properties: { zip: { type: 'string' } } }, { zip: 2134 }, { asText: true })).toMatchObject({ out: { zip: 2134 }, notes: [] });
   });
 
-  it('a date field refuses a number and a day/month date', async () => {
-    expect((await run({ type: 'string', format: 'date' }, 1796104800000)).refusals).toEqual([expect.stringContaining('a number is not a date here')]);
+  it('a date field refuses a number and a day/month date with the fix', async () => {
+    expect((await run({ type: 'string', format: 'date' }, 1796104800000)).refusals).toEqual([expect.stringContaining('a number is not a date here; send ISO 8601')]);
     expect((await run({ type: 'string', format: 'date-time' }, '02/01/2026')).refusals).toEqual([expect.stringContaining('order that differs by country')]);
     expect(await run({ type: 'string', format: 'date' }, '2026-12-01')).toEqual({ out: '2026-12-01', notes: [], refusals: [], zoneReads: 0 });
+    expect(await run({ type: 'string' }, '02/01/2026')).toEqual({ out: '02/01/2026', notes: [], refusals: [], zoneReads: 0 });
   });
 });
 

@@ -119,14 +119,24 @@ describe('conversions in the result', () => {
 
   it('refuses a value with two readings, names the field and the fix, and sends nothing', async () => {
     const ghl = fakeGhl();
-    const result = await ghl.executor.call(SLOTS, { startDate: '01/12/2026', endDate: '2026-11-01T01:30' });
+    const result = await ghl.executor.call(SLOTS, { calendarId: 'cal1', startDate: '2026-11-01T00:00', endDate: '2026-11-01T01:30' });
     expect(result.isError).toBe(true);
-    expect(text(result)).toContain('startDate: "01/12/2026" puts day and month in an order that differs by country');
-    expect(text(result)).toContain('endDate: 2026-11-01T01:30 happens twice in America/Chicago');
-    expect(text(result)).toContain('calendarId: ');
-    // Validation's own words on the refused fields are not repeated.
-    expect(text(result)).not.toMatch(/startDate: Invalid/);
+    expect(text(result)).toContain(
+      'endDate: 2026-11-01T01:30 happens twice in America/Chicago (the clocks go back that night); send the offset you mean: 2026-11-01T01:30-05:00 (the first) or 2026-11-01T01:30-06:00 (the second)',
+    );
+    // Validation's own words on the refused field are not repeated.
+    expect(text(result)).not.toMatch(/endDate: Invalid/);
     expect(ghl.writes()).toEqual([]);
+  });
+
+  it('a call with other problems costs GHL nothing: the profile is not read, and validation names every field', async () => {
+    const ghl = fakeGhl();
+    const result = await ghl.executor.call(SLOTS, { startDate: '01/12/2026', endDate: '2026-12-08', bogus: 1 });
+    expect(text(result)).toContain('startDate: "01/12/2026" puts day and month in an order that differs by country');
+    expect(text(result)).toContain("endDate: 2026-12-08T00:00 has no offset and the location's time zone is not known (the location profile was not read while other arguments need fixing)");
+    expect(text(result)).toContain('calendarId: ');
+    expect(text(result)).toContain('bogus');
+    expect(ghl.sent).toEqual([]);
   });
 
   it('checks the documented 31-day cap before sending', async () => {
@@ -276,6 +286,16 @@ describe('an invoice from natural, minimal arguments', () => {
       `businessDetails not filled: the location profile could not be read: GHL answered HTTP 403 to GET /locations/{locationId}`,
     );
     expect(ghl.writes()).toEqual([]);
+  });
+
+  it('reads neither the location nor the contact when the call has another problem', async () => {
+    const ghl = fakeGhl();
+    const { contactDetails: _unused, ...rest } = natural;
+    const result = await ghl.executor.call(tool('invoices_create_invoice'), { ...rest, contactDetails: { id: CONTACT.id }, notAField: 1 });
+    expect(result.isError).toBe(true);
+    expect(text(result)).toContain('notAField');
+    expect(notesOf(result).join('\n')).toContain(`contactDetails.phoneNo not filled: contact ${CONTACT.id} was not read while other arguments need fixing`);
+    expect(ghl.sent).toEqual([]);
   });
 
   it('an unknown contact: the note says so and validation names the missing details', async () => {
