@@ -1,5 +1,6 @@
 import { type ArgDefaults, Catalog } from './catalog/catalog.js';
 import { createAuth } from './auth/auth.js';
+import { DestructiveConfirmation } from './confirm/destructive.js';
 import { GhlClient } from './client/ghl-client.js';
 import { createSendPolicy } from './client/send-policy.js';
 import { type Config, ConfigError } from './config.js';
@@ -60,8 +61,9 @@ export function createApp(config: Config, logger: Logger) {
     logger,
   };
   // One definition for every session: an HTTP session may bring its own selection, or (multi-tenant) its own executor.
+  const confirm = config.confirmDestructive ? new DestructiveConfirmation() : undefined;
   const newServer = (session: SessionParts = {}) =>
-    createServer({ catalog, executor, selection, listing, discovery, logger, version: VERSION, notices, resources, selfUpdate: selfUpdate.tool, ...session });
+    createServer({ catalog, executor, selection, listing, discovery, logger, version: VERSION, notices, resources, selfUpdate: selfUpdate.tool, confirm, ...session });
   const server = newServer();
 
   // Listed schemas depend only on which defaults exist, never on their values: tenants of one shape share a listing.

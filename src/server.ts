@@ -1,5 +1,7 @@
-import { ProtocolError, ProtocolErrorCode, Server, type ServerContext } from '@modelcontextprotocol/server';
+import { isInputRequiredResult, ProtocolError, ProtocolErrorCode, Server, type ServerContext } from '@modelcontextprotocol/server';
 import type { Catalog } from './catalog/catalog.js';
+import type { DestructiveConfirmation } from './confirm/destructive.js';
+import { confirmToolCall } from './confirm/tool-call.js';
 import type { CallContext, DiscoverySession, DiscoveryTools } from './discovery/handlers.js';
 import type { Executor } from './executor.js';
 import type { Logger } from './logger.js';
@@ -29,6 +31,8 @@ export interface ServerDeps {
   resources: Omit<ResourceDeps, 'executor'>;
   /** ghl_self_update: drift between the catalog and the live docs, applied at runtime. */
   selfUpdate?: SelfUpdateTool;
+  /** --confirm-destructive: destructive tools run only once the user (or a confirmation token) says yes. */
+  confirm?: DestructiveConfirmation;
 }
 
 const BASE_INSTRUCTIONS =
@@ -77,7 +81,7 @@ export function createServer(deps: ServerDeps): Server {
   server.setRequestHandler('tools/list', () => ({ tools: listing.list(selection) }));
 
   server.setRequestHandler('tools/call', async (request, ctx) => {
-    const { name, arguments: args } = request.params;
+    const { name } = request.params;
     const run = async (call: () => Promise<ToolResult>) => {
       try {
         return server.projectCallToolResult(toWire(await call()), undefined);
@@ -86,6 +90,13 @@ export function createServer(deps: ServerDeps): Server {
         return { content: [{ type: 'text' as const, text: `Error: internal error in ${name}: ${(error as Error).message}` }], isError: true };
       }
     };
+    // --confirm-destructive: deletes, voids and refunds wait for the user's yes (src/confirm/).
+    const confirmed = deps.confirm ? confirmToolCall(deps.confirm, { name, args: request.params.arguments, catalog, selection, ctx, server }) : { proceed: request.params.arguments };
+    if ('answer' in confirmed) {
+      const { answer } = confirmed;
+      return isInputRequiredResult(answer) ? answer : run(async () => answer);
+    }
+    const args = confirmed.proceed;
     if (discovery.handles(name) && !selection.excludes(name)) {
       return run(() => discovery.call(name, args, session, callContext(ctx)));
     }
