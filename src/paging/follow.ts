@@ -42,6 +42,8 @@ export async function followPages(executor: Executor, tool: CatalogTool, args: u
   let pageArgs = { ...(args as Record<string, unknown> | undefined) };
   let path: string[] | undefined;
   let first: unknown;
+  /** How the first page's arguments were converted or filled: the same for every page. */
+  let notes: readonly string[] = [];
   const items: unknown[] = [];
   const report: PagingReport = { pages: 0, items: 0, complete: false, stoppedBecause: '' };
   for (;;) {
@@ -53,11 +55,12 @@ export async function followPages(executor: Executor, tool: CatalogTool, args: u
       report.next = pageArgs;
       break;
     }
+    if (report.pages === 0) notes = fetched.notes;
     const body = parseJson(fetched.response.text);
     path ??= locateItems(body)?.path;
     const found = path && readPath(body, path);
     if (!found) {
-      if (report.pages === 0) return withNote(executor.finish(tool, fetched.response, options.format), 'Pages not followed: the answer holds no list.');
+      if (report.pages === 0) return withNote(executor.finish(tool, fetched.response, options.format, notes), 'Pages not followed: the answer holds no list.');
       report.stoppedBecause = `page ${report.pages + 1} held no list`;
       break;
     }
@@ -89,7 +92,7 @@ export async function followPages(executor: Executor, tool: CatalogTool, args: u
   }
   report.items = items.length;
   const merged = { ...(path!.length === 0 ? { items } : (replaceAt(withoutPosition(first, path!), path!, items) as Record<string, unknown>)), _paging: report };
-  return executor.finish(tool, { status: 200, headers: {}, text: JSON.stringify(merged) }, options.format);
+  return executor.finish(tool, { status: 200, headers: {}, text: JSON.stringify(merged) }, options.format, notes);
 }
 
 /** Where the first page stopped (its cursor, next page, next URL) is not where the merged pages stop: _paging.next is. */
@@ -105,8 +108,12 @@ function withoutPosition(body: unknown, path: string[]): unknown {
   return top;
 }
 
+/** A note on paging goes before the Notes block on the arguments, which stays last. */
 function withNote(result: ToolResult, note: string): ToolResult {
-  return { ...result, content: [...result.content, { type: 'text', text: note }] };
+  const content = [...result.content];
+  const at = content.at(-1)?.text.startsWith('Notes:') ? content.length - 1 : content.length;
+  content.splice(at, 0, { type: 'text', text: note });
+  return { ...result, content };
 }
 
 function isPlainObject(value: unknown): boolean {
