@@ -85,7 +85,11 @@ describe('results over MCP, on the sandbox', () => {
 
   it('never sends structuredContent, for any result seen here', () => {
     expect(results.length).toBeGreaterThan(8);
-    for (const { name, result } of results) expect(result.structuredContent, name).toBeUndefined();
+    for (const { name, result } of results) {
+      expect(result.structuredContent, name).toBeUndefined();
+      // Nothing internal (the details the server's own code reads) reaches the client.
+      expect(Object.keys(result).filter((key) => key !== 'content' && key !== 'isError'), name).toEqual([]);
+    }
     expect(results.filter(({ result }) => result.isError).every(({ result }) => firstLine(result).startsWith('Error: '))).toBe(true);
     expect(results.filter(({ result }) => !result.isError && firstLine(result).startsWith('Error')).map(({ name }) => name)).toEqual([]);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CatalogTool } from '../../src/catalog/catalog.js';
 import type { ToolEntry } from '../../src/catalog/types.js';
+import { ConfigError, parseCli } from '../../src/config.js';
 import { errorResult, successResult, toWire, upstreamErrorResult } from '../../src/results.js';
 
 const tool = (overrides: Partial<ToolEntry> = {}) =>
@@ -200,5 +201,21 @@ describe('what goes on the wire', () => {
     const ok = successResult(tool(), response(200, { a: 1 }), OPTIONS);
     expect(ok.structuredContent).toBeUndefined();
     expect(toWire({ ...ok, structuredContent: { a: 1 }, details: {} })).toEqual({ content: ok.content });
+  });
+});
+
+describe('--result-format', () => {
+  const format = (argv: string[], env: NodeJS.ProcessEnv = {}) => parseCli(argv, env).config!.resultFormat;
+
+  it('is compact unless the flag or GHL_RESULT_FORMAT says verbatim; the flag wins', () => {
+    expect(format([])).toBe('compact');
+    expect(format(['--result-format', 'verbatim'])).toBe('verbatim');
+    expect(format([], { GHL_RESULT_FORMAT: 'verbatim' })).toBe('verbatim');
+    expect(format(['--result-format', 'compact'], { GHL_RESULT_FORMAT: 'verbatim' })).toBe('compact');
+  });
+
+  it('refuses any other value, naming the two', () => {
+    expect(() => format(['--result-format', 'raw'])).toThrow(ConfigError);
+    expect(() => format(['--result-format', 'raw'])).toThrow('--result-format must be compact or verbatim, got "raw"');
   });
 });
