@@ -1,14 +1,19 @@
 #!/usr/bin/env node
-import { createApp, VERSION } from './app.js';
+import { VERSION } from './app.js';
 import { ConfigError, parseCli, USAGE } from './config.js';
+import { launch } from './launch.js';
 import { createLogger } from './logger.js';
 import { serveStdio } from './transports/stdio.js';
 
 async function main(): Promise<void> {
-  // `auth ...` and `doctor` talk to a person on a terminal; they never serve MCP.
+  // `auth ...`, `doctor`, `tools` and `call` talk to a person on a terminal; they never serve MCP.
   if (process.argv[2] === 'auth' || process.argv[2] === 'doctor') {
     const { runCommand } = await import('./auth/commands.js');
     process.exit(await runCommand(process.argv.slice(2), process.env));
+  }
+  if (process.argv[2] === 'tools' || process.argv[2] === 'call') {
+    const { runTerminalCommand } = await import('./terminal/commands.js');
+    process.exit(await runTerminalCommand(process.argv.slice(2), process.env));
   }
   let request;
   try {
@@ -23,25 +28,8 @@ async function main(): Promise<void> {
   // --help and --version are answers a person asked for on a terminal, not protocol traffic.
   if (request.help) return void process.stderr.write(USAGE);
   if (request.version) return void process.stderr.write(`${VERSION}\n`);
-  let config = request.config!;
-  const logger = createLogger(config.logLevel);
-  let sandbox: { close(): Promise<void> } | undefined;
-  if (config.sandbox) {
-    // Loaded only in sandbox mode: the fake GHL and its demo data stay out of a normal start.
-    const { sandboxConfig, startSandbox } = await import('./sandbox/sandbox.js');
-    const started = await startSandbox(config.sandbox);
-    config = sandboxConfig(config, started);
-    sandbox = started;
-  }
-  const app = createApp(config, logger);
-  const { server, client, notices, auth } = app;
-  // A multi-tenant server never uses its own credentials, so their absence is no news.
-  if (!config.http?.multiTenant) for (const notice of notices) logger.warn(notice);
-  const close = async () => {
-    await client.close();
-    await auth.close();
-    await sandbox?.close();
-  };
+  const logger = createLogger(request.config!.logLevel);
+  const { app, config, close } = await launch(request.config!, logger);
   if (config.http) {
     // Loaded only in HTTP mode: a stdio start never pays for the HTTP stack.
     const { serveHttp } = await import('./transports/http.js');
@@ -49,9 +37,15 @@ async function main(): Promise<void> {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       process.once(signal, () => void http.shutdown(signal).then(() => process.exit(0)));
     }
+    const bearer = config.http.authTokens.length > 0 ? ', sending Authorization: Bearer <one of MCP_AUTH_TOKENS>' : '';
+    logger.info(`ready: point a streamable-HTTP MCP client at ${http.url}${bearer}`);
     return;
   }
-  await serveStdio(server, logger, close);
+  await serveStdio(app.server, logger, close);
+  logger.info(
+    "ready: this process speaks MCP on stdin/stdout, so an MCP client starts it (Claude Desktop, Cursor, VS Code: see mcp.json.example); " +
+      "to try tools from a terminal instead: ghl-mcp tools, ghl-mcp call <tool> '<json>'",
+  );
 }
 
 main().catch((error: unknown) => {

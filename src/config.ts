@@ -213,6 +213,8 @@ Commands:
   ghl-mcp auth status  what is stored, for which location or company, until when
   ghl-mcp auth logout  forgets the stored tokens
   ghl-mcp doctor       checks configuration, token, scopes, location access and reachability
+  ghl-mcp tools [options]                   the tools a client would see with these options
+  ghl-mcp call <tool> ['<json>'] [options]  one call, printed for a person (try it with --sandbox)
 `;
 
 export interface CliRequest {

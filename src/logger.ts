@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { stderrDestination } from './terminal/log-format.js';
 
 export type Logger = pino.Logger;
 
@@ -26,8 +27,8 @@ const REDACTED_PATHS = [
   '*.authorization',
 ];
 
-/** Logs go to stderr only: in stdio mode stdout carries nothing but JSON-RPC messages. */
-export function createLogger(level: string, destination: pino.DestinationStream = pino.destination({ fd: 2, sync: true })): Logger {
+/** Logs go to stderr only (readable lines in a terminal): in stdio mode stdout carries nothing but JSON-RPC messages. */
+export function createLogger(level: string, destination: pino.DestinationStream = stderrDestination()): Logger {
   return pino({ name: 'ghl-mcp', level, base: undefined, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination);
 }
 
