@@ -100,13 +100,14 @@ export class Executor {
   }
 
   private async run(tool: CatalogTool, prepared: PreparedCall, signal?: AbortSignal): Promise<ToolResult | GhlResponse> {
+    // Cancelled while a location or contact was read: what was read (or not) no longer matters.
+    if (signal?.aborted) return this.transportError(tool, new CallCancelledError(false));
     const parsed = tool.zod().safeParse(prepared.args);
     if (!parsed.success || prepared.refusals.length > 0) {
       const issues = parsed.success ? [] : formatIssues(parsed.error, prepared.refusals);
       const message = [...prepared.refusals.map((refusal) => refusal.text), ...issues];
       return errorResult({ message, hint: `Fix the arguments listed and call ${tool.name} again.` });
     }
-    if (signal?.aborted) return this.transportError(tool, new CallCancelledError(false));
     let request;
     try {
       request = buildRequest(tool.entry, parsed.data as Record<string, unknown>);

@@ -169,6 +169,7 @@ describe('conversions in the result', () => {
     });
     const result = await ghl.executor.call(SLOTS, { calendarId: 'cal1', startDate: '2026-12-01', endDate: '2026-12-02' }, controller.signal);
     expect(result.isError).toBe(true);
+    expect(text(result)).toContain('The call was cancelled before anything was sent to GHL.');
     expect(ghl.writes()).toEqual([]);
   });
 

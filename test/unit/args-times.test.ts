@@ -61,6 +61,11 @@ describe('times with two readings (or none) are refused with the fix', () => {
     });
   });
 
+  it('a date whose midnight happens twice is the first (the start of the day)', () => {
+    expect(read('2026-11-01', { zone: 'America/Havana' })).toEqual({ instant: Date.UTC(2026, 10, 1, 4), shown: '2026-11-01T00:00 America/Havana' });
+    expect(read('2026-11-01T00:00', { zone: 'America/Havana' })).toMatchObject({ refused: expect.stringContaining('happens twice in America/Havana') });
+  });
+
   it('a date and time with no offset when the location zone is not known', () => {
     expect(read('2026-12-01', { unknown: 'the location profile could not be read: HTTP 403' })).toEqual({
       refused: expect.stringMatching(/no offset.*not known \(the location profile could not be read: HTTP 403\).*2026-12-01T00:00-06:00/),
