@@ -75,7 +75,7 @@ export function createApp(config: Config, logger: Logger) {
   };
   /** Multi-tenant HTTP: a client's own GHL credentials, with its own client, limiter slots, executor and resource view. */
   const forTenant = (tenant: TenantCredentials) => {
-    const tenantClient = new GhlClient(config.baseUrl, { token: async () => tenant.token }, config.timeouts, policy, `tenant:${tenant.id}`);
+    const tenantClient = new GhlClient(config.baseUrl, { token: async () => tenant.token }, config.timeouts, policy.withOwnConcurrency(), `tenant:${tenant.id}`);
     const tenantDefaults = { locationId: tenant.locationId, companyId: tenant.companyId };
     const secrets = () => [tenant.token];
     const tenantCheck: ExecutorOptions['onUpstreamError'] = (tool, result, status) => selfUpdate.tenant.failures.enrich(tool, result, status);

@@ -46,6 +46,11 @@ export class SelfUpdateTool {
   }
 
   async call(rawArgs: unknown, selection: ToolSelection): Promise<ToolResult> {
+    const result = await this.answer(rawArgs, selection);
+    return this.mayChange ? result : this.withoutServerPaths(result);
+  }
+
+  private async answer(rawArgs: unknown, selection: ToolSelection): Promise<ToolResult> {
     const parsed = INPUT.safeParse(rawArgs ?? {});
     if (!parsed.success) {
       const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'arguments'}: ${issue.message}`);
@@ -87,6 +92,16 @@ export class SelfUpdateTool {
     const touched = [...outcome.replaced, ...outcome.added].map((name) => this.updater.findTool(name)).filter((tool) => tool !== undefined);
     const writers = selection.readOnly ? touched.filter((tool) => !tool.readOnly).map((tool) => tool.name) : [];
     return textResult(`${report}\n\n${applyReport(outcome, writers)}`);
+  }
+
+  /**
+   * A tenant of a shared server is not told where the server keeps its files: the overrides file, and a docs
+   * folder when the live docs are read from disk (their paths also show in read errors).
+   */
+  private withoutServerPaths(result: ToolResult): ToolResult {
+    const paths = [this.updater.options.store.file, this.updater.docsSource].filter((where) => where && !/^https?:\/\//i.test(where));
+    const hide = (text: string) => paths.reduce((masked, where) => masked.split(where).join('(a path on the server)'), text);
+    return { ...result, content: result.content.map((block) => ({ ...block, text: hide(block.text) })) };
   }
 
   private list(): ToolResult {

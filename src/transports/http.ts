@@ -42,6 +42,18 @@ export async function serveHttp(app: HttpApp, config: Config & { http: HttpConfi
   const guards = new RequestGuards({ allowedHosts: options.allowedHosts, corsOrigins: options.corsOrigins, loopback: options.loopback });
   const auth = new InboundAuth(options.authTokens);
   const caps = new ClientRequestCaps(options.clientRequestsPerMinute);
+  // Wrong or missing inbound tokens, per address: past this budget an address is refused before its token is checked.
+  const authFailures = new ClientRequestCaps(AUTH_FAILURES_PER_MINUTE);
+  /** Takes `count` requests from every key of a caller (all or none): 0 when admitted, else the wait. */
+  const takeRequests = (clients: readonly string[], count: number): number => {
+    const waitMs = Math.max(...clients.map((client) => caps.wait(client, count)));
+    if (waitMs === 0) for (const client of clients) caps.take(client, count);
+    return waitMs;
+  };
+  const tooMany = (res: ServerResponse, waitMs: number, what: string) =>
+    rpcError(res, 429, RPC.serverError, `Too many requests from this client (limit ${options.clientRequestsPerMinute} per minute)${what}`, {
+      'retry-after': String(Math.ceil(waitMs / 1000)),
+    });
   const sessions = new SessionRegistry({ idleMs: options.sessionIdleMs, max: options.maxSessions, maxPerClient: options.maxSessionsPerClient });
   const tenants = options.multiTenant
     ? new TenantRegistry((credentials) => app.forTenant(credentials), { idleMs: options.sessionIdleMs, max: options.maxSessions })
@@ -74,8 +86,17 @@ export async function serveHttp(app: HttpApp, config: Config & { http: HttpConfi
     if (refused) return rpcError(res, 403, RPC.serverError, `Forbidden: ${refused}`);
     if (req.method === 'OPTIONS') return guards.preflight(req, res);
     guards.applyCors(req, res);
+    const address = `ip:${req.socket.remoteAddress ?? '?'}`;
+    const lockedOutMs = auth.enabled ? authFailures.wait(address) : 0;
+    if (lockedOutMs > 0) {
+      authFailures.charge(address);
+      return rpcError(res, 429, RPC.serverError, 'Too many failed authentication attempts from this address', {
+        'retry-after': String(Math.ceil(lockedOutMs / 1000)),
+      });
+    }
     const outcome = auth.check(req);
     if ('refusal' in outcome) {
+      authFailures.charge(address);
       return rpcError(res, 401, RPC.serverError, 'Unauthorized: send Authorization: Bearer <one of MCP_AUTH_TOKENS>', {
         'www-authenticate': challenge(outcome.refusal),
       });
@@ -84,14 +105,13 @@ export async function serveHttp(app: HttpApp, config: Config & { http: HttpConfi
     if (options.multiTenant && !tenant) {
       return rpcError(res, 400, RPC.invalidRequest, 'This server serves each client with its own GHL token: send it in the X-GHL-Token header (and the location in X-GHL-Location-Id).');
     }
-    const client = tenant ? `tenant:${tenant.id}` : auth.enabled ? `auth:${outcome.principal.id}` : `ip:${req.socket.remoteAddress ?? '?'}`;
-    note.client = client;
-    const waitMs = caps.take(client);
-    if (waitMs > 0) {
-      return rpcError(res, 429, RPC.serverError, `Too many requests from this client (limit ${options.clientRequestsPerMinute} per minute)`, {
-        'retry-after': String(Math.ceil(waitMs / 1000)),
-      });
-    }
+    // Who is capped: the inbound client (auth principal, or address without auth) and, in multi-tenant mode, the
+    // tenant as well: a made-up X-GHL-Token buys no requests or sessions beyond the inbound client's own.
+    const inbound = auth.enabled ? `auth:${outcome.principal.id}` : address;
+    const clients = tenant ? [`tenant:${tenant.id}`, inbound] : [inbound];
+    note.client = clients[0];
+    const waitMs = takeRequests(clients, 1);
+    if (waitMs > 0) return tooMany(res, waitMs, '');
     let ask: ReturnType<typeof sessionAsk>;
     try {
       ask = sessionAsk(path, req);
@@ -101,7 +121,7 @@ export async function serveHttp(app: HttpApp, config: Config & { http: HttpConfi
     }
     const caller: Caller = {
       owner: `${outcome.principal.id}|${tenant?.id ?? ''}`,
-      client,
+      clients,
       tenant,
       opened: (sessionId) => (note.session = fingerprint(sessionId, 'session')),
       selection: () => {
@@ -120,6 +140,14 @@ export async function serveHttp(app: HttpApp, config: Config & { http: HttpConfi
       return rpcError(res, 400, RPC.parseError, 'Parse error: Invalid JSON');
     }
     Object.assign(note, describeRpc(body));
+    if (Array.isArray(body)) {
+      if (body.length > MAX_BATCH_MESSAGES) {
+        return rpcError(res, 400, RPC.invalidRequest, `A JSON-RPC batch may hold at most ${MAX_BATCH_MESSAGES} messages; send ${body.length} in smaller batches`);
+      }
+      // Every message of a batch is a request against --client-rpm; the first was counted on arrival.
+      const batchWaitMs = body.length > 1 ? takeRequests(clients, body.length - 1) : 0;
+      if (batchWaitMs > 0) return tooMany(res, batchWaitMs, `: a batch of ${body.length} counts as ${body.length}`);
+    }
     inFlight += 1;
     res.on('close', () => {
       inFlight -= 1;
@@ -127,7 +155,9 @@ export async function serveHttp(app: HttpApp, config: Config & { http: HttpConfi
     await dispatcher.post(req, res, caller, body);
   };
 
-  const httpServer = createHttpServer((req, res) => {
+  // Node checks the slow-sender limits below only every connectionsCheckingInterval (30 s by default), which let a
+  // slow client hold a connection for up to 60 s; checked every second, they hold to within a second.
+  const httpServer = createHttpServer({ connectionsCheckingInterval: 1_000 }, (req, res) => {
     const started = performance.now();
     const note: AccessNote = {};
     res.on('close', () => accessLog(logger, req, res, started, note));
@@ -181,6 +211,13 @@ export async function serveHttp(app: HttpApp, config: Config & { http: HttpConfi
   return { url: endpoint, shutdown };
 }
 
+/** Failed inbound authentications per address and minute before the address is refused outright (429). */
+const AUTH_FAILURES_PER_MINUTE = 60;
+/** Messages in one JSON-RPC batch; each also counts against --client-rpm. */
+const MAX_BATCH_MESSAGES = 20;
+/** Names in an access-log line (path, JSON-RPC method, tool) are cut here: a client chooses them, at any length. */
+const MAX_LOGGED_NAME = 120;
+
 /** What the access log says about a request besides method, path and status. */
 interface AccessNote {
   client?: string;
@@ -197,7 +234,11 @@ function describeRpc(body: unknown): AccessNote {
   const message = body as { method?: unknown; params?: { name?: unknown } } | null;
   const method = typeof message?.method === 'string' ? message.method : undefined;
   const tool = method === 'tools/call' && typeof message?.params?.name === 'string' ? message.params.name : undefined;
-  return { rpc: method, tool };
+  return { rpc: clip(method), tool: clip(tool) };
+}
+
+function clip(text: string | undefined): string | undefined {
+  return text !== undefined && text.length > MAX_LOGGED_NAME ? `${text.slice(0, MAX_LOGGED_NAME)}…` : text;
 }
 
 /** One structured line per request, on stderr: no tokens, no session IDs (a fingerprint of them), no arguments. */
@@ -206,7 +247,7 @@ function accessLog(logger: Logger, req: IncomingMessage, res: ServerResponse, st
   logger.info(
     {
       method: req.method,
-      path: new URL(req.url ?? '/', 'http://localhost').pathname,
+      path: clip(new URL(req.url ?? '/', 'http://localhost').pathname),
       status: res.statusCode,
       ms: Math.round(performance.now() - started),
       ...note,

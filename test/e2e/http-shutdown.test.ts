@@ -1,6 +1,8 @@
+import { request } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGhl } from '../../src/sandbox/fake-ghl.js';
-import { connectHttp, type HttpServerProcess, startHttpServer } from '../helpers/http.js';
+import { connectHttp, type HttpServerProcess, initializeBody, MCP_HEADERS, rawRequest, startHttpServer } from '../helpers/http.js';
 import { resultBody } from '../helpers/results.js';
 
 const GHL_TOKEN = 'pit-shutdown-secret-9999';
@@ -25,6 +27,8 @@ describe('streamable HTTP: graceful shutdown and per-request timeouts', () => {
   const held = new Map<string, { arrived: ReturnType<typeof gate>; release: ReturnType<typeof gate> }>();
   let baseUrl: string;
   let timeoutServer: HttpServerProcess;
+  /** No request timeout: only the client hanging up can end a held call early. */
+  let plainServer: HttpServerProcess;
 
   beforeAll(async () => {
     fake.route('GET', '/locations/{locationId}', async (req) => {
@@ -36,12 +40,15 @@ describe('streamable HTTP: graceful shutdown and per-request timeouts', () => {
       return { status: 200, body: { location: { id: req.params.locationId } } };
     });
     baseUrl = await fake.listen();
-    timeoutServer = await startHttpServer({ GHL_API_KEY: GHL_TOKEN, GHL_BASE_URL: baseUrl }, ['--request-timeout-ms', '800']);
+    [timeoutServer, plainServer] = await Promise.all([
+      startHttpServer({ GHL_API_KEY: GHL_TOKEN, GHL_BASE_URL: baseUrl }, ['--request-timeout-ms', '800']),
+      startHttpServer({ GHL_API_KEY: GHL_TOKEN, GHL_BASE_URL: baseUrl }),
+    ]);
   });
 
   afterAll(async () => {
     for (const hold of held.values()) hold.release.open();
-    await timeoutServer?.stop();
+    await Promise.all([timeoutServer?.stop(), plainServer?.stop()]);
     await fake.close();
   });
 
@@ -84,5 +91,50 @@ describe('streamable HTTP: graceful shutdown and per-request timeouts', () => {
     const ok = await client.callTool({ name: 'locations_get_location', arguments: { locationId: 'loc-fine' } });
     expect(ok.isError).toBeFalsy();
     await close();
+  });
+
+  const callBody = (id: number, locationId: string) =>
+    JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'locations_get_location', arguments: { locationId } } });
+
+  it('a client hanging up mid-call aborts its GHL request, and the session goes on', async () => {
+    const init = await rawRequest(plainServer.url, { headers: MCP_HEADERS, body: initializeBody() });
+    const session = { ...MCP_HEADERS, 'mcp-session-id': init.headers['mcp-session-id'] as string };
+    expect((await rawRequest(plainServer.url, { headers: session, body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) })).status).toBe(202);
+    const gone = hold('loc-hung-up');
+    const call = request(plainServer.url, { method: 'POST', headers: session });
+    call.on('error', () => {});
+    call.end(callBody(5, 'loc-hung-up'));
+    await gone.arrived.opened;
+    const recorded = fake.requests.at(-1)!;
+    call.destroy();
+    await until(() => recorded.aborted === true, 'the GHL request to be aborted');
+    const after = await rawRequest(plainServer.url, { headers: session, body: callBody(6, 'loc-after') });
+    expect(after.status).toBe(200);
+    expect(after.body).toContain('loc-after');
+  });
+
+  it('draining: a request arriving on a connection already open is answered 503, while the call before it completes', async () => {
+    const server = await startHttpServer({ GHL_API_KEY: GHL_TOKEN, GHL_BASE_URL: baseUrl }, ['--stateless']);
+    const slow = hold('loc-draining');
+    const { host, port } = new URL(server.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    let answers = '';
+    socket.on('data', (chunk: Buffer) => (answers += chunk.toString()));
+    const closed = new Promise((resolve) => socket.on('close', resolve));
+    const raw = (body: string) =>
+      `POST /mcp HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    socket.write(raw(callBody(1, 'loc-draining')));
+    await slow.arrived.opened;
+    server.child.kill('SIGTERM');
+    await until(() => server.stderr().includes('shutting down'), 'the server to start draining');
+    // The same keep-alive connection, pipelined behind the call in flight: handled at once, answered after it.
+    socket.write(raw(JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'ping' })));
+    slow.release.open();
+    await closed;
+    const statuses = [...answers.matchAll(/^HTTP\/1\.1 (\d{3})/gm)].map((match) => Number(match[1]));
+    expect(statuses).toEqual([200, 503]);
+    expect(answers).toContain('loc-draining');
+    expect(answers).toContain('The server is shutting down');
+    expect(await server.exited).toBe(0);
   });
 });

@@ -92,10 +92,11 @@ export function textOf(result: unknown): string {
 /** A request with exactly the headers given (fetch would replace Host), answered with status, headers and body. */
 export function rawRequest(
   url: string,
-  options: { method?: string; headers?: Record<string, string>; body?: string },
+  /** `localAddress` (another loopback address, 127.0.0.x) makes the request come from another client address. */
+  options: { method?: string; headers?: Record<string, string>; body?: string; localAddress?: string },
 ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: options.method ?? 'POST', headers: options.headers }, (res) => {
+    const req = request(url, { method: options.method ?? 'POST', headers: options.headers, localAddress: options.localAddress }, (res) => {
       let body = '';
       res.on('data', (chunk: Buffer) => (body += chunk.toString()));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));

@@ -134,6 +134,36 @@ describe('FileTokenStore', () => {
     expect(await new FileTokenStore(file, { lockStaleMs: 60_000, lockTimeoutMs: 2_000 }).withLock(async () => 'taken')).toBe('taken');
   });
 
+  it("a holder whose lock went stale leaves the next holder's lock in place when it lets go", async () => {
+    const lock = `${file}.lock`;
+    await new FileTokenStore(file).save(tokens(1));
+    const held = () => {
+      let inside!: () => void;
+      let letGo!: () => void;
+      const entered = new Promise<void>((resolve) => (inside = resolve));
+      const done = new Promise<void>((resolve) => (letGo = resolve));
+      return { entered, letGo, work: async () => void (inside(), await done) };
+    };
+    const slow = held();
+    const first = new FileTokenStore(file, { lockStaleMs: 60_000 }).withLock(slow.work);
+    await slow.entered;
+    // The first holder hangs past the stale limit, so the next process takes the lock over.
+    const longAgo = new Date(Date.now() - 120_000);
+    utimesSync(lock, longAgo, longAgo);
+    const next = held();
+    const second = new FileTokenStore(file, { lockStaleMs: 60_000, lockTimeoutMs: 2_000 }).withLock(next.work);
+    await next.entered;
+    const nextLock = readFileSync(lock, 'utf8');
+    slow.letGo();
+    await first;
+    expect(readFileSync(lock, 'utf8')).toBe(nextLock);
+    // Still held: a third process waits (and here gives up) instead of refreshing alongside the second.
+    await expect(new FileTokenStore(file, { lockTimeoutMs: 300 }).withLock(async () => 'never')).rejects.toThrow(/Timed out/);
+    next.letGo();
+    await second;
+    expect(readdirSync(path.dirname(file))).toEqual(['tokens.json']);
+  });
+
   it('waits for a live lock and gives up with a clear message', async () => {
     const lock = `${file}.lock`;
     await new FileTokenStore(file).save(tokens(1));

@@ -112,6 +112,28 @@ describe('per-client request caps', () => {
     expect(caps.take('a')).toBe(0);
     expect(caps.take('a')).toBe(20_000);
   });
+
+  it('takes a batch as that many requests, all or none', () => {
+    let now = 0;
+    const caps = new ClientRequestCaps(10, () => now);
+    expect(caps.take('a', 8)).toBe(0);
+    // Two left: a batch of three waits for the third (6 s a request), and takes nothing meanwhile.
+    expect(caps.take('a', 3)).toBe(6_000);
+    expect(caps.wait('a', 2)).toBe(0);
+    expect(caps.take('a', 2)).toBe(0);
+    expect(caps.wait('a')).toBe(6_000);
+    now = 6_000;
+    expect(caps.take('a')).toBe(0);
+  });
+
+  it('charges a refused client into debt, up to a minute of it, so going on keeps it refused', () => {
+    let now = 0;
+    const caps = new ClientRequestCaps(60, () => now);
+    for (let index = 0; index < 200; index += 1) caps.charge('a');
+    expect(caps.wait('a')).toBe(61_000);
+    now = 60_000;
+    expect(caps.wait('a')).toBe(1_000);
+  });
 });
 
 describe('HTTP options', () => {
@@ -143,8 +165,8 @@ describe('HTTP options', () => {
 });
 
 describe('session registry', () => {
-  const session = (id: string, owner: string, client = 'c'): Session =>
-    ({ id, owner, client, active: 0, lastSeen: 0, release: () => {}, server: { close: async () => {} } }) as unknown as Session;
+  const session = (id: string, owner: string, client = 'c', inbound?: string): Session =>
+    ({ id, owner, clients: inbound ? [client, inbound] : [client], active: 0, lastSeen: 0, release: () => {}, server: { close: async () => {} } }) as unknown as Session;
 
   it('answers a session to its owner only, and caps sessions per client and in total', async () => {
     let now = 0;
@@ -153,10 +175,10 @@ describe('session registry', () => {
     registry.add(session('s2', 'alice'));
     expect(registry.get('s1', 'alice')?.id).toBe('s1');
     expect(registry.get('s1', 'bob')).toBeUndefined();
-    expect(registry.refusal('c')).toMatch(/this client/i);
-    expect(registry.refusal('d')).toBeUndefined();
+    expect(registry.refusal(['c'])).toMatch(/this client/i);
+    expect(registry.refusal(['d'])).toBeUndefined();
     registry.add(session('s3', 'dave', 'd'));
-    expect(registry.refusal('e')).toMatch(/maximum of 3 sessions/);
+    expect(registry.refusal(['e'])).toMatch(/maximum of 3 sessions/);
     const leave = registry.enter(registry.get('s1', 'alice')!);
     now = 1000;
     expect(await registry.expireIdle()).toBe(2);
@@ -165,6 +187,16 @@ describe('session registry', () => {
     now = 2000;
     expect(await registry.expireIdle()).toBe(1);
     expect(registry.size).toBe(0);
+  });
+
+  it('counts a session against each of its keys: new tenants of one inbound client share its cap', async () => {
+    const registry = new SessionRegistry({ idleMs: 100, max: 100, maxPerClient: 2 });
+    registry.add(session('s1', 'o', 'tenant:1', 'auth:p'));
+    registry.add(session('s2', 'o', 'tenant:2', 'auth:p'));
+    expect(registry.refusal(['tenant:3', 'auth:p'])).toMatch(/this client/i);
+    expect(registry.refusal(['tenant:3', 'auth:q'])).toBeUndefined();
+    await registry.remove('s1');
+    expect(registry.refusal(['tenant:3', 'auth:p'])).toBeUndefined();
   });
 });
 

@@ -21,8 +21,8 @@ export interface SessionParts {
 export interface Caller {
   /** Auth principal and tenant: a session answers only the owner that opened it. */
   owner: string;
-  /** The key of per-client caps. */
-  client: string;
+  /** The keys of per-client caps: the inbound client (auth principal or address) and, in multi-tenant mode, the tenant. */
+  clients: string[];
   tenant?: TenantCredentials;
   /** The session's selection (from URL and headers), computed when a server is built; throws on unknown names. */
   selection: () => ToolSelection | undefined;
@@ -59,7 +59,7 @@ export class McpDispatcher {
     if (!isInitializeRequest(body)) {
       return rpcError(res, 400, RPC.serverError, 'Bad Request: Mcp-Session-Id header is required (initialize first)');
     }
-    const refusal = sessions.refusal(caller.client);
+    const refusal = sessions.refusal(caller.clients);
     if (refusal) return rpcError(res, 503, RPC.serverError, refusal, { 'retry-after': '30' });
     const built = this.build(res, caller);
     if (!built) return;
@@ -69,7 +69,7 @@ export class McpDispatcher {
       onsessioninitialized: (id) => {
         opened = true;
         caller.opened?.(id);
-        sessions.add({ id, server: built.server, transport, owner: caller.owner, client: caller.client, active: 0, lastSeen: Date.now(), release: built.release });
+        sessions.add({ id, server: built.server, transport, owner: caller.owner, clients: caller.clients, active: 0, lastSeen: Date.now(), release: built.release });
       },
       onsessionclosed: (id) => void sessions.remove(id),
     });
@@ -139,27 +139,37 @@ export class McpDispatcher {
 
   /**
    * Runs one POST through the transport under the per-request timeout. A request still unanswered when it runs
-   * out is cancelled (its upstream call aborted) and answered with a timeout error on its own stream.
+   * out is cancelled (its upstream call aborted) and answered with a timeout error on its own stream; one whose
+   * client hung up first is cancelled too, as nobody will read its answer.
    */
   private async exchange(transport: NodeStreamableHTTPServerTransport, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
     const ids = requestIds(body);
     const { requestTimeoutMs, logger } = this.options;
     if (ids.length > 0) {
+      let timedOut = false;
       const timer = setTimeout(() => {
+        timedOut = true;
         logger.warn({ ms: requestTimeoutMs, requests: ids.length }, 'request timed out; cancelling it');
         void timeOut(transport, ids, requestTimeoutMs).finally(() => setTimeout(() => res.destroy(), 1000).unref());
       }, requestTimeoutMs);
-      res.on('close', () => clearTimeout(timer));
+      res.on('close', () => {
+        clearTimeout(timer);
+        if (!timedOut && !res.writableFinished) cancel(transport, ids, 'The client closed the connection');
+      });
     }
     await transport.handleRequest(req, res, body);
   }
 }
 
+/** Delivered as if the client had cancelled: the handlers' signals abort (their GHL calls too), and late results are dropped. */
+function cancel(transport: NodeStreamableHTTPServerTransport, ids: RequestId[], reason: string): void {
+  for (const requestId of ids) transport.onmessage?.({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId, reason } });
+}
+
 async function timeOut(transport: NodeStreamableHTTPServerTransport, ids: RequestId[], ms: number): Promise<void> {
   const message = `Request timed out after ${ms} ms`;
+  cancel(transport, ids, message);
   for (const requestId of ids) {
-    // Delivered as if the client had cancelled: the handler's signal aborts, and the SDK drops its late result.
-    transport.onmessage?.({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId, reason: message } });
     await transport
       .send({ jsonrpc: '2.0', id: requestId, error: { code: RPC.requestTimeout, message } }, { relatedRequestId: requestId })
       .catch(() => {});

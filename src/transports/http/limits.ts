@@ -18,8 +18,32 @@ export class ClientRequestCaps {
     this.perMs = perMinute / 60_000;
   }
 
-  /** Takes one request from the client's bucket: 0 when admitted, else the milliseconds until one is available. */
-  take(client: string): number {
+  /**
+   * Takes `count` requests (a JSON-RPC batch counts each of its messages) from the client's bucket, all or none:
+   * 0 when admitted, else the milliseconds until that many are available.
+   */
+  take(client: string, count = 1): number {
+    const waitMs = this.wait(client, count);
+    if (waitMs === 0) this.buckets.get(client)!.tokens -= count;
+    return waitMs;
+  }
+
+  /** The milliseconds until the client may make `count` more requests; 0 when it may now. Takes nothing. */
+  wait(client: string, count = 1): number {
+    const bucket = this.refilled(client);
+    return bucket.tokens >= count ? 0 : Math.ceil((count - bucket.tokens) / this.perMs);
+  }
+
+  /**
+   * Takes `count` whether or not the bucket holds them, down to a minute in debt: a client that goes on after a
+   * refusal stays refused until it pauses.
+   */
+  charge(client: string, count = 1): void {
+    const bucket = this.refilled(client);
+    bucket.tokens = Math.max(-this.perMinute, bucket.tokens - count);
+  }
+
+  private refilled(client: string): { tokens: number; at: number } {
     const now = this.now();
     const bucket = this.buckets.get(client) ?? { tokens: this.perMinute, at: now };
     this.buckets.delete(client);
@@ -27,11 +51,7 @@ export class ClientRequestCaps {
     bucket.at = now;
     this.buckets.set(client, bucket);
     if (this.buckets.size > MAX_TRACKED_CLIENTS) this.buckets.delete(this.buckets.keys().next().value!);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return 0;
-    }
-    return Math.ceil((1 - bucket.tokens) / this.perMs);
+    return bucket;
   }
 }
 

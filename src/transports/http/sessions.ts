@@ -8,8 +8,8 @@ export interface Session {
   transport: NodeStreamableHTTPServerTransport;
   /** The auth principal and tenant that opened it; requests from anyone else never reach it. */
   owner: string;
-  /** The per-client key its sessions are counted under. */
-  client: string;
+  /** The per-client keys its sessions are counted under (inbound client, and tenant in multi-tenant mode). */
+  clients: string[];
   /** Requests (and GET streams) open right now; a session is idle only when this is 0. */
   active: number;
   lastSeen: number;
@@ -43,10 +43,10 @@ export class SessionRegistry {
     return session && session.owner === owner ? session : undefined;
   }
 
-  /** Why a client may not open one more session now, or undefined. */
-  refusal(client: string): string | undefined {
+  /** Why a client (any of its keys) may not open one more session now, or undefined. */
+  refusal(clients: readonly string[]): string | undefined {
     if (this.sessions.size >= this.limits.max) return `The server holds its maximum of ${this.limits.max} sessions; try again later.`;
-    if ((this.perClient.get(client) ?? 0) >= this.limits.maxPerClient) {
+    if (clients.some((client) => (this.perClient.get(client) ?? 0) >= this.limits.maxPerClient)) {
       return `This client holds its maximum of ${this.limits.maxPerClient} sessions; end one (DELETE) first.`;
     }
     return undefined;
@@ -54,7 +54,7 @@ export class SessionRegistry {
 
   add(session: Session): void {
     this.sessions.set(session.id, session);
-    this.perClient.set(session.client, (this.perClient.get(session.client) ?? 0) + 1);
+    for (const client of session.clients) this.perClient.set(client, (this.perClient.get(client) ?? 0) + 1);
   }
 
   /** Marks a request on the session as started; the returned function marks it finished. */
@@ -75,9 +75,11 @@ export class SessionRegistry {
     const session = this.sessions.get(id);
     if (!session) return;
     this.sessions.delete(id);
-    const count = (this.perClient.get(session.client) ?? 1) - 1;
-    if (count > 0) this.perClient.set(session.client, count);
-    else this.perClient.delete(session.client);
+    for (const client of session.clients) {
+      const count = (this.perClient.get(client) ?? 1) - 1;
+      if (count > 0) this.perClient.set(client, count);
+      else this.perClient.delete(client);
+    }
     session.release();
     await session.server.close().catch(() => {});
   }
