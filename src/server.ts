@@ -33,6 +33,8 @@ export interface ServerDeps {
   selfUpdate?: SelfUpdateTool;
   /** --confirm-destructive: destructive tools run only once the user (or a confirmation token) says yes. */
   confirm?: DestructiveConfirmation;
+  /** Stateless HTTP: this server answers one request, so nothing a session enables lasts. */
+  stateless?: boolean;
 }
 
 const BASE_INSTRUCTIONS =
@@ -58,6 +60,7 @@ export function createServer(deps: ServerDeps): Server {
 
   let selection = deps.selection;
   const session: DiscoverySession = {
+    oneRequest: deps.stateless === true,
     selection: () => selection,
     enable: (toolset) => {
       const next = selection.withToolset(toolset);

@@ -30,6 +30,8 @@ export interface CallContext {
 
 /** The per-session state the discovery tools read and change. */
 export interface DiscoverySession {
+  /** Stateless HTTP: the session lasts one request, so a toolset enabled now is gone by the next. */
+  oneRequest?: boolean;
   selection(): ToolSelection;
   /** Lists one more toolset in this session (and tells the client its tool list changed). */
   enable(toolset: string): ToolSelection;
@@ -150,7 +152,7 @@ export class DiscoveryTools {
     const before = new Set(session.selection().listed().map((tool) => tool.name));
     let after: ToolSelection;
     try {
-      after = session.enable(toolset);
+      after = session.oneRequest ? session.selection().withToolset(toolset) : session.enable(toolset);
     } catch (error) {
       if (!(error instanceof SelectionError)) throw error;
       return errorResult({ message: error.message, hint: `Pick one of: ${toolsetNames(this.catalog).join(', ')}` });
@@ -158,6 +160,13 @@ export class DiscoveryTools {
     const added = after.listed().filter((tool) => !before.has(tool.name)).map((tool) => tool.name);
     if (added.length === 0) return textResult(`Toolset ${toolset} adds no tools: they are already in your list${after.readOnly ? ' (or write, and this server is read-only)' : ''}.`);
     const note = after.readOnly ? ' Tools that write are left out (read-only server).' : '';
+    if (session.oneRequest) {
+      return textResult(
+        `Nothing was enabled: this server is stateless, so each request starts from the toolsets of its URL and headers. ` +
+          `To list ${toolset}'s ${added.length} tools, connect to /mcp/x/${toolset} (comma-separated with the toolsets you use) or send the header X-MCP-Toolsets: ${toolset}. ` +
+          `Meanwhile call any of them through ${CALL_TOOL}: ${added.slice(0, 30).join(', ')}${added.length > 30 ? ', …' : ''}.${note}`,
+      );
+    }
     return textResult(
       `Enabled ${toolset}: ${added.length} tools added to your list (${added.slice(0, 30).join(', ')}${added.length > 30 ? ', …' : ''}).${note} ` +
         // Several clients (AI SDK tools(), LangChain getTools(), cached OpenAI Agents lists) never re-read the list.
