@@ -25,7 +25,7 @@ export interface RedisStoreOptions {
   probeMs?: number;
 }
 
-const DEFAULT_COMMAND_TIMEOUT_MS = 250;
+const DEFAULT_COMMAND_TIMEOUT_MS = 500;
 const DEFAULT_PROBE_MS = 250;
 
 interface Keys {
@@ -53,8 +53,9 @@ export class RedisSlotStore implements SlotStore {
   /** Set while a handover is sent: a finish after it goes to Redis too (after the handover, on the same connection). */
   private handingOver = false;
   private probe?: NodeJS.Timeout;
-  /** Redis's clock minus ours. */
+  /** Redis's clock minus ours, from the quickest recent exchange (a slow one says little about the clocks). */
   private offset = 0;
+  private offsetRttMs = Infinity;
   /** Slots cancelled while Redis was away: removed from the shared window on the handover. */
   private readonly cancelled = new Map<string, string[]>();
   private readonly where: string;
@@ -89,13 +90,13 @@ export class RedisSlotStore implements SlotStore {
     for (const limit of budget.windows) args.push(limit.max, limit.intervalMs, burstOf(limit));
     let reply: [number, number, number];
     try {
-      reply = await redis.ghlAcquire(keys.window, keys.pace, keys.day, ...args);
+      reply = await this.timed(redis.ghlAcquire(keys.window, keys.pace, keys.day, ...args));
     } catch (error) {
       this.trip(error);
       return this.acquire(key, kind);
     }
     const [status, value, redisNow] = reply.map(Number) as [number, number, number];
-    this.offset = redisNow - (now + Date.now()) / 2;
+    this.clockSample(redisNow, now, Date.now());
     if (status === 3) {
       this.trip(new Error('Redis answered after the command timeout'));
       return this.acquire(key, kind);
@@ -125,7 +126,7 @@ export class RedisSlotStore implements SlotStore {
       cancel: () => {
         local.cancel(key, member);
         const keys = this.keys(key);
-        if (shared()) void redis.ghlCancel(keys.window, keys.day, member).catch((error: unknown) => this.trip(error));
+        if (shared()) void this.timed(redis.ghlCancel(keys.window, keys.day, member)).catch((error: unknown) => this.trip(error));
         else this.cancelled.set(key, [...(this.cancelled.get(key) ?? []), member]);
       },
     };
@@ -140,7 +141,8 @@ export class RedisSlotStore implements SlotStore {
     const dailyUsed = observation?.dailyRemaining !== undefined ? (observation.dailyMax ?? window.budget().dailyMax) - observation.dailyRemaining : -1;
     const keys = this.keys(key);
     try {
-      const status = await redis.ghlFinish(
+      const status = await this.timed(
+        redis.ghlFinish(
         keys.window,
         keys.day,
         member,
@@ -151,7 +153,8 @@ export class RedisSlotStore implements SlotStore {
         Math.floor((fill?.countedAfter ?? now) + this.offset),
         dailyUsed,
         Math.max(1, window.dayEnds(now) - now),
-        observation?.dailyResetAt !== undefined ? 1 : 0,
+          observation?.dailyResetAt !== undefined ? 1 : 0,
+        ),
       );
       if (Number(status) === 3) throw new Error('Redis answered after the command timeout');
     } catch (error) {
@@ -204,7 +207,7 @@ export class RedisSlotStore implements SlotStore {
       for (const entry of own) args.push(entry.id, entry.finishedAgoMs === undefined ? -1 : Math.round(entry.finishedAgoMs));
       for (const member of this.cancelled.get(key) ?? []) args.push(member, -2);
       const keys = this.keys(key);
-      merges.push(redis.ghlMerge(keys.window, keys.day, ...args));
+      merges.push(this.timed(redis.ghlMerge(keys.window, keys.day, ...args)));
     }
     this.cancelled.clear();
     this.handingOver = true;
@@ -215,13 +218,50 @@ export class RedisSlotStore implements SlotStore {
   /** Measures Redis's clock against ours (the scripts' deadlines are in Redis time). */
   private async calibrate(redis: ScriptedRedis): Promise<void> {
     const before = Date.now();
-    const [seconds, micros] = await redis.time();
-    this.offset = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - (before + Date.now()) / 2;
+    const [seconds, micros] = await this.timed(redis.time());
+    this.offsetRttMs = Infinity;
+    this.clockSample(Number(seconds) * 1000 + Math.floor(Number(micros) / 1000), before, Date.now());
+  }
+
+  private clockSample(redisNow: number, sentAt: number, receivedAt: number): void {
+    const rtt = receivedAt - sentAt;
+    if (rtt > Math.max(20, this.offsetRttMs)) return;
+    this.offset = redisNow - (sentAt + receivedAt) / 2;
+    this.offsetRttMs = rtt;
   }
 
   /** The latest Redis time at which a command sent now is still wanted. */
   private deadline(): number {
-    return Math.floor(Date.now() + this.offset + this.timeoutMs);
+    return Math.floor(Date.now() + this.offset + this.timeoutMs + Math.min(this.offsetRttMs, this.timeoutMs));
+  }
+
+  /**
+   * A command's answer within the timeout, or an error. The verdict waits for the event loop's I/O phase, so an
+   * answer that arrived while this process was busy (not Redis) is not taken for a hang.
+   */
+  private timed<T>(command: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      const timer = setTimeout(
+        () =>
+          setImmediate(() => {
+            if (settled) return;
+            settled = true;
+            reject(new Error(`Redis did not answer within ${this.timeoutMs} ms`));
+          }),
+        this.timeoutMs,
+      );
+      const settle = (done: () => void) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        done();
+      };
+      command.then(
+        (value) => settle(() => resolve(value)),
+        (error: unknown) => settle(() => reject(error)),
+      );
+    });
   }
 
   private keys(key: string): Keys {
@@ -238,7 +278,6 @@ export class RedisSlotStore implements SlotStore {
         // Fail fast while disconnected so calls fall back to the local limiter instead of queueing behind Redis.
         enableOfflineQueue: false,
         maxRetriesPerRequest: 0,
-        commandTimeout: this.timeoutMs,
         connectTimeout: 2_000,
         retryStrategy: (times: number) => Math.min(100 * times, 2_000),
       }),
