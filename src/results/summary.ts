@@ -23,10 +23,17 @@ export function shapeOf(tool: CatalogTool, body: unknown): AnswerShape {
     const count = listAt(body, located)!.length;
     const total = totalOf(body, located);
     const name = located.at(-1)!;
-    return { listPath: located, phrase: `${count} ${name}${typeof total === 'number' && total !== count ? ` (total ${total})` : ''}` };
+    return { listPath: located, phrase: `${count} ${count === 1 ? singular(name) : name}${typeof total === 'number' && total !== count ? ` (total ${total})` : ''}` };
   }
   const record = recordOf(body);
   return record ? { phrase: record } : {};
+}
+
+/** "1 opportunity", "1 address": the list's name for one item, when English makes it plainly. */
+function singular(name: string): string {
+  if (/ies$/.test(name)) return name.replace(/ies$/, 'y');
+  if (/(s|x|ch|sh)es$/.test(name)) return name.replace(/es$/, '');
+  return /[^s]s$/.test(name) ? name.slice(0, -1) : name;
 }
 
 /** `{contact: {id}}` → "contact <id>"; `{id}` → "id <id>". */

@@ -81,7 +81,10 @@ describe('the first line says plainly what happened', () => {
     expect(first({ contact: { id: 'c-1', firstName: 'Ann' } }, 201)).toBe('OK: GHL answered 201 with contact c-1.');
     expect(first({ id: 'inv-1', status: 'draft', items: [{ name: 'Cleaning' }] })).toBe('OK: GHL answered 200 with id inv-1.');
     expect(first({ contacts: [{ id: 'a' }, { id: 'b' }], total: 60 })).toBe('OK: GHL answered 200 with 2 contacts (total 60).');
-    expect(first({ opportunities: [{ id: 'a' }], meta: { total: 1, nextPage: null } })).toBe('OK: GHL answered 200 with 1 opportunities.');
+    expect(first({ opportunities: [{ id: 'a' }], meta: { total: 1, nextPage: null } })).toBe('OK: GHL answered 200 with 1 opportunity.');
+    expect(first({ addresses: [{ id: 'a' }], total: 3 })).toBe('OK: GHL answered 200 with 1 address (total 3).');
+    expect(first({ messages: [{ id: 'a' }] })).toBe('OK: GHL answered 200 with 1 message.');
+    expect(first({ data: [{ id: 'a' }] })).toBe('OK: GHL answered 200 with 1 data.');
     expect(first([1, 2, 3])).toBe('OK: GHL answered 200 with 3 items.');
     expect(first({ succeded: true })).toBe('OK: GHL answered 200.');
     expect(first('', 204)).toBe('OK: GHL answered 204 with no content.');
