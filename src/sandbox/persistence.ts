@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { ConfigError } from '../config.js';
 import type { StoreSnapshot } from './state.js';
 
 /** The saved sandbox state, or undefined when the file does not exist yet. */
@@ -18,10 +19,22 @@ export function loadSnapshot(file: string): StoreSnapshot | undefined {
   } catch {
     data = undefined;
   }
-  if (data?.format !== 'ghl-mcp-sandbox' || data.version !== 1 || typeof data.collections !== 'object') {
-    throw new Error(`${file} is not a ghl-mcp sandbox data file; move it away or pass --sandbox-reset to start over`);
-  }
+  const problem = snapshotProblem(data);
+  // A configuration problem: the start is refused with this message alone (exit code 2), as for a bad flag.
+  if (problem) throw new ConfigError(`${file} is not a ghl-mcp sandbox data file (${problem}); move it away or pass --sandbox-reset to start over`);
   return data as StoreSnapshot;
+}
+
+/** What makes parsed JSON unusable as a snapshot (a hand-edited or damaged file), or undefined. */
+function snapshotProblem(data: Partial<StoreSnapshot> | undefined): string | undefined {
+  if (data?.format !== 'ghl-mcp-sandbox' || data.version !== 1) return 'no ghl-mcp-sandbox format, version 1';
+  if (typeof data.collections !== 'object' || data.collections === null || Array.isArray(data.collections)) return 'no collections';
+  for (const [name, records] of Object.entries(data.collections)) {
+    if (!Array.isArray(records)) return `collection ${name} is not a list`;
+    const bad = records.findIndex((record) => typeof record !== 'object' || record === null || Array.isArray(record));
+    if (bad >= 0) return `record ${bad} of ${name} is not an object`;
+  }
+  return undefined;
 }
 
 /**
