@@ -5,8 +5,6 @@ import { condition, isPlainObject } from './errata.js';
 type Args = Record<string, unknown>;
 type Issue = { path: (string | number)[]; message: string };
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
 /**
  * The call-time side of errata, around a tool's zod validator: other spellings are rewritten before it runs
  * (aliases, a former whole-body wrapper), rules the listing cannot express are checked after it, and values
@@ -100,12 +98,7 @@ function broken(rule: ErratumRule, args: Args): Issue[] {
     const when = rule.when ? ` when ${condition(rule.when)}` : '';
     return [{ path: [rule.atLeastOne[0]!], message: `give at least one of ${rule.atLeastOne.join(', ')}${when}` }];
   }
-  if ('required' in rule) {
-    return holds(rule.when, args) && !given(args[rule.required]) ? [{ path: [rule.required], message: `required when ${condition(rule.when)}` }] : [];
-  }
-  const [from, to] = rule.atMostDaysApart.map((name) => Number(args[name]));
-  if (!Number.isFinite(from) || !Number.isFinite(to) || to! - from! <= rule.days * DAY_MS) return [];
-  return [{ path: [rule.atMostDaysApart[1]], message: `must be at most ${rule.days} days after ${rule.atMostDaysApart[0]}; ask for the range in parts` }];
+  return holds(rule.when, args) && !given(args[rule.required]) ? [{ path: [rule.required], message: `required when ${condition(rule.when)}` }] : [];
 }
 
 /** The arguments as they are sent: neutral values filled, copies made, strings for string fields, counts derived. */

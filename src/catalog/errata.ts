@@ -152,16 +152,14 @@ function aliasProblem(entry: ToolEntry, at: string, names: Record<string, string
 export function ruleArgs(rule: ErratumRule): string[] {
   if ('exactlyOne' in rule) return rule.exactlyOne;
   if ('atLeastOne' in rule) return [...rule.atLeastOne, ...(rule.when ? [rule.when.arg] : [])];
-  if ('required' in rule) return [rule.required, rule.when.arg];
-  return rule.atMostDaysApart;
+  return [rule.required, rule.when.arg];
 }
 
 /** A rule in a sentence, for tool descriptions and errors. */
 export function ruleText(rule: ErratumRule): string {
   if ('exactlyOne' in rule) return `Give exactly one of ${rule.exactlyOne.join(', ')}.`;
   if ('atLeastOne' in rule) return `Give at least one of ${rule.atLeastOne.join(', ')}${rule.when ? ` when ${condition(rule.when)}` : ''}.`;
-  if ('required' in rule) return `${rule.required} is required when ${condition(rule.when)}.`;
-  return `${rule.atMostDaysApart[1]} at most ${rule.days} days after ${rule.atMostDaysApart[0]}.`;
+  return `${rule.required} is required when ${condition(rule.when)}.`;
 }
 
 export function condition(when: { arg: string; equals: unknown }): string {

@@ -1,7 +1,8 @@
 import type { CatalogTool } from '../../src/catalog/catalog.js';
 import { connectStdio, type StdioSession } from '../helpers/mcp.js';
 import { RecordingProxy, requestErrors } from './recording-proxy.js';
-import { type Coverage, sampleArgs } from './sample-args.js';
+import type { JsonSchema } from '../../src/catalog/types.js';
+import { type Coverage, sampleArgs, sampleValue } from './sample-args.js';
 
 /** One server process behind its own recording proxy: every request it records comes from that server's calls. */
 export interface Lane {
@@ -34,7 +35,32 @@ export async function closeLane(lane: Lane): Promise<void> {
 
 export function argsFor(tool: CatalogTool, coverage: Coverage = 'required'): Record<string, unknown> {
   const pathArgs = new Set(tool.entry.args.filter((arg) => arg.in === 'path').map((arg) => arg.name));
-  return sampleArgs(tool.inputSchema({}), pathArgs, coverage);
+  const schema = tool.inputSchema({});
+  return withRulesMet(tool, sampleArgs(schema, pathArgs, coverage), schema);
+}
+
+/**
+ * Sample arguments changed as little as possible to meet the tool's errata rules, which JSON Schema does not
+ * carry: one of an exactly-one group kept (or added), the first of an at-least-one group added.
+ */
+function withRulesMet(tool: CatalogTool, args: Record<string, unknown>, schema: JsonSchema): Record<string, unknown> {
+  const properties = (schema.properties as Record<string, JsonSchema> | undefined) ?? {};
+  const add = (name: string) => (args[name] = sampleValue(properties[name] ?? {}, 'required', name));
+  const holds = (when?: { arg: string; equals: unknown }) => !when || args[when.arg] === when.equals;
+  for (const patch of tool.corrections.applied.flatMap((erratum) => erratum.patches)) {
+    if (patch.kind !== 'rule') continue;
+    const { rule } = patch;
+    if ('exactlyOne' in rule) {
+      const [keep, ...drop] = rule.exactlyOne.filter((name) => name in args);
+      if (keep === undefined) add(rule.exactlyOne[0]!);
+      for (const name of drop) delete args[name];
+    } else if ('atLeastOne' in rule) {
+      if (holds(rule.when) && !rule.atLeastOne.some((name) => name in args)) add(rule.atLeastOne[0]!);
+    } else if ('required' in rule) {
+      if (holds(rule.when) && !(rule.required in args)) add(rule.required);
+    }
+  }
+  return args;
 }
 
 /** The route the request must reach: the operation's template with the sample path values, encoded. */
@@ -88,6 +114,18 @@ interface InvalidCall {
   args: Record<string, unknown>;
 }
 
+/**
+ * A value of the wrong type that no forgiving conversion reads as the right one (a number or a boolean is read
+ * as text, numeric text as a number, a single value as a one-item list: arrays are left out for that reason).
+ */
+const WRONG_VALUES: Record<string, unknown> = {
+  string: { not: 'text' },
+  number: 'not-a-number',
+  integer: 'not-a-number',
+  boolean: 'not-a-boolean',
+  object: 'not-an-object',
+};
+
 /** Valid arguments spoiled once: the first required argument left out, and the first typed one given the wrong type. */
 export function invalidCalls(tool: CatalogTool): InvalidCall[] {
   const schema = tool.inputSchema({});
@@ -99,11 +137,10 @@ export function invalidCalls(tool: CatalogTool): InvalidCall[] {
     const { [first]: _left, ...rest } = argsFor(tool);
     calls.push({ argument: first, what: `without ${first}`, args: rest });
   }
-  const typed = required.find((name) => properties[name]?.type !== undefined);
+  const typed = required.find((name) => typeof properties[name]?.type === 'string' && (properties[name]!.type as string) in WRONG_VALUES);
   if (typed) {
     const args = argsFor(tool);
-    // A number where text is expected, text anywhere else.
-    args[typed] = typeof args[typed] === 'string' ? 12345 : 'not-the-right-type';
+    args[typed] = WRONG_VALUES[properties[typed]!.type as string];
     calls.push({ argument: typed, what: `with ${typed} of the wrong type`, args });
   }
   return calls;

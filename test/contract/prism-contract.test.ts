@@ -6,8 +6,8 @@ import { Catalog } from '../../src/catalog/catalog.js';
 import { MODULES } from '../../tools/index.js';
 import { OVERLAYS } from '../../tools/overlays/index.js';
 import { MERGED_DOC, sharedMissing } from '../helpers/shared.js';
-import { PRISM_EXCEPTIONS } from './exceptions.js';
-import { closeLane, exerciseAll, invalidCalls, type Lane, openLane, type Outcome } from './exercise.js';
+import { type PrismException, PRISM_EXCEPTIONS } from './exceptions.js';
+import { closeLane, exerciseAll, invalidCalls, type Lane, openLane, type Outcome, type Problem } from './exercise.js';
 import { type PrismMock, startPrism } from './prism.js';
 import { prismBlindSpots, writeContractCopy } from './prism-document.js';
 import type { Coverage } from './sample-args.js';
@@ -29,13 +29,14 @@ const catalog = new Catalog(MODULES, OVERLAYS);
 /** The problems left once the documented exceptions are set aside, and the exceptions that did not happen. */
 function judge(outcomes: Outcome[], coverage: Coverage): { unexpected: string[]; unused: string[] } {
   const exceptions = PRISM_EXCEPTIONS.filter((exception) => exception.coverages.includes(coverage));
-  const excused = (tool: string, field: string) => exceptions.some((exception) => exception.tool === tool && exception.field === field);
+  const covers = (exception: PrismException, tool: string, problem: Problem) =>
+    exception.tool === tool && exception.field === problem.field && (exception.message === undefined || problem.message.includes(exception.message));
   const unexpected = outcomes.flatMap(({ tool, problems }) =>
-    problems.filter((problem) => !excused(tool, problem.field)).map((problem) => `${tool}: ${problem.field}: ${problem.message}`),
+    problems.filter((problem) => !exceptions.some((exception) => covers(exception, tool, problem))).map((problem) => `${tool}: ${problem.field}: ${problem.message}`),
   );
   const unused = exceptions
-    .filter(({ tool, field }) => !outcomes.some((outcome) => outcome.tool === tool && outcome.problems.some((problem) => problem.field === field)))
-    .map(({ tool, field }) => `${tool}: ${field}`);
+    .filter((exception) => !outcomes.some((outcome) => outcome.problems.some((problem) => covers(exception, outcome.tool, problem))))
+    .map(({ tool, field, message, erratum }) => `${tool}: ${field}${message ? ` "${message}" (erratum ${erratum})` : ''}`);
   return { unexpected, unused };
 }
 

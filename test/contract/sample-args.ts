@@ -35,9 +35,9 @@ export function sampleValue(schema: JsonSchema, coverage: Coverage = 'required',
     case 'string':
       return sampleString(schema, where);
     case 'number':
-      return sampleNumber(schema, false);
+      return sampleNumber(schema, false, where);
     case 'integer':
-      return sampleNumber(schema, true);
+      return sampleNumber(schema, true, where);
     case 'boolean':
       return true;
     case 'array':
@@ -89,7 +89,15 @@ function sampleString(schema: JsonSchema, where: string): string {
   return text.slice(0, Math.max(maxLength, minLength));
 }
 
-function sampleNumber(schema: JsonSchema, integer: boolean): number {
+/** A point in time for the catalog's epoch formats: 2026-01-15T09:30Z, a day later for the end of a range. */
+const EPOCH_SAMPLE_MS = Date.UTC(2026, 0, 15, 9, 30);
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function sampleNumber(schema: JsonSchema, integer: boolean, where: string): number {
+  if (schema.format === 'epoch-ms' || schema.format === 'epoch-s') {
+    const at = EPOCH_SAMPLE_MS + (/(^|\.)(end|to)([A-Z]|$)/.test(where) ? DAY_MS : 0);
+    return schema.format === 'epoch-s' ? at / 1000 : at;
+  }
   const minimum = typeof schema.minimum === 'number' ? schema.minimum : undefined;
   const maximum = typeof schema.maximum === 'number' ? schema.maximum : undefined;
   let value = minimum ?? Math.min(1, maximum ?? 1);

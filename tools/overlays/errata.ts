@@ -124,14 +124,6 @@ export const ERRATA: Erratum[] = [
     patches: [{ kind: 'rule', rule: { atLeastOne: ['firstName', 'lastName', 'name', 'email', 'phone', 'companyName'] } }],
   },
   {
-    id: 'free-slots-range',
-    row: { module: 'calendars', operation: 'GET /calendars/{calendarId}/free-slots (request)' },
-    level: 'inferred',
-    tools: ['calendars_get_slots'],
-    change: 'The document stays (epoch milliseconds); its 31-day cap on the range is checked before sending.',
-    patches: [{ kind: 'rule', rule: { atMostDaysApart: ['startDate', 'endDate'], days: 31 } }],
-  },
-  {
     id: 'appointment-notes',
     row: { module: 'calendars', operation: 'POST /calendars/events/appointments (path, notes)' },
     level: 'inferred',
@@ -313,6 +305,11 @@ export const REVIEWED: ReviewedRow[] = [
     row: { module: 'conversations', operation: 'GET /conversations/{conversationId}/messages (response)' },
     level: 'confirmed',
     outcome: 'Answers are not validated against the documents; paging reads the list flat or wrapped in messages.',
+  },
+  {
+    row: { module: 'calendars', operation: 'GET /calendars/{calendarId}/free-slots (request)' },
+    level: 'inferred',
+    outcome: 'Document kept (epoch milliseconds); ISO dates are converted and the 31-day cap is checked before sending (src/args).',
   },
   {
     row: { module: 'calendars', operation: 'GET /calendars/{calendarId}/free-slots (response)' },

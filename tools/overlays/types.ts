@@ -57,9 +57,7 @@ export type ErratumRule =
   /** At least one of the arguments is given (only when `when` holds). */
   | { atLeastOne: string[]; when?: Condition }
   /** The argument is needed when `when` holds. */
-  | { required: string; when: Condition }
-  /** Two epoch-millisecond arguments at most `days` apart (checked when both are given as numbers). */
-  | { atMostDaysApart: [string, string]; days: number };
+  | { required: string; when: Condition };
 
 export type ErratumPatch =
   /** The arguments are no longer required. */
