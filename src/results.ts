@@ -131,10 +131,10 @@ export function upstreamErrorResult(tool: CatalogTool, response: GhlResponse): T
   const body = parseJson(response.text) as Record<string, unknown> | undefined;
   const raw = body?.message ?? body?.msg ?? body?.error ?? (response.text.trim() || statusText(response.status));
   const message = Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? raw : JSON.stringify(raw);
-  const error: ToolError = { status: response.status, message, hint: hintFor(tool, response.status, message) };
+  const facts = errorFacts(body);
+  const error: ToolError = { status: response.status, message, hint: existingRecordHint(message, facts) ?? hintFor(tool, response.status, message) };
   const traceId = body?.traceId ?? response.headers['x-trace-id'];
   if (typeof traceId === 'string') error.traceId = traceId;
-  const facts = errorFacts(body);
   if (facts) error.facts = facts;
   return errorResult(error);
 }
@@ -150,6 +150,13 @@ function errorFacts(body: Record<string, unknown> | undefined): Record<string, s
     }
   }
   return Object.keys(facts).length > 0 ? facts : undefined;
+}
+
+/** A refused duplicate names the record that exists: that record is the way on, not another try. */
+function existingRecordHint(message: string | string[], facts: Record<string, string> | undefined): string | undefined {
+  const id = Object.entries(facts ?? {}).find(([name]) => /Id$/.test(name));
+  if (!id || !/duplicat|already exist/i.test(String(message))) return undefined;
+  return `The record exists already (${id[0]} ${id[1]}${facts!.matchingField ? `, same ${facts!.matchingField}` : ''}): use it, or update it, instead of creating another.`;
 }
 
 function hintFor(tool: CatalogTool, status: number, message: string | string[]): string {

@@ -67,6 +67,8 @@ describe('agent tasks against the sandbox (ghl-mcp --sandbox over stdio)', () =>
     const duplicate = await sandbox.fail('contacts_create_contact', { firstName: 'Ada', email: 'ADA.LOVELACE@example.com' });
     expect(duplicate).toContain('GHL answered 400');
     expect(duplicate).toContain('does not allow duplicated contacts');
+    // GHL names the contact that has the email: the hint sends the agent to it.
+    expect(duplicate).toMatch(/\nHint: The record exists already \(contactId [A-Za-z0-9]{20}, same email\): use it, or update it/);
   });
 
   it('creates an opportunity in a stage taken from the pipelines resource and moves it to the next stage', async () => {

@@ -60,6 +60,9 @@ describe('error results', () => {
     const lines = textOf(upstreamErrorResult(tool({ method: 'POST' }), response(400, body))).split('\n');
     expect(lines[0]).toBe('Error: GHL answered 400: This location does not allow duplicated contacts.');
     expect(lines[1]).toBe('traceId: t-3, canonicalCode: DUPLICATE, contactId: c-9, matchingField: email');
+    expect(lines[2]).toBe('Hint: The record exists already (contactId c-9, same email): use it, or update it, instead of creating another.');
+    // Without a duplicate to point at, the usual hint.
+    expect(textOf(upstreamErrorResult(tool(), response(400, { message: 'bad', meta: { contactId: 'c-9' } })))).toContain('Hint: GHL rejected the request.');
   });
 });
 
