@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Catalog, CatalogTool } from '../../src/catalog/catalog.js';
 import { correct } from '../../src/catalog/errata.js';
 import { MODULES } from '../../tools/index.js';
-import { ERRATA, REVIEWED } from '../../tools/overlays/errata.js';
+import { ERRATA, errataOverlays, REVIEWED } from '../../tools/overlays/errata.js';
 import { OVERLAYS } from '../../tools/overlays/index.js';
 import { PRISM_EXCEPTIONS } from '../contract/exceptions.js';
 import { sampleArgs } from '../contract/sample-args.js';
@@ -58,6 +58,13 @@ describe('errata data against the generated catalog', () => {
         expect(JSON.stringify(correct(documented, [erratum]).entry), `${erratum.id} on ${name}`).not.toBe(JSON.stringify(documented));
       }
     }
+  });
+
+  it('gives its help text for what it adds or changes as an overlay layer (later curated text wins)', () => {
+    expect(errataOverlays.conversations_send_a_new_message!.args).toMatchObject({ subType: expect.stringMatching(/^Leave out/), status: expect.stringMatching(/^Leave out/) });
+    expect(errataOverlays.calendars_create_appointment!.args!.userId).toMatch(/user/);
+    expect(errataOverlays.contacts_search_contacts_advanced!.args!.pageLimit).toBeDefined();
+    expect(OVERLAYS.conversations_send_a_new_message!.errata!.map((erratum) => erratum.id)).toEqual(['send-message-required', 'send-email-body']);
   });
 
   it('names, for every contract-test finding it expects, an erratum that corrects that tool', () => {

@@ -17,6 +17,7 @@ export const ERRATA: Erratum[] = [
       { kind: 'optional', args: ['subType', 'status'] },
       { kind: 'anyValue', at: ['subType'] },
     ],
+    hints: { subType: 'Leave out for SMS and Email; text is accepted.', status: 'Leave out: GHL reports the delivery status itself.' },
   },
   {
     id: 'send-email-body',
@@ -79,16 +80,16 @@ export const ERRATA: Erratum[] = [
           },
           { name: 'sort', in: 'body', schema: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, direction: { type: 'string' } } } } },
         ],
-        hints: {
-          query: 'Free text matched against name, email, phone and company.',
-          pageLimit: 'Contacts per page; GHL refuses a search without it.',
-          page: 'Page number from 1; or use searchAfter.',
-          searchAfter: 'Next page: the searchAfter value of the last contact seen (instead of page).',
-          filters: '[{field, operator (eq, not_eq, contains, not_contains, exists, not_exists, range), value}]; a clause may also be {group: AND|OR, filters}.',
-          sort: '[{field, direction: asc|desc}].',
-        },
       },
     ],
+    hints: {
+      query: 'Free text matched against name, email, phone and company.',
+      pageLimit: 'Contacts per page; GHL refuses a search without it.',
+      page: 'Page number from 1; or use searchAfter.',
+      searchAfter: 'Next page: the searchAfter value of the last contact seen (instead of page).',
+      filters: '[{field, operator (eq, not_eq, contains, not_contains, exists, not_exists, range), value}]; a clause may also be {group: AND|OR, filters}.',
+      sort: '[{field, direction: asc|desc}].',
+    },
   },
   {
     id: 'contact-custom-field-items',
@@ -361,9 +362,8 @@ function hintsOf(erratum: Erratum): Record<string, string> {
   for (const patch of erratum.patches) {
     if (patch.kind === 'add' && patch.hint) hints[patch.arg.name] = patch.hint;
     if (patch.kind === 'schema' && patch.hint) hints[patch.at.split(/[.[]/)[0]!] = patch.hint;
-    if (patch.kind === 'flattenBody') Object.assign(hints, patch.hints);
   }
-  return hints;
+  return { ...hints, ...erratum.hints };
 }
 
 /** The errata as an overlay layer: each tool with its errata and the help text of what they add. */

@@ -36,6 +36,8 @@ export interface Erratum {
   /** What changes in the tool contract, in a sentence. */
   change: string;
   patches: ErratumPatch[];
+  /** Our help text for arguments the erratum adds or changes, by argument name. */
+  hints?: Record<string, string>;
 }
 
 /**
@@ -76,7 +78,7 @@ export type ErratumPatch =
    * A whole-body argument (the documents declare no body properties) becomes one argument per body field;
    * the former wrapper is still accepted and unwrapped.
    */
-  | { kind: 'flattenBody'; wrapper: string; args: ArgSpec[]; hints?: Record<string, string> }
+  | { kind: 'flattenBody'; wrapper: string; args: ArgSpec[] }
   /** The `Version` header the documents forget. */
   | { kind: 'version'; version: string }
   /** Arguments the documents require that have a neutral value: optional, and that value is sent when left out. */
