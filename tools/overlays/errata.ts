@@ -333,7 +333,7 @@ export const REVIEWED: ReviewedRow[] = [
     level: 'inferred',
     outcome: 'Document kept; contact and opportunity fields are created with locations_create_custom_field.',
   },
-  { row: { module: 'media', operation: 'POST /medias/upload-file' }, level: 'inferred', outcome: 'Document kept: locationId is not declared, so it is not sent.' },
+  { row: { module: 'media', operation: 'POST /medias/upload-file' }, level: 'inferred', outcome: 'Document kept: locationId is not declared, so it is refused before sending.' },
   {
     row: { module: 'oauth', operation: 'POST /oauth/locationToken (response)' },
     level: 'confirmed',
