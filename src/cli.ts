@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { VERSION } from './app.js';
-import { ConfigError, parseCli, USAGE } from './config.js';
+import { ConfigError, parseCli, securityWarnings, USAGE } from './config.js';
 import { launch } from './launch.js';
 import { createLogger } from './logger.js';
 import { serveStdio } from './transports/stdio.js';
@@ -29,6 +29,7 @@ async function main(): Promise<void> {
   if (request.help) return void process.stderr.write(USAGE);
   if (request.version) return void process.stderr.write(`${VERSION}\n`);
   const logger = createLogger(request.config!.logLevel);
+  for (const warning of securityWarnings(request.config!)) logger.warn(warning);
   const { app, config, close } = await launch(request.config!, logger);
   if (config.http) {
     // Loaded only in HTTP mode: a stdio start never pays for the HTTP stack.

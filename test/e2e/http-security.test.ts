@@ -61,6 +61,12 @@ describe('streamable HTTP: inbound auth, DNS-rebinding guards, limits', () => {
     }
   });
 
+  it('warns at start that its MCP_AUTH_TOKENS are guessable, naming them by position only', () => {
+    expect(server.stderr()).toContain('MCP_AUTH_TOKENS token #1 is weak');
+    expect(server.stderr()).toContain('MCP_AUTH_TOKENS token #2 is weak');
+    for (const token of MCP_TOKENS) expect(server.stderr()).not.toContain(token);
+  });
+
   it('refuses to start on a non-loopback address without MCP_AUTH_TOKENS (nothing is bound)', async () => {
     const child = spawn(process.execPath, [CLI, '--http', '--host', '0.0.0.0', '--port', '0'], {
       env: { PATH: process.env.PATH ?? '', GHL_API_KEY: GHL_TOKEN },
