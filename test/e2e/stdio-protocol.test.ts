@@ -40,17 +40,24 @@ describe('the stdio protocol channel', () => {
   });
   afterAll(() => fake.close());
 
-  it('carries only JSON-RPC messages on stdout, while logs go to stderr', async () => {
-    const { stdout, stderr } = await rawSession({ GHL_API_KEY: 'the-right-token', GHL_BASE_URL: baseUrl }, [
+  it('carries only JSON-RPC messages on stdout, while logs go to stderr, on success, refusal and network failure alike', async () => {
+    // The connection to GHL is cut under the third call: the network-error path of a call, logged at debug.
+    fake.faults.add({ kind: 'reset' }, { path: '/contacts/c-reset', times: 10 });
+    const { stdout, stderr } = await rawSession({ GHL_API_KEY: 'the-right-token', GHL_BASE_URL: baseUrl, GHL_MAX_RETRIES: '0' }, [
       initialize,
       { jsonrpc: '2.0', method: 'notifications/initialized' },
       { jsonrpc: '2.0', id: 2, method: 'tools/list' },
       { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'contacts_get_contact', arguments: { contactId: 'c1' } } },
       { jsonrpc: '2.0', id: 4, method: 'tools/call', params: { name: 'contacts_get_contact', arguments: {} } },
+      { jsonrpc: '2.0', id: 5, method: 'tools/call', params: { name: 'contacts_get_contact', arguments: { contactId: 'c-reset' } } },
     ]);
     const lines = stdout.split('\n').filter(Boolean);
-    expect(lines.length).toBe(4);
+    expect(lines.length).toBe(5);
     for (const line of lines) expect(JSON.parse(line)).toMatchObject({ jsonrpc: '2.0' });
+    const cut = JSON.parse(lines.at(-1)!) as { id: number; result: { isError: boolean; content: { text: string }[] } };
+    expect(cut.id).toBe(5);
+    expect(cut.result.isError).toBe(true);
+    expect(fake.requests.some((request) => request.path === '/contacts/c-reset')).toBe(true);
     expect(stderr).toContain('serving MCP over stdio');
     expect(stderr).not.toContain('the-right-token');
   });
