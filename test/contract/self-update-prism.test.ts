@@ -21,7 +21,7 @@ const STALE_CALLS: { tool: string; args: Record<string, unknown>; drift: RegExp 
   { tool: DRIFT.renamedQuery, args: { locationId: 'loc1', number: '+15550100' }, drift: /query parameter number is now phone \(required\)/ },
   { tool: DRIFT.movedPath, args: { contactId: 'c1' }, drift: /moved: GET \/contacts\/\{contactId\}\/tasks → GET \/contacts\/\{contactId\}\/task-list/ },
   { tool: DRIFT.requiredField, args: { contactId: 'c1', body: 'Called back' }, drift: /body field userId is now required/ },
-  { tool: DRIFT.changedEnum, args: { locationId: 'loc1', dndSettings: { Call: { status: 'permanent' } } }, drift: /dndSettings\.Call\.status: values no longer allowed "permanent"/ },
+  { tool: DRIFT.changedEnum, args: { locationId: 'loc1', firstName: 'Ada', dndSettings: { Call: { status: 'permanent' } } }, drift: /dndSettings\.Call\.status: values no longer allowed "permanent"/ },
   { tool: DRIFT.changedVersion, args: { contactId: 'c1' }, drift: /Version header 2021-07-28 → 2021-04-15/ },
   { tool: DRIFT.removed, args: { contactId: 'c1', id: 'n1' }, drift: /no longer has DELETE \/contacts\/\{contactId\}\/notes\/\{id\} \(delete-note\)/ },
 ];
@@ -30,7 +30,7 @@ const FIXED_CALLS: { tool: string; args: Record<string, unknown>; sent: string }
   { tool: DRIFT.renamedQuery, args: { locationId: 'loc1', phone: '+15550100' }, sent: 'GET /contacts/search/duplicate?locationId=loc1&phone=%2B15550100' },
   { tool: DRIFT.movedPath, args: { contactId: 'c1' }, sent: 'GET /contacts/c1/task-list' },
   { tool: DRIFT.requiredField, args: { contactId: 'c1', body: 'Called back', userId: 'u1' }, sent: 'POST /contacts/c1/notes' },
-  { tool: DRIFT.changedEnum, args: { locationId: 'loc1', dndSettings: { Call: { status: 'active' } } }, sent: 'POST /contacts/' },
+  { tool: DRIFT.changedEnum, args: { locationId: 'loc1', firstName: 'Ada', dndSettings: { Call: { status: 'active' } } }, sent: 'POST /contacts/' },
   { tool: DRIFT.changedVersion, args: { contactId: 'c1' }, sent: 'GET /contacts/c1' },
   { tool: DRIFT.added, args: { contactId: 'c1', limit: 5 }, sent: 'GET /contacts/c1/activity?limit=5' },
 ];
