@@ -60,7 +60,7 @@ export class CallDeadlineError extends CallFailedError {
 export class AuthPendingError extends CallFailedError {
   constructor(deadlineMs: number) {
     super(
-      `GHL authentication is being refreshed and was not ready within the call's deadline of ${deadlineMs} ms; the call was not sent.`,
+      `GHL authentication is being refreshed (by this server or another sharing its token store) and was not ready within the call's deadline of ${deadlineMs} ms.`,
       'Try again in a few seconds. If this keeps happening, a refresh is stuck: check the logs of every server sharing the token store.',
       false,
     );

@@ -1,10 +1,14 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RedisTokenStore } from '../../src/auth/redis-store.js';
 import type { TokenStore } from '../../src/auth/token-store.js';
 import { FileTokenStore } from '../../src/auth/file-store.js';
-import { connectStdio, type StdioSession } from '../helpers/mcp.js';
+import { connectStdio, ROOT, type StdioSession } from '../helpers/mcp.js';
 import { CLIENT_ID, CLIENT_SECRET, leaked, LOCATION, oauthWorld, SCOPES, secretsOf, storedGrant } from '../helpers/oauth.js';
 import { redisMissing, TEST_REDIS_URL } from '../helpers/redis-server.js';
+import { waitFor } from '../helpers/traffic.js';
 
 type World = Awaited<ReturnType<typeof oauthWorld>>;
 const REDIS_KEY = `ghl-mcp:oauth:${CLIENT_ID}`;
@@ -54,5 +58,69 @@ describe.each(['file', 'redis'] as const)('server processes sharing the %s token
     expect(bearers).toEqual(new Set([`Bearer ${saved!.accessToken}`]));
     const output = [...results.map((result) => JSON.stringify(result)), ...sessions.map((session) => session.stderr())].join('\n');
     expect(leaked(output, secretsOf(world.oauth))).toEqual([]);
+  });
+});
+
+describe('a refresher killed while it holds the Redis refresh lock', () => {
+  let world: World;
+  let store: RedisTokenStore | undefined;
+  let child: ChildProcess | undefined;
+  const sessions: StdioSession[] = [];
+
+  beforeEach(async () => {
+    world = await oauthWorld();
+  });
+
+  afterEach(async () => {
+    child?.kill('SIGKILL');
+    for (const session of sessions.splice(0)) await session.close();
+    await store?.clear();
+    await store?.close();
+    await world.close();
+  });
+
+  it('holds up the other processes for less than their call deadline: every call succeeds, none times out', async (context) => {
+    if (await redisMissing()) return context.skip();
+    store = new RedisTokenStore(TEST_REDIS_URL, REDIS_KEY);
+    const old = storedGrant(world.oauth, { userType: 'Location', scopes: SCOPES, locationId: LOCATION }, -60);
+    await store.save(old);
+    // The refresher's call to GHL hangs, so it is killed with the lock held and the old refresh token unused.
+    world.fake.faults.add({ kind: 'latency', ms: 60_000 }, { path: '/oauth/token' });
+    child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/helpers/refresh-child.ts')], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, BASE_URL: world.baseUrl, STORE: 'redis', REDIS_URL: TEST_REDIS_URL, REDIS_KEY, CLIENT_ID, CLIENT_SECRET },
+      stdio: 'ignore',
+    });
+    await waitFor(() => world.refreshes().length === 1);
+    const killed = new Promise((resolve) => child!.once('exit', resolve));
+    child.kill('SIGKILL');
+    await killed;
+    const raw = new Redis(TEST_REDIS_URL);
+    const held = await raw.get(`${REDIS_KEY}:lock`);
+    raw.disconnect();
+    expect(held).not.toBeNull();
+
+    const env = {
+      GHL_CLIENT_ID: CLIENT_ID,
+      GHL_CLIENT_SECRET: CLIENT_SECRET,
+      GHL_BASE_URL: world.baseUrl,
+      GHL_LOCATION_ID: LOCATION,
+      REDIS_URL: TEST_REDIS_URL,
+      GHL_TOKEN_STORE: 'redis',
+      GHL_RATE_LIMIT_MAX: '10000',
+      // Shorter than the lock's own expiry: only seeing at once that its holder died gets these calls through.
+      GHL_CALL_TIMEOUT_MS: '2000',
+    };
+    sessions.push(await connectStdio(env), await connectStdio(env));
+    const results = await Promise.all(
+      sessions.flatMap((session, server) =>
+        Array.from({ length: 5 }, (_, index) => session.client.callTool({ name: 'contacts_get_contact', arguments: { contactId: `k${server}-${index}` } })),
+      ),
+    );
+    expect(results.filter((result) => result.isError).map((result) => JSON.stringify(result.content))).toEqual([]);
+    // The killed refresh never reached GHL's token endpoint handler; one process refreshed for everyone.
+    const saved = await store.load();
+    expect(saved!.refreshToken).not.toBe(old.refreshToken);
+    expect(world.oauth.liveRefreshTokens()).toEqual([saved!.refreshToken]);
   });
 });

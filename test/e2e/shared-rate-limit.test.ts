@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakeGhl } from '../../src/sandbox/fake-ghl.js';
 import { connectStdio, type StdioSession } from '../helpers/mcp.js';
 import { type OwnRedis, redisMissing, redisServerMissing, startOwnRedis, TEST_REDIS_URL } from '../helpers/redis-server.js';
-import { maxAcceptedInAnyWindow, textOf } from '../helpers/traffic.js';
+import { maxAcceptedInAnyWindow, textOf, waitFor } from '../helpers/traffic.js';
 
 const TOKEN = 'pit-shared-limit-e2e-token';
 const skipShared = await redisMissing();
@@ -61,5 +61,29 @@ describe('one budget across replicas through Redis', () => {
     expect(fake.requests).toHaveLength(20);
     expect(server!.stderr()).toContain('Redis is unreachable');
     expect(server!.stderr()).not.toContain('redis://');
+  });
+
+  it.skipIf(skipOwn)('three processes go on through a hung Redis, each saying once that it switched and once that it is back', async () => {
+    ownRedis = await startOwnRedis();
+    const replicas = await servers(3, ownRedis.url, []);
+    fake.rateLimit({ max: 20, intervalMs: 1_000 });
+    const location = `loc-${randomUUID()}`;
+    const calls = Promise.all(replicas.flatMap((replica) => Array.from({ length: 40 }, () => search(replica, location))));
+    await waitFor(() => fake.requests.length >= 10);
+    ownRedis.pause();
+    const said = (replica: StdioSession, text: string) => replica.stderr().split(text).length - 1;
+    await waitFor(() => replicas.every((replica) => said(replica, 'Redis is unreachable') === 1));
+    // Calls go on while Redis hangs.
+    const during = fake.requests.length;
+    await waitFor(() => fake.requests.length >= during + 20);
+    ownRedis.resume();
+    await waitFor(() => replicas.every((replica) => said(replica, 'Redis is reachable again') === 1));
+    const results = await calls;
+    expect(results.filter((result) => result.isError).map(textOf)).toEqual([]);
+    expect(fake.requests.filter((request) => request.status === 200)).toHaveLength(120);
+    for (const replica of replicas) {
+      expect(said(replica, 'Redis is unreachable')).toBe(1);
+      expect(said(replica, 'Redis is reachable again')).toBe(1);
+    }
   });
 });
