@@ -73,12 +73,22 @@ describe('OAuth tokens in a running server', () => {
   it('refreshes ahead of expiry, saves the new pair before using it, and the old refresh token is dead', async () => {
     const old = storedGrant(world.oauth, location, 120);
     await writeGrant(world.tokenFile, old);
-    const result = await server().call('contacts_get_contact', { contactId: 'c1' });
+    // What the token file holds at the moment each call reaches GHL.
+    const onDiskAtArrival: string[] = [];
+    world.fake.route('GET', '/contacts/{contactId}', (req) => {
+      onDiskAtArrival.push(fileTokens().accessToken);
+      return { status: 200, body: { contact: { id: req.params.contactId } } };
+    });
+    // A save that takes a while (a slow disk) would let a call that does not wait for it arrive first. The HTTP
+    // client is loaded beforehand, so loading it on the first call does not cover for a call that skips the wait.
+    await import('undici');
+    const slowDisk = new FileTokenStore(world.tokenFile, { onStep: (step) => (step === 'synced' ? new Promise((resolve) => setTimeout(resolve, 100)) : undefined) });
+    const result = await server(slowDisk).call('contacts_get_contact', { contactId: 'c1' });
     expect(result.isError).toBeFalsy();
     expect(world.refreshes()).toHaveLength(1);
     const used = bearerOf(contactCalls()[0]!);
     expect(used).not.toBe(old.accessToken);
-    expect(fileTokens().accessToken).toBe(used);
+    expect(onDiskAtArrival).toEqual([used]);
     expect(world.oauth.liveRefreshTokens()).toEqual([fileTokens().refreshToken]);
   });
 
