@@ -9,7 +9,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { convertDocumentSet } from '../src/catalog/convert.js';
 import { DEFAULT_DOCS_DIR, isUrl, loadDocumentSet } from '../src/catalog/documents.js';
-import { renderIndex, renderModule } from '../src/catalog/render.js';
+import { buildIdSources, renderIdSources } from '../src/catalog/id-sources.js';
+import { BANNER, renderIndex, renderModule } from '../src/catalog/render.js';
+import { SchemaCompactor } from '../src/catalog/schema.js';
+import { RESOURCES } from '../resources/index.js';
 import { MODULE_SOURCES } from '../tools/index.js';
 
 const TOOLS_DIR = path.resolve(import.meta.dirname, '../tools');
@@ -23,6 +26,7 @@ async function main(): Promise<void> {
   const files = new Map<string, string>();
   for (const module of modules) files.set(`${module.source}.ts`, renderModule(module));
   files.set('index.ts', renderIndex(modules));
+  files.set('id-sources.ts', renderIdSources(buildIdSources(docs, modules, new SchemaCompactor(docs), RESOURCES), BANNER));
 
   const count = modules.reduce((sum, module) => sum + module.tools.length, 0);
   if (values.check) {

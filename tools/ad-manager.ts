@@ -18,10 +18,10 @@ export default {
       tokens: ["location"],
       body: {"encoding":"json","required":true},
       args: [
-        {"name":"audienceId","in":"path","required":true,"schema":{"type":"string"}},
-        {"name":"locationId","in":"body","required":true,"schema":{"type":"string"}},
-        {"name":"contactId","in":"body","required":true,"schema":{"type":"string"}},
-        {"name":"fbAdAccountId","in":"body","schema":{"type":"string"}},
+        {"name":"audienceId","in":"path","required":true,"schema":{"type":"string","examples":["23851234567890123"]}},
+        {"name":"locationId","in":"body","required":true,"schema":{"type":"string","examples":["loc_abc123"]}},
+        {"name":"contactId","in":"body","required":true,"schema":{"type":"string","examples":["contact_123"]}},
+        {"name":"fbAdAccountId","in":"body","schema":{"type":"string","examples":["act_123456"]}},
       ],
     },
     {
@@ -35,12 +35,12 @@ export default {
       tokens: ["location"],
       body: {"encoding":"json","required":true},
       args: [
-        {"name":"audienceId","in":"path","required":true,"schema":{"type":"string"}},
-        {"name":"locationId","in":"body","required":true,"schema":{"type":"string"}},
-        {"name":"csvPath","in":"body","schema":{"type":"string"}},
-        {"name":"operationType","in":"body","required":true,"schema":{"type":"string"}},
-        {"name":"smartlistIds","in":"body","schema":{"type":"array","items":{"type":"string"}}},
-        {"name":"dynamicAudience","in":"body","schema":{"type":"string"}},
+        {"name":"audienceId","in":"path","required":true,"schema":{"type":"string","examples":["23851234567890123"]}},
+        {"name":"locationId","in":"body","required":true,"schema":{"type":"string","examples":["loc_abc123"]}},
+        {"name":"csvPath","in":"body","schema":{"type":"string","examples":["/uploads/audience.csv"]}},
+        {"name":"operationType","in":"body","required":true,"schema":{"type":"string","examples":["ADD"]}},
+        {"name":"smartlistIds","in":"body","schema":{"type":"array","items":{"type":"string"},"examples":[["list_1","list_2"]]}},
+        {"name":"dynamicAudience","in":"body","schema":{"type":"string","examples":["true"]}},
       ],
     },
     {
@@ -54,10 +54,10 @@ export default {
       tokens: ["location"],
       body: {"encoding":"json","required":true},
       args: [
-        {"name":"locationId","in":"body","required":true,"schema":{"type":"string"}},
-        {"name":"name","in":"body","required":true,"schema":{"type":"string"}},
-        {"name":"text","in":"body","required":true,"schema":{"type":"string"}},
-        {"name":"questions","in":"body","required":true,"schema":{"type":"array","items":{"type":"object","properties":{"question":{"type":"string"},"response":{"type":"string"}},"required":["question"]}}},
+        {"name":"locationId","in":"body","required":true,"schema":{"type":"string","examples":["loc_abc123"]}},
+        {"name":"name","in":"body","required":true,"schema":{"type":"string","examples":["Welcome Form"]}},
+        {"name":"text","in":"body","required":true,"schema":{"type":"string","examples":["Hi! How can we help?"]}},
+        {"name":"questions","in":"body","required":true,"schema":{"type":"array","items":{"type":"object","properties":{"question":{"type":"string","examples":["How can we help?"]},"response":{"type":"string","examples":["Thanks for reaching out"]}},"required":["question"]}}},
       ],
     },
     {
@@ -71,9 +71,9 @@ export default {
       tokens: ["location"],
       body: {"encoding":"json","required":true},
       args: [
-        {"name":"locationId","in":"body","required":true,"schema":{"type":"string"}},
-        {"name":"pageId","in":"body","required":true,"schema":{"type":"string"}},
-        {"name":"adAccountId","in":"body","schema":{"type":"string"}},
+        {"name":"locationId","in":"body","required":true,"schema":{"type":"string","examples":["loc_abc123"]}},
+        {"name":"pageId","in":"body","required":true,"schema":{"type":"string","examples":["123456789"]}},
+        {"name":"adAccountId","in":"body","schema":{"type":"string","examples":["act_123456"]}},
       ],
     },
     {
@@ -87,17 +87,17 @@ export default {
       tokens: ["location"],
       body: {"encoding":"json","required":true},
       args: [
-        {"name":"pageId","in":"path","required":true,"schema":{"type":"string"}},
+        {"name":"pageId","in":"path","required":true,"schema":{"type":"string","examples":["103456789012345"]}},
         {"name":"type","in":"body","required":true,"schema":{"type":"string","enum":["MORE_VOLUME","HIGHER_INTENT"]}},
-        {"name":"name","in":"body","required":true,"schema":{"type":"string"}},
-        {"name":"locationId","in":"body","required":true,"schema":{"type":"string"}},
-        {"name":"greetingCard","in":"body","schema":{"type":"object","properties":{"title":{"type":"string"},"style":{"type":"string"},"content":{"type":"array","items":{"type":"string"}}},"required":["title","style","content"]}},
-        {"name":"questions","in":"body","required":true,"schema":{"type":"array","items":{"type":"object","properties":{"label":{"type":"string"},"key":{"type":"string"},"type":{"type":"string","enum":["CUSTOM","CITY","COMPANY_NAME","COUNTRY","DATE_OF_BIRTH","EMAIL","FIRST_NAME","FULL_NAME","GENDER","JOB_TITLE","LAST_NAME","MARITAL_STATUS","MILITARY_STATUS","PHONE","POST_CODE","RELATIONSHIP_STATUS","STATE","STREET_ADDRESS","WORK_EMAIL","WORK_PHONE_NUMBER","ZIP","SHORT_ANSWER"]},"options":{"type":"array","items":{"type":"object","properties":{"key":{"type":"string"},"value":{"type":"string"}},"required":["key","value"]}}},"required":["key","type"]}}},
-        {"name":"questionPageHeadline","in":"body","schema":{"type":"string"}},
-        {"name":"privacyPolicyLink","in":"body","required":true,"schema":{"type":"string"}},
-        {"name":"privacyPolicyText","in":"body","schema":{"type":"string"}},
-        {"name":"customDisclaimer","in":"body","schema":{"type":"object","properties":{"title":{"type":"string"},"body":{"type":"string"},"checkboxes":{"type":"array","items":{"type":"object","properties":{"is_required":{"type":"boolean"},"text":{"type":"string"},"key":{"type":"string"}},"required":["is_required","text","key"]}}},"required":["title","body"]}},
-        {"name":"thankYouPage","in":"body","required":true,"schema":{"type":"object","properties":{"title":{"type":"string"},"body":{"type":"string"},"buttonText":{"type":"string"},"buttonType":{"type":"string"},"buttonLink":{"type":"string"},"businessPhone":{"type":"string"},"countryCode":{"type":"string"}},"required":["title","body","buttonText","buttonType"]}},
+        {"name":"name","in":"body","required":true,"schema":{"type":"string","examples":["Contact Form"]}},
+        {"name":"locationId","in":"body","required":true,"schema":{"type":"string","examples":["loc_abc123"]}},
+        {"name":"greetingCard","in":"body","schema":{"type":"object","properties":{"title":{"type":"string","examples":["Welcome!"]},"style":{"type":"string","examples":["LIST_STYLE"]},"content":{"type":"array","items":{"type":"string"},"examples":[["Learn more about our services"]]}},"required":["title","style","content"]}},
+        {"name":"questions","in":"body","required":true,"schema":{"type":"array","items":{"type":"object","properties":{"label":{"type":"string","examples":["What is your name?"]},"key":{"type":"string","examples":["name"]},"type":{"type":"string","enum":["CUSTOM","CITY","COMPANY_NAME","COUNTRY","DATE_OF_BIRTH","EMAIL","FIRST_NAME","FULL_NAME","GENDER","JOB_TITLE","LAST_NAME","MARITAL_STATUS","MILITARY_STATUS","PHONE","POST_CODE","RELATIONSHIP_STATUS","STATE","STREET_ADDRESS","WORK_EMAIL","WORK_PHONE_NUMBER","ZIP","SHORT_ANSWER"]},"options":{"type":"array","items":{"type":"object","properties":{"key":{"type":"string","examples":["option 1"]},"value":{"type":"string","examples":["Option 1"]}},"required":["key","value"]}}},"required":["key","type"]}}},
+        {"name":"questionPageHeadline","in":"body","schema":{"type":"string","examples":["Tell us about yourself"]}},
+        {"name":"privacyPolicyLink","in":"body","required":true,"schema":{"type":"string","format":"uri","examples":["https://example.com/privacy"]}},
+        {"name":"privacyPolicyText","in":"body","schema":{"type":"string","examples":["We respect your privacy"]}},
+        {"name":"customDisclaimer","in":"body","schema":{"type":"object","properties":{"title":{"type":"string","examples":["Terms & Conditions"]},"body":{"type":"string","examples":["By submitting..."]},"checkboxes":{"type":"array","items":{"type":"object","properties":{"is_required":{"type":"boolean","examples":[true]},"text":{"type":"string","examples":["I agree to terms"]},"key":{"type":"string","examples":["terms_checkbox"]}},"required":["is_required","text","key"]}}},"required":["title","body"]}},
+        {"name":"thankYouPage","in":"body","required":true,"schema":{"type":"object","properties":{"title":{"type":"string","examples":["Thank You!"]},"body":{"type":"string","examples":["We will contact you soon"]},"buttonText":{"type":"string","examples":["Visit Website"]},"buttonType":{"type":"string","examples":["VIEW_WEBSITE"]},"buttonLink":{"type":"string","format":"uri","examples":["https://example.com"]},"businessPhone":{"type":"string","examples":["+1234567890"]},"countryCode":{"type":"string","examples":["US"]}},"required":["title","body","buttonText","buttonType"]}},
       ],
     },
     {
@@ -112,7 +112,7 @@ export default {
       body: {"encoding":"json","required":true},
       args: [
         {"name":"adId","in":"path","required":true,"schema":{"type":"string"}},
-        {"name":"locationId","in":"body","required":true,"schema":{"type":"string"}},
+        {"name":"locationId","in":"body","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
       ],
     },
     {
@@ -126,8 +126,8 @@ export default {
       tokens: ["location"],
       body: {"encoding":"json","required":true},
       args: [
-        {"name":"adAccountId","in":"path","required":true,"schema":{"type":"string"}},
-        {"name":"locationId","in":"body","required":true,"schema":{"type":"string"}},
+        {"name":"adAccountId","in":"path","required":true,"schema":{"type":"string","examples":["act_123456789"]}},
+        {"name":"locationId","in":"body","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
       ],
     },
     {
@@ -142,7 +142,7 @@ export default {
       body: {"encoding":"json","required":true},
       args: [
         {"name":"adsetId","in":"path","required":true,"schema":{"type":"string"}},
-        {"name":"locationId","in":"body","required":true,"schema":{"type":"string"}},
+        {"name":"locationId","in":"body","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
       ],
     },
     {
@@ -157,7 +157,7 @@ export default {
       body: {"encoding":"json","required":true},
       args: [
         {"name":"campaignId","in":"path","required":true,"schema":{"type":"string"}},
-        {"name":"locationId","in":"body","required":true,"schema":{"type":"string"}},
+        {"name":"locationId","in":"body","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
       ],
     },
     {
@@ -170,8 +170,8 @@ export default {
       scopes: ["adPublishing.write"],
       tokens: ["location"],
       args: [
-        {"name":"audienceId","in":"path","required":true,"schema":{"type":"string"}},
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"audienceId","in":"path","required":true,"schema":{"type":"string","examples":["23851234567890123"]}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
       ],
     },
     {
@@ -185,7 +185,7 @@ export default {
       tokens: ["location"],
       body: {"encoding":"json","required":true},
       args: [
-        {"name":"locationId","in":"body","required":true,"schema":{"type":"string"}},
+        {"name":"locationId","in":"body","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
       ],
     },
     {
@@ -198,8 +198,8 @@ export default {
       scopes: ["adPublishing.write"],
       tokens: ["location"],
       args: [
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
-        {"name":"pageId","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["loc_abc123"]}},
+        {"name":"pageId","in":"query","required":true,"schema":{"type":"string","examples":["123456789"]}},
       ],
     },
     {
@@ -240,7 +240,7 @@ export default {
       body: {"encoding":"json","required":true},
       args: [
         {"name":"campaignId","in":"path","required":true,"schema":{"type":"string"}},
-        {"name":"locationId","in":"body","required":true,"schema":{"type":"string"}},
+        {"name":"locationId","in":"body","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
       ],
     },
     {
@@ -253,8 +253,8 @@ export default {
       scopes: ["adPublishing.readonly"],
       tokens: ["location"],
       args: [
-        {"name":"adAccountId","in":"path","required":true,"schema":{"type":"string"}},
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"adAccountId","in":"path","required":true,"schema":{"type":"string","examples":["act_123456789"]}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
       ],
     },
     {
@@ -268,11 +268,11 @@ export default {
       tokens: ["location"],
       paging: "next",
       args: [
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
-        {"name":"type","in":"query","schema":{"type":"string"}},
-        {"name":"next","in":"query","schema":{"type":"string"}},
-        {"name":"fetchAll","in":"query","schema":{"type":"string"}},
-        {"name":"limit","in":"query","schema":{"type":"string"}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["loc_abc123"]}},
+        {"name":"type","in":"query","schema":{"type":"string","examples":["AD_MANAGER"]}},
+        {"name":"next","in":"query","schema":{"type":"string","examples":["cursor_abc"]}},
+        {"name":"fetchAll","in":"query","schema":{"type":"string","examples":["true"]}},
+        {"name":"limit","in":"query","schema":{"type":"string","examples":["25"]}},
       ],
     },
     {
@@ -285,10 +285,10 @@ export default {
       scopes: ["adPublishing.readonly"],
       tokens: ["location"],
       args: [
-        {"name":"campaignId","in":"path","required":true,"schema":{"type":"string"}},
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
-        {"name":"fields","in":"query","schema":{"type":"string"}},
-        {"name":"source","in":"query","schema":{"type":"string"}},
+        {"name":"campaignId","in":"path","required":true,"schema":{"type":"string","examples":["120208142050850608"]}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["loc_abc123"]}},
+        {"name":"fields","in":"query","schema":{"type":"string","examples":["adsets,ads"]}},
+        {"name":"source","in":"query","schema":{"type":"string","examples":["facebook"]}},
       ],
     },
     {
@@ -301,10 +301,10 @@ export default {
       scopes: ["adPublishing.readonly"],
       tokens: ["location"],
       args: [
-        {"name":"campaignId","in":"path","required":true,"schema":{"type":"string"}},
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
-        {"name":"startDate","in":"query","required":true,"schema":{"type":"string"}},
-        {"name":"endDate","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"campaignId","in":"path","required":true,"schema":{"type":"string","examples":["120208142050850608"]}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["fRMewNQIxSyZ5R4nQyit"]}},
+        {"name":"startDate","in":"query","required":true,"schema":{"type":"string","format":"date","examples":["2022-01-11"]}},
+        {"name":"endDate","in":"query","required":true,"schema":{"type":"string","format":"date","examples":["2022-01-31"]}},
       ],
     },
     {
@@ -317,7 +317,7 @@ export default {
       scopes: ["adPublishing.readonly"],
       tokens: ["location"],
       args: [
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
       ],
     },
     {
@@ -330,7 +330,7 @@ export default {
       scopes: ["adPublishing.readonly"],
       tokens: ["location"],
       args: [
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
       ],
     },
     {
@@ -343,8 +343,8 @@ export default {
       scopes: ["adPublishing.readonly"],
       tokens: ["location"],
       args: [
-        {"name":"audienceId","in":"path","required":true,"schema":{"type":"string"}},
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"audienceId","in":"path","required":true,"schema":{"type":"string","examples":["23851234567890123"]}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
       ],
     },
     {
@@ -357,10 +357,10 @@ export default {
       scopes: ["adPublishing.readonly"],
       tokens: ["location"],
       args: [
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["loc_abc123"]}},
         {"name":"type","in":"query","required":true,"schema":{"type":"string","enum":["lookalike","custom","all"]}},
         {"name":"source","in":"query","schema":{"type":"string","enum":["ad_manager","integration"]}},
-        {"name":"adAccountId","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"adAccountId","in":"query","required":true,"schema":{"type":"string","examples":["act_123456"]}},
       ],
     },
     {
@@ -374,15 +374,15 @@ export default {
       tokens: ["location"],
       paging: "next",
       args: [
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["loc_abc123"]}},
         {"name":"type","in":"query","required":true,"schema":{"type":"string","enum":["AD_MANAGER","INTEGRATION"]}},
-        {"name":"next","in":"query","schema":{"type":"string"}},
-        {"name":"fetchAll","in":"query","schema":{"type":"string"}},
-        {"name":"campaignId","in":"query","schema":{"type":"string"}},
-        {"name":"adSetId","in":"query","schema":{"type":"string"}},
+        {"name":"next","in":"query","schema":{"type":"string","examples":["cursor_abc"]}},
+        {"name":"fetchAll","in":"query","schema":{"type":"string","examples":["true"]}},
+        {"name":"campaignId","in":"query","schema":{"type":"string","examples":["camp_123"]}},
+        {"name":"adSetId","in":"query","schema":{"type":"string","examples":["adset_123"]}},
         {"name":"entityType","in":"query","required":true,"schema":{"type":"string","enum":["CAMPAIGN","ADSET","AD"]}},
-        {"name":"searchId","in":"query","schema":{"type":"string"}},
-        {"name":"selectedAdAccountId","in":"query","schema":{"type":"string"}},
+        {"name":"searchId","in":"query","schema":{"type":"string","examples":["search_123"]}},
+        {"name":"selectedAdAccountId","in":"query","schema":{"type":"string","examples":["act_123456"]}},
       ],
     },
     {
@@ -395,8 +395,8 @@ export default {
       scopes: ["adPublishing.readonly"],
       tokens: ["location"],
       args: [
-        {"name":"pageId","in":"path","required":true,"schema":{"type":"string"}},
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"pageId","in":"path","required":true,"schema":{"type":"string","examples":["103456789012345"]}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
         {"name":"type","in":"query","schema":{"type":"string","enum":["INTEGRATION","AD_MANAGER"]}},
       ],
     },
@@ -410,7 +410,7 @@ export default {
       scopes: ["adPublishing.readonly"],
       tokens: ["location"],
       args: [
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
       ],
     },
     {
@@ -423,8 +423,8 @@ export default {
       scopes: ["adPublishing.readonly"],
       tokens: ["location"],
       args: [
-        {"name":"leadFormId","in":"path","required":true,"schema":{"type":"string"}},
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"leadFormId","in":"path","required":true,"schema":{"type":"string","examples":["507f1f77bcf86cd799439011"]}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
       ],
     },
     {
@@ -437,8 +437,8 @@ export default {
       scopes: ["adPublishing.readonly"],
       tokens: ["location"],
       args: [
-        {"name":"pageId","in":"path","required":true,"schema":{"type":"string"}},
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"pageId","in":"path","required":true,"schema":{"type":"string","examples":["103456789012345"]}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
       ],
     },
     {
@@ -451,8 +451,8 @@ export default {
       scopes: ["adPublishing.readonly"],
       tokens: ["location"],
       args: [
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
-        {"name":"fetchExisting","in":"query","schema":{"type":"string"}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["loc_abc123"]}},
+        {"name":"fetchExisting","in":"query","schema":{"type":"string","examples":["true"]}},
       ],
     },
     {
@@ -465,10 +465,10 @@ export default {
       scopes: ["adPublishing.readonly"],
       tokens: ["location"],
       args: [
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
-        {"name":"channel","in":"query","schema":{"type":"string"}},
-        {"name":"pageId","in":"query","schema":{"type":"string"}},
-        {"name":"igUserId","in":"query","schema":{"type":"string"}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["loc_abc123"]}},
+        {"name":"channel","in":"query","schema":{"type":"string","examples":["FACEBOOK"]}},
+        {"name":"pageId","in":"query","schema":{"type":"string","examples":["123456789"]}},
+        {"name":"igUserId","in":"query","schema":{"type":"string","examples":["ig_user_123"]}},
       ],
     },
     {
@@ -481,10 +481,10 @@ export default {
       scopes: ["adPublishing.readonly"],
       tokens: ["location"],
       args: [
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["fRMewNQIxSyZ5R4nQyit"]}},
         {"name":"groupBy","in":"query","required":true,"schema":{"type":"string","enum":["day","week","month"]}},
-        {"name":"startDate","in":"query","required":true,"schema":{"type":"string"}},
-        {"name":"endDate","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"startDate","in":"query","required":true,"schema":{"type":"string","format":"date","examples":["2022-01-11"]}},
+        {"name":"endDate","in":"query","required":true,"schema":{"type":"string","format":"date","examples":["2022-01-31"]}},
         {"name":"type","in":"query","required":true,"schema":{"type":"string","enum":["AD_MANAGER","INTEGRATION"]}},
         {"name":"fields","in":"query","required":true,"csv":true,"schema":{"type":"array","items":{"type":"string","enum":["impressions","clicks","spend","cpc","cost_per_conversion","conversions","cpm","reach","frequency"]}}},
       ],
@@ -499,11 +499,11 @@ export default {
       scopes: ["adPublishing.readonly"],
       tokens: ["location"],
       args: [
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
-        {"name":"listType","in":"query","required":true,"schema":{"type":"string"}},
-        {"name":"startDate","in":"query","required":true,"schema":{"type":"string"}},
-        {"name":"endDate","in":"query","required":true,"schema":{"type":"string"}},
-        {"name":"campaignId","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["fRMewNQIxSyZ5R4nQyit"]}},
+        {"name":"listType","in":"query","required":true,"schema":{"type":"string","examples":["campaigns"]}},
+        {"name":"startDate","in":"query","required":true,"schema":{"type":"string","format":"date","examples":["2022-01-11"]}},
+        {"name":"endDate","in":"query","required":true,"schema":{"type":"string","format":"date","examples":["2022-01-31"]}},
+        {"name":"campaignId","in":"query","required":true,"schema":{"type":"string","examples":["196684453527082"]}},
         {"name":"type","in":"query","required":true,"schema":{"type":"string","enum":["AD_MANAGER","INTEGRATION"]}},
       ],
     },
@@ -519,7 +519,7 @@ export default {
       body: {"encoding":"json","required":true},
       args: [
         {"name":"adId","in":"path","required":true,"schema":{"type":"string"}},
-        {"name":"locationId","in":"body","required":true,"schema":{"type":"string"}},
+        {"name":"locationId","in":"body","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
       ],
     },
     {
@@ -534,7 +534,7 @@ export default {
       body: {"encoding":"json","required":true},
       args: [
         {"name":"adsetId","in":"path","required":true,"schema":{"type":"string"}},
-        {"name":"locationId","in":"body","required":true,"schema":{"type":"string"}},
+        {"name":"locationId","in":"body","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
       ],
     },
     {
@@ -549,7 +549,7 @@ export default {
       body: {"encoding":"json","required":true},
       args: [
         {"name":"campaignId","in":"path","required":true,"schema":{"type":"string"}},
-        {"name":"locationId","in":"body","required":true,"schema":{"type":"string"}},
+        {"name":"locationId","in":"body","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
       ],
     },
     {
@@ -563,8 +563,8 @@ export default {
       tokens: ["location"],
       body: {"encoding":"json","required":true},
       args: [
-        {"name":"campaignId","in":"path","required":true,"schema":{"type":"string"}},
-        {"name":"locationId","in":"body","required":true,"schema":{"type":"string"}},
+        {"name":"campaignId","in":"path","required":true,"schema":{"type":"string","examples":["120208142050850608"]}},
+        {"name":"locationId","in":"body","required":true,"schema":{"type":"string","examples":["loc_abc123"]}},
       ],
     },
     {
@@ -578,10 +578,10 @@ export default {
       tokens: ["location"],
       body: {"encoding":"json","required":true},
       args: [
-        {"name":"audienceId","in":"path","required":true,"schema":{"type":"string"}},
-        {"name":"locationId","in":"body","required":true,"schema":{"type":"string"}},
-        {"name":"contactId","in":"body","required":true,"schema":{"type":"string"}},
-        {"name":"fbAdAccountId","in":"body","schema":{"type":"string"}},
+        {"name":"audienceId","in":"path","required":true,"schema":{"type":"string","examples":["23851234567890123"]}},
+        {"name":"locationId","in":"body","required":true,"schema":{"type":"string","examples":["loc_abc123"]}},
+        {"name":"contactId","in":"body","required":true,"schema":{"type":"string","examples":["contact_123"]}},
+        {"name":"fbAdAccountId","in":"body","schema":{"type":"string","examples":["act_123456"]}},
       ],
     },
     {
@@ -596,7 +596,7 @@ export default {
       body: {"encoding":"json","required":true},
       args: [
         {"name":"adId","in":"path","required":true,"schema":{"type":"string"}},
-        {"name":"locationId","in":"body","required":true,"schema":{"type":"string"}},
+        {"name":"locationId","in":"body","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
       ],
     },
     {
@@ -611,7 +611,7 @@ export default {
       body: {"encoding":"json","required":true},
       args: [
         {"name":"adsetId","in":"path","required":true,"schema":{"type":"string"}},
-        {"name":"locationId","in":"body","required":true,"schema":{"type":"string"}},
+        {"name":"locationId","in":"body","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
       ],
     },
     {
@@ -626,7 +626,7 @@ export default {
       body: {"encoding":"json","required":true},
       args: [
         {"name":"campaignId","in":"path","required":true,"schema":{"type":"string"}},
-        {"name":"locationId","in":"body","required":true,"schema":{"type":"string"}},
+        {"name":"locationId","in":"body","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
       ],
     },
     {
@@ -638,9 +638,9 @@ export default {
       summary: "Search targeting options",
       tokens: ["location"],
       args: [
-        {"name":"type","in":"query","required":true,"schema":{"type":"string"}},
-        {"name":"query","in":"query","required":true,"schema":{"type":"string"}},
-        {"name":"searchType","in":"query","schema":{"type":"string"}},
+        {"name":"type","in":"query","required":true,"schema":{"type":"string","examples":["interest"]}},
+        {"name":"query","in":"query","required":true,"schema":{"type":"string","examples":["fitness"]}},
+        {"name":"searchType","in":"query","schema":{"type":"string","examples":["adgeolocation"]}},
       ],
     },
     {
@@ -654,8 +654,8 @@ export default {
       tokens: ["location"],
       body: {"encoding":"json","required":true},
       args: [
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
-        {"name":"pageId","in":"body","required":true,"schema":{"type":"string"}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
+        {"name":"pageId","in":"body","required":true,"schema":{"type":"string","examples":["103456789012345"]}},
       ],
     },
     {
@@ -669,10 +669,10 @@ export default {
       tokens: ["location"],
       body: {"encoding":"json","required":true},
       args: [
-        {"name":"audienceId","in":"path","required":true,"schema":{"type":"string"}},
-        {"name":"locationId","in":"body","required":true,"schema":{"type":"string"}},
-        {"name":"name","in":"body","required":true,"schema":{"type":"string"}},
-        {"name":"description","in":"body","required":true,"schema":{"type":"string"}},
+        {"name":"audienceId","in":"path","required":true,"schema":{"type":"string","examples":["23851234567890123"]}},
+        {"name":"locationId","in":"body","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
+        {"name":"name","in":"body","required":true,"schema":{"type":"string","examples":["My Custom Audience"]}},
+        {"name":"description","in":"body","required":true,"schema":{"type":"string","examples":["Lookalike audience from website…"]}},
       ],
     },
     {
@@ -686,22 +686,22 @@ export default {
       tokens: ["location"],
       body: {"encoding":"json","required":true},
       args: [
-        {"name":"id","in":"body","schema":{"type":"string"}},
-        {"name":"locationId","in":"body","required":true,"schema":{"type":"string"}},
-        {"name":"name","in":"body","schema":{"type":"string"}},
-        {"name":"primaryText","in":"body","schema":{"type":"string"}},
-        {"name":"headline","in":"body","schema":{"type":"string"}},
-        {"name":"description","in":"body","schema":{"type":"string"}},
-        {"name":"imageUrl","in":"body","schema":{"type":"string"}},
+        {"name":"id","in":"body","schema":{"type":"string","examples":["ad_123"]}},
+        {"name":"locationId","in":"body","required":true,"schema":{"type":"string","examples":["loc_abc123"]}},
+        {"name":"name","in":"body","schema":{"type":"string","examples":["My Ad Creative"]}},
+        {"name":"primaryText","in":"body","schema":{"type":"string","examples":["Check out our offer!"]}},
+        {"name":"headline","in":"body","schema":{"type":"string","examples":["Great Deal"]}},
+        {"name":"description","in":"body","schema":{"type":"string","examples":["Limited time offer"]}},
+        {"name":"imageUrl","in":"body","schema":{"type":"string","format":"uri","examples":["https://example.com/img.jpg"]}},
         {"name":"mediaType","in":"body","schema":{"type":"string","enum":["SINGLE","CAROUSEL"]}},
-        {"name":"media","in":"body","schema":{"type":"array","items":{"type":"object","properties":{"src":{"type":"string"},"thumbnailUrl":{"type":"string"},"selectedPoster":{"type":"number"},"type":{"type":"string","enum":["image","video"]},"name":{"type":"string"},"headline":{"type":"string"},"description":{"type":"string"},"link":{"type":"string"}},"required":["src","type"]}}},
-        {"name":"multiAdvertiserAds","in":"body","schema":{"type":"boolean"}},
-        {"name":"campaignId","in":"body","required":true,"schema":{"type":"string"}},
-        {"name":"adsetId","in":"body","required":true,"schema":{"type":"string"}},
-        {"name":"cta","in":"body","schema":{"type":"string"}},
-        {"name":"conversationFormId","in":"body","schema":{"type":"string"}},
-        {"name":"destinationLink","in":"body","schema":{"type":"string"}},
-        {"name":"destinationFormId","in":"body","schema":{"type":"string"}},
+        {"name":"media","in":"body","schema":{"type":"array","items":{"type":"object","properties":{"src":{"type":"string","examples":["https://example.com/image.jpg"]},"thumbnailUrl":{"type":"string","format":"uri","examples":["https://example.com/thumb.jpg"]},"selectedPoster":{"type":"number","examples":[0]},"type":{"type":"string","enum":["image","video"]},"name":{"type":"string","examples":["ad_image.jpg"]},"headline":{"type":"string","examples":["Great Offer"]},"description":{"type":"string","examples":["Click to learn more"]},"link":{"type":"string","format":"uri","examples":["https://example.com"]}},"required":["src","type"]}}},
+        {"name":"multiAdvertiserAds","in":"body","schema":{"type":"boolean","examples":[false]}},
+        {"name":"campaignId","in":"body","required":true,"schema":{"type":"string","examples":["camp_123"]}},
+        {"name":"adsetId","in":"body","required":true,"schema":{"type":"string","examples":["adset_123"]}},
+        {"name":"cta","in":"body","schema":{"type":"string","examples":["LEARN_MORE"]}},
+        {"name":"conversationFormId","in":"body","schema":{"type":"string","examples":["conv_123"]}},
+        {"name":"destinationLink","in":"body","schema":{"type":"string","format":"uri","examples":["https://example.com"]}},
+        {"name":"destinationFormId","in":"body","schema":{"type":"string","examples":["form_123"]}},
       ],
     },
     {
@@ -715,19 +715,19 @@ export default {
       tokens: ["location"],
       body: {"encoding":"json","required":true},
       args: [
-        {"name":"id","in":"body","schema":{"type":"string"}},
-        {"name":"locationId","in":"body","required":true,"schema":{"type":"string"}},
-        {"name":"name","in":"body","schema":{"type":"string"}},
-        {"name":"pageId","in":"body","schema":{"type":"string"}},
-        {"name":"instagramActorId","in":"body","schema":{"type":"string"}},
+        {"name":"id","in":"body","schema":{"type":"string","examples":["adset_123"]}},
+        {"name":"locationId","in":"body","required":true,"schema":{"type":"string","examples":["loc_abc123"]}},
+        {"name":"name","in":"body","schema":{"type":"string","examples":["Targeting Group A"]}},
+        {"name":"pageId","in":"body","schema":{"type":"string","examples":["123456789"]}},
+        {"name":"instagramActorId","in":"body","schema":{"type":"string","examples":["ig_123"]}},
         {"name":"messagingPlatforms","in":"body","schema":{"type":"string","enum":["WHATSAPP","MESSENGER","INSTAGRAM_DIRECT"]}},
-        {"name":"whatsappNumber","in":"body","schema":{"type":"string"}},
-        {"name":"audience","in":"body","schema":{"type":"object","properties":{"geo_locations":{"type":"array","items":{"type":"object","properties":{"key":{"type":"string"},"name":{"type":"string"},"type":{"type":"string","enum":["country","city","region","country_group","geo_market","large_geo_area","medium_geo_area","small_geo_area","subcity","neighborhood","zip","address"]},"selectionType":{"type":"string","enum":["include","exclude"]},"radius":{"type":"number"},"radiusUnit":{"type":"string","enum":["km","mi"]},"geometry":{"type":"object","properties":{"location":{"type":"object"},"location_type":{"type":"string"}},"required":["location","location_type"]}},"required":["key","name","type","selectionType"]}},"locales":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"key":{"type":"number"}},"required":["name","key"]}},"placements":{"type":"object","properties":{"facebook":{"type":"array","items":{"type":"string"}},"instagram":{"type":"array","items":{"type":"string"}},"messenger":{"type":"array","items":{"type":"string"}}}},"placementType":{"type":"string","enum":["auto","manual"]},"lookalike":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"}},"required":["id","name"]}},"retargeting":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"}},"required":["id","name"]}},"interests":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"type":{"type":"string"}},"required":["id","name"]}},"age_min":{"type":"number"},"age_max":{"type":"number"},"genders":{"type":"array","items":{"type":"number"}}},"required":["geo_locations"]}},
-        {"name":"budget","in":"body","schema":{"type":"object","properties":{"budgetType":{"type":"string","enum":["DAILY","LIFETIME"]},"amount":{"type":"number"},"scheduleStartDate":{"type":"string"},"scheduleEndDate":{"type":"string"}},"required":["budgetType","amount"]}},
-        {"name":"conversionLocation","in":"body","schema":{"type":"string"}},
-        {"name":"customEventType","in":"body","schema":{"type":"string"}},
-        {"name":"pixelId","in":"body","schema":{"type":"string"}},
-        {"name":"campaignId","in":"body","required":true,"schema":{"type":"string"}},
+        {"name":"whatsappNumber","in":"body","schema":{"type":"string","examples":["+1234567890"]}},
+        {"name":"audience","in":"body","schema":{"type":"object","properties":{"geo_locations":{"type":"array","items":{"type":"object","properties":{"key":{"type":"string","examples":["US"]},"name":{"type":"string","examples":["United States"]},"type":{"type":"string","enum":["country","city","region","country_group","geo_market","large_geo_area","medium_geo_area","small_geo_area","subcity","neighborhood","zip","address"]},"selectionType":{"type":"string","enum":["include","exclude"]},"radius":{"type":"number","examples":[25]},"radiusUnit":{"type":"string","enum":["km","mi"]},"geometry":{"type":"object","properties":{"location":{"type":"object"},"location_type":{"type":"string","examples":["APPROXIMATE"]}},"required":["location","location_type"]}},"required":["key","name","type","selectionType"]}},"locales":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string","examples":["English (US)"]},"key":{"type":"number","examples":[6]}},"required":["name","key"]}},"placements":{"type":"object","properties":{"facebook":{"type":"array","items":{"type":"string"},"examples":[["feed","right_hand_column","marketplace"]]},"instagram":{"type":"array","items":{"type":"string"},"examples":[["stream","story","explore"]]},"messenger":{"type":"array","items":{"type":"string"},"examples":[["messenger_home"]]}}},"placementType":{"type":"string","enum":["auto","manual"]},"lookalike":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string","examples":["23851234567890"],"x-id-of":"audience"},"name":{"type":"string","examples":["Website Visitors - Last 30 Days"]}},"required":["id","name"]}},"retargeting":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string","examples":["23851234567890"],"x-id-of":"audience"},"name":{"type":"string","examples":["Website Visitors - Last 30 Days"]}},"required":["id","name"]}},"interests":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string","examples":["6003139266461"],"x-id-of":"interest"},"name":{"type":"string","examples":["Fitness and wellness"]},"type":{"type":"string","examples":["interests"]}},"required":["id","name"]}},"age_min":{"type":"number","examples":[18]},"age_max":{"type":"number","examples":[65]},"genders":{"type":"array","items":{"type":"number"},"examples":[[1,2]]}},"required":["geo_locations"]}},
+        {"name":"budget","in":"body","schema":{"type":"object","properties":{"budgetType":{"type":"string","enum":["DAILY","LIFETIME"]},"amount":{"type":"number","examples":[1000]},"scheduleStartDate":{"type":"string","format":"date","examples":["2024-01-01"]},"scheduleEndDate":{"type":"string","format":"date","examples":["2024-01-31"]}},"required":["budgetType","amount"]}},
+        {"name":"conversionLocation","in":"body","schema":{"type":"string","examples":["website"]}},
+        {"name":"customEventType","in":"body","schema":{"type":"string","examples":["Purchase"]}},
+        {"name":"pixelId","in":"body","schema":{"type":"string","examples":["px_123"]}},
+        {"name":"campaignId","in":"body","required":true,"schema":{"type":"string","examples":["camp_123"]}},
       ],
     },
     {
@@ -741,12 +741,12 @@ export default {
       tokens: ["location"],
       body: {"encoding":"json","required":true},
       args: [
-        {"name":"id","in":"body","schema":{"type":"string"}},
-        {"name":"locationId","in":"body","required":true,"schema":{"type":"string"}},
-        {"name":"name","in":"body","schema":{"type":"string"}},
+        {"name":"id","in":"body","schema":{"type":"string","examples":["camp_123"]}},
+        {"name":"locationId","in":"body","required":true,"schema":{"type":"string","examples":["loc_abc123"]}},
+        {"name":"name","in":"body","schema":{"type":"string","examples":["Summer Campaign"]}},
         {"name":"objective","in":"body","schema":{"type":"string","enum":["OUTCOME_LEADS","OUTCOME_TRAFFIC","OUTCOME_ENGAGEMENT","OUTCOME_SALES"]}},
         {"name":"specialAdCategories","in":"body","schema":{"type":"string","enum":["EMPLOYMENT","CREDIT","FINANCIAL_PRODUCTS_SERVICES","HOUSING","ISSUES_ELECTIONS_POLITICS","ONLINE_GAMBLING_AND_GAMING","NONE"]}},
-        {"name":"source","in":"body","schema":{"type":"string"}},
+        {"name":"source","in":"body","schema":{"type":"string","examples":["facebook"]}},
       ],
     },
     {
@@ -760,11 +760,11 @@ export default {
       tokens: ["location"],
       body: {"encoding":"json","required":true},
       args: [
-        {"name":"locationId","in":"body","required":true,"schema":{"type":"string"}},
-        {"name":"conversionPixelId","in":"body","schema":{"type":"string"}},
-        {"name":"name","in":"body","schema":{"type":"string"}},
-        {"name":"igUserId","in":"body","schema":{"type":"string"}},
-        {"name":"type","in":"body","required":true,"schema":{"type":"string"}},
+        {"name":"locationId","in":"body","required":true,"schema":{"type":"string","examples":["loc_abc123"]}},
+        {"name":"conversionPixelId","in":"body","schema":{"type":"string","examples":["px_123"]}},
+        {"name":"name","in":"body","schema":{"type":"string","examples":["My Pixel"]}},
+        {"name":"igUserId","in":"body","schema":{"type":"string","examples":["ig_user_123"]}},
+        {"name":"type","in":"body","required":true,"schema":{"type":"string","examples":["LEAD_EVENT"]}},
       ],
     },
     {
@@ -778,9 +778,9 @@ export default {
       tokens: ["location"],
       body: {"encoding":"json","required":true},
       args: [
-        {"name":"locationId","in":"body","required":true,"schema":{"type":"string"}},
-        {"name":"adAccountId","in":"body","required":true,"schema":{"type":"string"}},
-        {"name":"mccId","in":"body","required":true,"schema":{"type":"string"}},
+        {"name":"locationId","in":"body","required":true,"schema":{"type":"string","examples":["loc_abc123"]}},
+        {"name":"adAccountId","in":"body","required":true,"schema":{"type":"string","examples":["123-456-7890"]}},
+        {"name":"mccId","in":"body","required":true,"schema":{"type":"string","examples":["987-654-3210"]}},
       ],
     },
     {
@@ -794,11 +794,11 @@ export default {
       tokens: ["location"],
       body: {"encoding":"json","required":true},
       args: [
-        {"name":"locationId","in":"body","required":true,"schema":{"type":"string"}},
-        {"name":"smartListIds","in":"body","schema":{"type":"array","items":{"type":"string"}}},
-        {"name":"csvPath","in":"body","schema":{"type":"string"}},
-        {"name":"userListId","in":"body","schema":{"type":"string"}},
-        {"name":"isDynamic","in":"body","schema":{"type":"boolean"}},
+        {"name":"locationId","in":"body","required":true,"schema":{"type":"string","examples":["loc_abc123"]}},
+        {"name":"smartListIds","in":"body","schema":{"type":"array","items":{"type":"string"},"examples":[["sl_123"]]}},
+        {"name":"csvPath","in":"body","schema":{"type":"string","examples":["/uploads/users.csv"]}},
+        {"name":"userListId","in":"body","schema":{"type":"string","examples":["ul_123"]}},
+        {"name":"isDynamic","in":"body","schema":{"type":"boolean","examples":[false]}},
       ],
     },
     {
@@ -812,8 +812,8 @@ export default {
       tokens: ["location"],
       body: {"encoding":"json","required":true},
       args: [
-        {"name":"adAccountId","in":"path","required":true,"schema":{"type":"string"}},
-        {"name":"locationId","in":"body","required":true,"schema":{"type":"string"}},
+        {"name":"adAccountId","in":"path","required":true,"schema":{"type":"string","examples":["act_abc123"]}},
+        {"name":"locationId","in":"body","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
       ],
     },
     {
@@ -826,8 +826,8 @@ export default {
       scopes: ["adPublishing.write"],
       tokens: ["location"],
       args: [
-        {"name":"conversionId","in":"path","required":true,"schema":{"type":"string"}},
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"conversionId","in":"path","required":true,"schema":{"type":"string","examples":["conv_abc123"]}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
       ],
     },
     {
@@ -840,8 +840,8 @@ export default {
       scopes: ["adPublishing.write"],
       tokens: ["location"],
       args: [
-        {"name":"segmentId","in":"path","required":true,"schema":{"type":"string"}},
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"segmentId","in":"path","required":true,"schema":{"type":"string","examples":["seg_abc123"]}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
         {"name":"type","in":"query","required":true,"schema":{"type":"string","enum":["CUSTOM_SEGMENTS","DATA_SEGMENTS"]}},
       ],
     },
@@ -855,8 +855,8 @@ export default {
       scopes: ["adPublishing.readonly"],
       tokens: ["location"],
       args: [
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
-        {"name":"adAccountId","in":"path","required":true,"schema":{"type":"string"}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
+        {"name":"adAccountId","in":"path","required":true,"schema":{"type":"string","examples":["act_abc123"]}},
       ],
     },
     {
@@ -869,7 +869,7 @@ export default {
       scopes: ["adPublishing.readonly"],
       tokens: ["location"],
       args: [
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
         {"name":"type","in":"query","schema":{"type":"string","enum":["INTEGRATION","AD_MANAGER"]}},
       ],
     },
@@ -883,10 +883,10 @@ export default {
       scopes: ["adPublishing.readonly"],
       tokens: ["location"],
       args: [
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["loc_abc123"]}},
         {"name":"type","in":"query","required":true,"schema":{"type":"string","enum":["CALL","SITELINK","LEAD_FORM","IMAGE","TEXT"]}},
-        {"name":"id","in":"query","schema":{"type":"string"}},
-        {"name":"advertiserOnly","in":"query","schema":{"type":"string"}},
+        {"name":"id","in":"query","schema":{"type":"string","examples":["asset_123"]}},
+        {"name":"advertiserOnly","in":"query","schema":{"type":"string","examples":["true"]}},
       ],
     },
     {
@@ -899,8 +899,8 @@ export default {
       scopes: ["adPublishing.readonly"],
       tokens: ["location"],
       args: [
-        {"name":"audienceId","in":"path","required":true,"schema":{"type":"string"}},
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"audienceId","in":"path","required":true,"schema":{"type":"string","examples":["aud_abc123"]}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
       ],
     },
     {
@@ -913,7 +913,7 @@ export default {
       scopes: ["adPublishing.readonly"],
       tokens: ["location"],
       args: [
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
       ],
     },
     {
@@ -926,8 +926,8 @@ export default {
       scopes: ["adPublishing.readonly"],
       tokens: ["location"],
       args: [
-        {"name":"adId","in":"path","required":true,"schema":{"type":"string"}},
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"adId","in":"path","required":true,"schema":{"type":"string","examples":["507f1f77bcf86cd799439011"]}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
       ],
     },
     {
@@ -940,10 +940,10 @@ export default {
       scopes: ["adPublishing.readonly"],
       tokens: ["location"],
       args: [
-        {"name":"campaignId","in":"path","required":true,"schema":{"type":"string"}},
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
-        {"name":"startDate","in":"query","required":true,"schema":{"type":"string"}},
-        {"name":"endDate","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"campaignId","in":"path","required":true,"schema":{"type":"string","examples":["camp_abc123"]}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["fRMewNQIxSyZ5R4nQyit"]}},
+        {"name":"startDate","in":"query","required":true,"schema":{"type":"string","format":"date","examples":["2022-01-11"]}},
+        {"name":"endDate","in":"query","required":true,"schema":{"type":"string","format":"date","examples":["2022-01-31"]}},
       ],
     },
     {
@@ -956,8 +956,8 @@ export default {
       scopes: ["adPublishing.readonly"],
       tokens: ["location"],
       args: [
-        {"name":"conversionId","in":"path","required":true,"schema":{"type":"string"}},
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"conversionId","in":"path","required":true,"schema":{"type":"string","examples":["conv_abc123"]}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
       ],
     },
     {
@@ -970,7 +970,7 @@ export default {
       scopes: ["adPublishing.readonly"],
       tokens: ["location"],
       args: [
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
       ],
     },
     {
@@ -983,12 +983,12 @@ export default {
       scopes: ["adPublishing.readonly"],
       tokens: ["location"],
       args: [
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["loc_abc123"]}},
         {"name":"type","in":"query","schema":{"type":"string","enum":["AD_MANAGER","AD_WORDS"]}},
-        {"name":"conversionType","in":"query","schema":{"type":"string"}},
-        {"name":"category","in":"query","schema":{"type":"string"}},
-        {"name":"startDate","in":"query","schema":{"type":"string"}},
-        {"name":"endDate","in":"query","schema":{"type":"string"}},
+        {"name":"conversionType","in":"query","schema":{"type":"string","examples":["WEBPAGE"]}},
+        {"name":"category","in":"query","schema":{"type":"string","examples":["PURCHASE"]}},
+        {"name":"startDate","in":"query","schema":{"type":"string","format":"date","examples":["2024-01-01"]}},
+        {"name":"endDate","in":"query","schema":{"type":"string","format":"date","examples":["2024-12-31"]}},
       ],
     },
     {
@@ -1001,7 +1001,7 @@ export default {
       scopes: ["adPublishing.readonly"],
       tokens: ["location"],
       args: [
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
       ],
     },
     {
@@ -1014,15 +1014,15 @@ export default {
       scopes: ["adPublishing.readonly"],
       tokens: ["location"],
       args: [
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["loc_abc123"]}},
         {"name":"type","in":"query","required":true,"schema":{"type":"string","enum":["AD_MANAGER","INTEGRATION"]}},
-        {"name":"campaignId","in":"query","schema":{"type":"string"}},
-        {"name":"adGroupId","in":"query","schema":{"type":"string"}},
+        {"name":"campaignId","in":"query","schema":{"type":"string","examples":["camp_123"]}},
+        {"name":"adGroupId","in":"query","schema":{"type":"string","examples":["ag_123"]}},
         {"name":"entityType","in":"query","required":true,"schema":{"type":"string","enum":["CAMPAIGN","ADGROUP","AD"]}},
-        {"name":"searchId","in":"query","schema":{"type":"string"}},
-        {"name":"startDate","in":"query","schema":{"type":"string"}},
-        {"name":"endDate","in":"query","schema":{"type":"string"}},
-        {"name":"selectedAdAccountId","in":"query","schema":{"type":"string"}},
+        {"name":"searchId","in":"query","schema":{"type":"string","examples":["search_123"]}},
+        {"name":"startDate","in":"query","schema":{"type":"string","format":"date","examples":["2024-01-01"]}},
+        {"name":"endDate","in":"query","schema":{"type":"string","format":"date","examples":["2024-12-31"]}},
+        {"name":"selectedAdAccountId","in":"query","schema":{"type":"string","examples":["123-456-7890"]}},
       ],
     },
     {
@@ -1035,7 +1035,7 @@ export default {
       scopes: ["adPublishing.readonly"],
       tokens: ["location"],
       args: [
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
       ],
     },
     {
@@ -1049,11 +1049,11 @@ export default {
       tokens: ["location"],
       body: {"encoding":"json","required":true},
       args: [
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
-        {"name":"url","in":"body","required":true,"schema":{"type":"string"}},
-        {"name":"languageCode","in":"body","schema":{"type":"string"}},
-        {"name":"locations","in":"body","schema":{"type":"array","items":{"type":"string"}}},
-        {"name":"keywords","in":"body","schema":{"type":"array","items":{"type":"string"}}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
+        {"name":"url","in":"body","required":true,"schema":{"type":"string","format":"uri","examples":["https://example.com"]}},
+        {"name":"languageCode","in":"body","schema":{"type":"string","examples":["en"]}},
+        {"name":"locations","in":"body","schema":{"type":"array","items":{"type":"string"},"examples":[["US","CA"]]}},
+        {"name":"keywords","in":"body","schema":{"type":"array","items":{"type":"string"},"examples":[["marketing"]]}},
       ],
     },
     {
@@ -1066,10 +1066,10 @@ export default {
       scopes: ["adPublishing.readonly"],
       tokens: ["location"],
       args: [
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["fRMewNQIxSyZ5R4nQyit"]}},
         {"name":"groupBy","in":"query","schema":{"type":"string","enum":["date","week","month"]}},
-        {"name":"startDate","in":"query","required":true,"schema":{"type":"string"}},
-        {"name":"endDate","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"startDate","in":"query","required":true,"schema":{"type":"string","format":"date","examples":["2022-01-11"]}},
+        {"name":"endDate","in":"query","required":true,"schema":{"type":"string","format":"date","examples":["2022-01-31"]}},
         {"name":"type","in":"query","required":true,"schema":{"type":"string","enum":["AD_MANAGER","INTEGRATION"]}},
         {"name":"fields","in":"query","required":true,"csv":true,"schema":{"type":"array","items":{"type":"string","enum":["impressions","clicks","cost_micros","average_cpc","conversions","average_cpm","cost_per_conversion","ctr"]}}},
       ],
@@ -1084,11 +1084,11 @@ export default {
       scopes: ["adPublishing.readonly"],
       tokens: ["location"],
       args: [
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
-        {"name":"listType","in":"query","required":true,"schema":{"type":"string"}},
-        {"name":"startDate","in":"query","required":true,"schema":{"type":"string"}},
-        {"name":"endDate","in":"query","required":true,"schema":{"type":"string"}},
-        {"name":"campaignId","in":"query","schema":{"type":"string"}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["fRMewNQIxSyZ5R4nQyit"]}},
+        {"name":"listType","in":"query","required":true,"schema":{"type":"string","examples":["campaigns"]}},
+        {"name":"startDate","in":"query","required":true,"schema":{"type":"string","format":"date","examples":["2022-01-11"]}},
+        {"name":"endDate","in":"query","required":true,"schema":{"type":"string","format":"date","examples":["2022-01-31"]}},
+        {"name":"campaignId","in":"query","schema":{"type":"string","examples":["196684453527082"]}},
         {"name":"type","in":"query","required":true,"schema":{"type":"string","enum":["AD_MANAGER","INTEGRATION"]}},
       ],
     },
@@ -1102,8 +1102,8 @@ export default {
       scopes: ["adPublishing.readonly"],
       tokens: ["location"],
       args: [
-        {"name":"segmentId","in":"path","required":true,"schema":{"type":"string"}},
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"segmentId","in":"path","required":true,"schema":{"type":"string","examples":["seg_abc123"]}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
         {"name":"type","in":"query","required":true,"schema":{"type":"string","enum":["CUSTOM_SEGMENTS","DATA_SEGMENTS"]}},
       ],
     },
@@ -1117,8 +1117,8 @@ export default {
       scopes: ["adPublishing.readonly"],
       tokens: ["location"],
       args: [
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
-        {"name":"type","in":"query","schema":{"type":"string"}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["loc_abc123"]}},
+        {"name":"type","in":"query","schema":{"type":"string","examples":["CUSTOM_SEGMENTS"]}},
       ],
     },
     {
@@ -1131,9 +1131,9 @@ export default {
       scopes: ["adPublishing.readonly"],
       tokens: ["location"],
       args: [
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
         {"name":"type","in":"query","required":true,"schema":{"type":"string","enum":["AFFINITY","IN_MARKET"]}},
-        {"name":"advertisingChannelType","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"advertisingChannelType","in":"query","required":true,"schema":{"type":"string","examples":["SEARCH"]}},
       ],
     },
     {
@@ -1146,7 +1146,7 @@ export default {
       scopes: ["adPublishing.write"],
       tokens: ["location"],
       args: [
-        {"name":"adId","in":"path","required":true,"schema":{"type":"string"}},
+        {"name":"adId","in":"path","required":true,"schema":{"type":"string","examples":["507f1f77bcf86cd799439011"]}},
       ],
     },
     {
@@ -1159,9 +1159,9 @@ export default {
       scopes: ["adPublishing.readonly"],
       tokens: ["location"],
       args: [
-        {"name":"type","in":"query","required":true,"schema":{"type":"string"}},
-        {"name":"query","in":"query","schema":{"type":"string"}},
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"type","in":"query","required":true,"schema":{"type":"string","examples":["geolocation"]}},
+        {"name":"query","in":"query","schema":{"type":"string","examples":["New York"]}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["loc_abc123"]}},
       ],
     },
     {
@@ -1175,9 +1175,9 @@ export default {
       tokens: ["location"],
       body: {"encoding":"json","required":true},
       args: [
-        {"name":"locationId","in":"body","required":true,"schema":{"type":"string"}},
+        {"name":"locationId","in":"body","required":true,"schema":{"type":"string","examples":["loc_abc123"]}},
         {"name":"type","in":"body","required":true,"schema":{"type":"string","enum":["CALL","SITELINK","LEAD_FORM"]}},
-        {"name":"payload","in":"body","required":true,"schema":{"anyOf":[{"type":"object","properties":{"phoneNumber":{"type":"string"},"countryCode":{"type":"string"},"callConversionAction":{"type":"string"},"adScheduleTargets":{"type":"array","items":{"type":"object","properties":{"startMinute":{"type":"string","enum":["ZERO","FIFTEEN","THIRTY","FORTY_FIVE"]},"endMinute":{"type":"string","enum":["ZERO","FIFTEEN","THIRTY","FORTY_FIVE"]},"dayOfWeek":{"type":"string","enum":["MONDAY","TUESDAY","WEDNESDAY","THURSDAY","FRIDAY","SATURDAY","SUNDAY"]},"startHour":{"type":"number"},"endHour":{"type":"number"}},"required":["startMinute","endMinute","dayOfWeek","startHour","endHour"]}},"resourceName":{"type":"string"}},"required":["phoneNumber","countryCode"]},{"type":"object","properties":{"resourceName":{"type":"string"},"linkText":{"type":"string"},"finalUrls":{"type":"string"},"description1":{"type":"string"},"description2":{"type":"string"},"startDate":{"type":"string"},"endDate":{"type":"string"},"adScheduleTargets":{"type":"array","items":{"type":"object","properties":{"startMinute":{"type":"string","enum":["ZERO","FIFTEEN","THIRTY","FORTY_FIVE"]},"endMinute":{"type":"string","enum":["ZERO","FIFTEEN","THIRTY","FORTY_FIVE"]},"dayOfWeek":{"type":"string","enum":["MONDAY","TUESDAY","WEDNESDAY","THURSDAY","FRIDAY","SATURDAY","SUNDAY"]},"startHour":{"type":"number"},"endHour":{"type":"number"}},"required":["startMinute","endMinute","dayOfWeek","startHour","endHour"]}}},"required":["linkText","finalUrls"]},{"type":"object","properties":{"resourceName":{"type":"string"},"headline":{"type":"string"},"description":{"type":"string"},"businessName":{"type":"string"},"privacyPolicyUrl":{"type":"string"},"fields":{"type":"array","items":{"type":"object","properties":{"inputType":{"type":"string"},"singleChoiceAnswers":{"type":"array","items":{"type":"string"}}},"required":["inputType"]}},"callToActionType":{"type":"string","enum":["LEARN_MORE","GET_QUOTE","APPLY_NOW","SIGN_UP","CONTACT_US","SUBSCRIBE","DOWNLOAD","BOOK_NOW","GET_OFFER","REGISTER","GET_INFO","REQUEST_DEMO","JOIN_NOW","GET_STARTED","VISIT_SITE"]},"callToActionDescription":{"type":"string"},"backgroundImageAsset":{"type":"string"},"desiredIntent":{"type":"string","enum":["LOW_INTENT","HIGH_INTENT"]},"customQuestionFields":{"type":"array","items":{"type":"object","properties":{"customQuestionText":{"type":"string"},"singleChoiceAnswers":{"type":"array","items":{"type":"string"}}},"required":["customQuestionText","singleChoiceAnswers"]}},"postSubmitHeadline":{"type":"string"},"postSubmitDescription":{"type":"string"},"postSubmitCallToActionType":{"type":"string","enum":["VISIT_SITE","DOWNLOAD","LEARN_MORE","SHOP_NOW"]},"finalUrls":{"type":"string"}},"required":["headline","description","businessName","privacyPolicyUrl","fields","callToActionType"]}]}},
+        {"name":"payload","in":"body","required":true,"schema":{"anyOf":[{"type":"object","properties":{"phoneNumber":{"type":"string","examples":["+14155551234"]},"countryCode":{"type":"string","examples":["US"]},"callConversionAction":{"type":"string","examples":["customers/123/conversionActions/456"]},"adScheduleTargets":{"type":"array","items":{"type":"object","properties":{"startMinute":{"type":"string","enum":["ZERO","FIFTEEN","THIRTY","FORTY_FIVE"]},"endMinute":{"type":"string","enum":["ZERO","FIFTEEN","THIRTY","FORTY_FIVE"]},"dayOfWeek":{"type":"string","enum":["MONDAY","TUESDAY","WEDNESDAY","THURSDAY","FRIDAY","SATURDAY","SUNDAY"]},"startHour":{"type":"number","examples":[9]},"endHour":{"type":"number","examples":[17]}},"required":["startMinute","endMinute","dayOfWeek","startHour","endHour"]}},"resourceName":{"type":"string","examples":["customers/123/assets/456"]}},"required":["phoneNumber","countryCode"]},{"type":"object","properties":{"resourceName":{"type":"string","examples":["customers/123/assets/456"]},"linkText":{"type":"string","examples":["Pricing"]},"finalUrls":{"type":"string","format":"uri","examples":["https://example.com/pricing"]},"description1":{"type":"string","examples":["See our plans and pricing"]},"description2":{"type":"string","examples":["Starting at $9/month"]},"startDate":{"type":"string","format":"date","examples":["2024-01-01"]},"endDate":{"type":"string","format":"date","examples":["2024-12-31"]},"adScheduleTargets":{"type":"array","items":{"type":"object","properties":{"startMinute":{"type":"string","enum":["ZERO","FIFTEEN","THIRTY","FORTY_FIVE"]},"endMinute":{"type":"string","enum":["ZERO","FIFTEEN","THIRTY","FORTY_FIVE"]},"dayOfWeek":{"type":"string","enum":["MONDAY","TUESDAY","WEDNESDAY","THURSDAY","FRIDAY","SATURDAY","SUNDAY"]},"startHour":{"type":"number","examples":[9]},"endHour":{"type":"number","examples":[17]}},"required":["startMinute","endMinute","dayOfWeek","startHour","endHour"]}}},"required":["linkText","finalUrls"]},{"type":"object","properties":{"resourceName":{"type":"string","examples":["customers/123/assets/456"]},"headline":{"type":"string","examples":["Get a free quote"]},"description":{"type":"string","examples":["Fill out this form and we will contact…"]},"businessName":{"type":"string","examples":["Acme Corp"]},"privacyPolicyUrl":{"type":"string","format":"uri","examples":["https://example.com/privacy"]},"fields":{"type":"array","items":{"type":"object","properties":{"inputType":{"type":"string","examples":["FULL_NAME"]},"singleChoiceAnswers":{"type":"array","items":{"type":"string"}}},"required":["inputType"]}},"callToActionType":{"type":"string","enum":["LEARN_MORE","GET_QUOTE","APPLY_NOW","SIGN_UP","CONTACT_US","SUBSCRIBE","DOWNLOAD","BOOK_NOW","GET_OFFER","REGISTER","GET_INFO","REQUEST_DEMO","JOIN_NOW","GET_STARTED","VISIT_SITE"]},"callToActionDescription":{"type":"string","examples":["Request your free quote now"]},"backgroundImageAsset":{"type":"string","examples":["customers/123/assets/789"]},"desiredIntent":{"type":"string","enum":["LOW_INTENT","HIGH_INTENT"]},"customQuestionFields":{"type":"array","items":{"type":"object","properties":{"customQuestionText":{"type":"string","examples":["What service are you interested in?"]},"singleChoiceAnswers":{"type":"array","items":{"type":"string"}}},"required":["customQuestionText","singleChoiceAnswers"]}},"postSubmitHeadline":{"type":"string","examples":["Thank you!"]},"postSubmitDescription":{"type":"string","examples":["We will be in touch shortly"]},"postSubmitCallToActionType":{"type":"string","enum":["VISIT_SITE","DOWNLOAD","LEARN_MORE","SHOP_NOW"]},"finalUrls":{"type":"string","format":"uri","examples":["https://example.com/thank-you"]}},"required":["headline","description","businessName","privacyPolicyUrl","fields","callToActionType"]}]}},
       ],
     },
     {
@@ -1191,11 +1191,11 @@ export default {
       tokens: ["location"],
       body: {"encoding":"json","required":true},
       args: [
-        {"name":"locationId","in":"body","required":true,"schema":{"type":"string"}},
-        {"name":"resourceName","in":"body","schema":{"type":"string"}},
-        {"name":"name","in":"body","required":true,"schema":{"type":"string"}},
-        {"name":"dimensions","in":"body","schema":{"type":"object","properties":{"isAgeUnknown":{"type":"boolean"},"ageRanges":{"type":"array","items":{"type":"string"}},"genders":{"type":"array","items":{"type":"string"}},"parentalStatuses":{"type":"array","items":{"type":"string"}},"audienceSegments":{"type":"object","properties":{"customAudiences":{"type":"array","items":{"type":"string"}},"userLists":{"type":"array","items":{"type":"string"}},"userInterests":{"type":"array","items":{"type":"string"}}}}}}},
-        {"name":"exclusionDimension","in":"body","schema":{"type":"object","properties":{"isAgeUnknown":{"type":"boolean"},"ageRanges":{"type":"array","items":{"type":"string"}},"genders":{"type":"array","items":{"type":"string"}},"parentalStatuses":{"type":"array","items":{"type":"string"}},"audienceSegments":{"type":"object","properties":{"customAudiences":{"type":"array","items":{"type":"string"}},"userLists":{"type":"array","items":{"type":"string"}},"userInterests":{"type":"array","items":{"type":"string"}}}}}}},
+        {"name":"locationId","in":"body","required":true,"schema":{"type":"string","examples":["loc_abc123"]}},
+        {"name":"resourceName","in":"body","schema":{"type":"string","examples":["customers/123/audiences/456"]}},
+        {"name":"name","in":"body","required":true,"schema":{"type":"string","examples":["My Audience"]}},
+        {"name":"dimensions","in":"body","schema":{"type":"object","properties":{"isAgeUnknown":{"type":"boolean","examples":[false]},"ageRanges":{"type":"array","items":{"type":"string"}},"genders":{"type":"array","items":{"type":"string"},"examples":[["MALE","FEMALE"]]},"parentalStatuses":{"type":"array","items":{"type":"string"},"examples":[["PARENT"]]},"audienceSegments":{"type":"object","properties":{"customAudiences":{"type":"array","items":{"type":"string"},"examples":[["customers/123/customAudiences/456"]]},"userLists":{"type":"array","items":{"type":"string"},"examples":[["customers/123/userLists/789"]]},"userInterests":{"type":"array","items":{"type":"string"},"examples":[["customers/123/userInterests/321"]]}}}}}},
+        {"name":"exclusionDimension","in":"body","schema":{"type":"object","properties":{"isAgeUnknown":{"type":"boolean","examples":[false]},"ageRanges":{"type":"array","items":{"type":"string"}},"genders":{"type":"array","items":{"type":"string"},"examples":[["MALE","FEMALE"]]},"parentalStatuses":{"type":"array","items":{"type":"string"},"examples":[["PARENT"]]},"audienceSegments":{"type":"object","properties":{"customAudiences":{"type":"array","items":{"type":"string"},"examples":[["customers/123/customAudiences/456"]]},"userLists":{"type":"array","items":{"type":"string"},"examples":[["customers/123/userLists/789"]]},"userInterests":{"type":"array","items":{"type":"string"},"examples":[["customers/123/userInterests/321"]]}}}}}},
       ],
     },
     {
@@ -1210,26 +1210,26 @@ export default {
       body: {"encoding":"json","required":true},
       args: [
         {"name":"id","in":"body","schema":{"type":"string"}},
-        {"name":"name","in":"body","required":true,"schema":{"type":"string"}},
-        {"name":"locationId","in":"body","required":true,"schema":{"type":"string"}},
+        {"name":"name","in":"body","required":true,"schema":{"type":"string","examples":["My Campaign"]}},
+        {"name":"locationId","in":"body","required":true,"schema":{"type":"string","examples":["loc_abc123"]}},
         {"name":"advertisingChannelType","in":"body","required":true,"schema":{"type":"string","enum":["SEARCH","DISCOVERY","DISPLAY","HOTEL","LOCAL","MULTI_CHANNEL","PERFORMANCE_MAX","DEMAND_GEN"]}},
         {"name":"advertisingChannelSubType","in":"body","schema":{"type":"string","enum":["DEMAND_GEN"]}},
         {"name":"goalType","in":"body","schema":{"type":"string","enum":["WEBSITE_TRAFFIC","LEAD"]}},
-        {"name":"budget","in":"body","schema":{"type":"object","properties":{"budgetType":{"type":"string","enum":["DAILY","LIFETIME"]},"amount":{"type":"number"},"scheduleStartDate":{"type":"string"},"scheduleEndDate":{"type":"string"}}}},
-        {"name":"audience","in":"body","schema":{"type":"object","properties":{"geo_locations":{"type":"array","items":{"type":"object","properties":{"key":{"type":"string"},"id":{"type":"string"},"name":{"type":"string"},"country_name":{"type":"string"},"type":{"type":"string"},"radius":{"type":"number"},"radiusUnit":{"type":"string","enum":["km","mi"]},"selectionType":{"type":"string","enum":["include","exclude"]},"resourceName":{"type":"string"},"place_id":{"type":"string"},"formatted_address":{"type":"string"},"geometry":{"type":"object","properties":{"location":{"type":"object","properties":{"lat":{"type":"number"},"lng":{"type":"number"}}},"location_type":{"type":"string"},"viewport":{"type":"object","properties":{"northeast":{"type":"object","properties":{"lat":{"type":"number"},"lng":{"type":"number"}}},"southwest":{"type":"object","properties":{"lat":{"type":"number"},"lng":{"type":"number"}}}}}}},"address_components":{"type":"array","items":{"type":"object","properties":{"long_name":{"type":"string"},"short_name":{"type":"string"},"types":{"type":"array","items":{"type":"string"}}}}}}}},"locales":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"key":{"type":"string"},"id":{"type":"string"},"resourceName":{"type":"string"}}}},"gender":{"type":"array","items":{"type":"object","properties":{"enum":{"type":"string"},"negative":{"type":"boolean"}},"required":["enum","negative"]}},"ageRange":{"type":"array","items":{"type":"object","properties":{"enum":{"type":"string"},"negative":{"type":"boolean"}},"required":["enum","negative"]}},"segments":{"type":"array","items":{"type":"object","properties":{"type":{"type":"string"},"id":{"type":"string"}},"required":["type","id"]}},"targetInterests":{"type":"object","properties":{"affinity":{"type":"array","items":{"type":"string"}},"inMarket":{"type":"array","items":{"type":"string"}}}}}}},
+        {"name":"budget","in":"body","schema":{"type":"object","properties":{"budgetType":{"type":"string","enum":["DAILY","LIFETIME"]},"amount":{"type":"number","examples":[5000]},"scheduleStartDate":{"type":"string","format":"date","examples":["2024-01-01"]},"scheduleEndDate":{"type":"string","format":"date","examples":["2024-12-31"]}}}},
+        {"name":"audience","in":"body","schema":{"type":"object","properties":{"geo_locations":{"type":"array","items":{"type":"object","properties":{"key":{"type":"string"},"id":{"type":"string"},"name":{"type":"string"},"country_name":{"type":"string"},"type":{"type":"string"},"radius":{"type":"number"},"radiusUnit":{"type":"string","enum":["km","mi"]},"selectionType":{"type":"string","enum":["include","exclude"]},"resourceName":{"type":"string"},"place_id":{"type":"string"},"formatted_address":{"type":"string"},"geometry":{"type":"object","properties":{"location":{"type":"object","properties":{"lat":{"type":"number"},"lng":{"type":"number"}}},"location_type":{"type":"string"},"viewport":{"type":"object","properties":{"northeast":{"type":"object","properties":{"lat":{"type":"number"},"lng":{"type":"number"}}},"southwest":{"type":"object","properties":{"lat":{"type":"number"},"lng":{"type":"number"}}}}}}},"address_components":{"type":"array","items":{"type":"object","properties":{"long_name":{"type":"string"},"short_name":{"type":"string"},"types":{"type":"array","items":{"type":"string"},"examples":[["locality","political"]]}}}}}}},"locales":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"key":{"type":"string"},"id":{"type":"string"},"resourceName":{"type":"string"}}}},"gender":{"type":"array","items":{"type":"object","properties":{"enum":{"type":"string"},"negative":{"type":"boolean"}},"required":["enum","negative"]}},"ageRange":{"type":"array","items":{"type":"object","properties":{"enum":{"type":"string"},"negative":{"type":"boolean"}},"required":["enum","negative"]}},"segments":{"type":"array","items":{"type":"object","properties":{"type":{"type":"string"},"id":{"type":"string"}},"required":["type","id"]}},"targetInterests":{"type":"object","properties":{"affinity":{"type":"array","items":{"type":"string"},"x-id-of":"audience"},"inMarket":{"type":"array","items":{"type":"string"},"x-id-of":"audience"}}}}}},
         {"name":"networkSettings","in":"body","schema":{"type":"object","properties":{"targetSearchNetwork":{"type":"boolean"},"targetContentNetwork":{"type":"boolean"}},"required":["targetSearchNetwork","targetContentNetwork"]}},
         {"name":"biddingStrategy","in":"body","schema":{"type":"object","properties":{"type":{"type":"string"},"value":{"type":"number"}}}},
         {"name":"assets","in":"body","schema":{"type":"object","properties":{"calls":{"type":"array","items":{"type":"string"}},"sitelinks":{"type":"array","items":{"type":"string"}},"leadForm":{"type":"string"},"images":{"type":"array","items":{"type":"object","properties":{"url":{"type":"string"},"resourceName":{"type":"string"},"name":{"type":"string"},"error":{"type":"string"}},"required":["url"]}},"businessLogo":{"type":"object","properties":{"url":{"type":"string"},"resourceName":{"type":"string"},"name":{"type":"string"},"error":{"type":"string"}},"required":["url"]}}}},
-        {"name":"isEuPoliticalAds","in":"body","schema":{"type":"boolean"}},
-        {"name":"adGroups","in":"body","schema":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"},"adGroupId":{"type":"string"},"name":{"type":"string"},"adCampaignId":{"type":"string"},"adContent":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"mediaType":{"type":"string","enum":["IMAGE","VIDEO","CAROUSEL"]},"headlines":{"type":"array","items":{"type":"string"}},"longHeadlines":{"type":"array","items":{"type":"string"}},"descriptions":{"type":"array","items":{"type":"string"}},"finalUrl":{"type":"string"},"path1":{"type":"string"},"path2":{"type":"string"},"isDeleted":{"type":"boolean"},"adError":{"type":"string"},"publishingStatus":{"type":"string","enum":["DRAFT","SCHEDULED","PUBLISHED","PUBLISHING","FAILED","IN_REVIEW","PAUSED","ARCHIVED","WITH_ISSUES","REJECTED"]},"adId":{"type":"string"},"adCampaignId":{"type":"string"},"adGroupId":{"type":"string"},"googleAdId":{"type":"string"},"media":{"type":"array","items":{"type":"object","properties":{"type":{"type":"string","enum":["IMAGE"]},"src":{"type":"string"},"isLogo":{"type":"boolean"},"error":{"type":"string"},"url":{"type":"string"},"imageType":{"type":"string"}}}},"callToActionLabel":{"type":"string","enum":["AUTOMATED","LEARN_MORE","GET_QUOTE","APPLY_NOW","SIGN_UP","CONTACT_US","SUBSCRIBE","DOWNLOAD","BOOK_NOW","SHOP_NOW","BUY_NOW","DONATE_NOW","ORDER_NOW","PLAY_NOW","SEE_MORE"]},"businessName":{"type":"string"},"youtubeVideoLinks":{"type":"array","items":{"type":"object","properties":{"youtubeVideoId":{"type":"string"}},"required":["youtubeVideoId"]}},"carouselCards":{"type":"array","items":{"type":"object","properties":{"headline":{"type":"string"},"finalUrl":{"type":"string"},"callToActionLabel":{"type":"string"},"media":{"type":"array","items":{"type":"object","properties":{"type":{"type":"string","enum":["IMAGE"]},"src":{"type":"string"},"isLogo":{"type":"boolean"},"error":{"type":"string"},"url":{"type":"string"},"imageType":{"type":"string"}}}}}}},"placements":{"type":"array","items":{"type":"string","enum":["GMAIL","YOUTUBE_IN_STREAM","YOUTUBE_SHORTS","YOUTUBE_IN_FEED","DISCOVER","DISPLAY"]}},"customChannels":{"type":"boolean"}}}},"keywords":{"type":"object","properties":{"positives":{"type":"array","items":{"type":"object","properties":{"keyword":{"type":"string"},"matchType":{"type":"string"}},"required":["keyword","matchType"]}},"negatives":{"type":"array","items":{"type":"object","properties":{"keyword":{"type":"string"},"matchType":{"type":"string"}},"required":["keyword","matchType"]}}}},"publishingStatus":{"type":"string","enum":["DRAFT","SCHEDULED","PUBLISHED","PUBLISHING","FAILED","IN_REVIEW","PAUSED","ARCHIVED","WITH_ISSUES","REJECTED"]},"adGroupError":{"type":"string"},"googleAdGroupId":{"type":"string"},"customChannels":{"type":"boolean"},"selectedChannels":{"type":"array","items":{"type":"string","enum":["GMAIL","YOUTUBE_IN_STREAM","YOUTUBE_SHORTS","YOUTUBE_IN_FEED","DISCOVER","DISPLAY"]}},"googleAudienceId":{"type":"string"},"audience":{"type":"object","properties":{"geo_locations":{"type":"array","items":{"type":"object","properties":{"key":{"type":"string"},"id":{"type":"string"},"name":{"type":"string"},"country_name":{"type":"string"},"type":{"type":"string"},"radius":{"type":"number"},"radiusUnit":{"type":"string","enum":["km","mi"]},"selectionType":{"type":"string","enum":["include","exclude"]},"resourceName":{"type":"string"},"place_id":{"type":"string"},"formatted_address":{"type":"string"},"geometry":{"type":"object","properties":{"location":{"type":"object","properties":{"lat":{"type":"number"},"lng":{"type":"number"}}},"location_type":{"type":"string"},"viewport":{"type":"object","properties":{"northeast":{"type":"object","properties":{"lat":{"type":"number"},"lng":{"type":"number"}}},"southwest":{"type":"object","properties":{"lat":{"type":"number"},"lng":{"type":"number"}}}}}}},"address_components":{"type":"array","items":{"type":"object","properties":{"long_name":{"type":"string"},"short_name":{"type":"string"},"types":{"type":"array","items":{"type":"string"}}}}}}}},"locales":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"key":{"type":"string"},"id":{"type":"string"},"resourceName":{"type":"string"}}}}}}}}}},
+        {"name":"isEuPoliticalAds","in":"body","schema":{"type":"boolean","examples":[false]}},
+        {"name":"adGroups","in":"body","schema":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"},"adGroupId":{"type":"string"},"name":{"type":"string","examples":["Ad Group 1"]},"adCampaignId":{"type":"string"},"adContent":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"mediaType":{"type":"string","enum":["IMAGE","VIDEO","CAROUSEL"]},"headlines":{"type":"array","items":{"type":"string"},"examples":[["Buy Now","Best Deals"]]},"longHeadlines":{"type":"array","items":{"type":"string"},"examples":[["Discover Great Deals Today"]]},"descriptions":{"type":"array","items":{"type":"string"},"examples":[["Great products"]]},"finalUrl":{"type":"string","format":"uri","examples":["https://example.com"]},"path1":{"type":"string","examples":["products"]},"path2":{"type":"string","examples":["deals"]},"isDeleted":{"type":"boolean"},"adError":{"type":"string"},"publishingStatus":{"type":"string","enum":["DRAFT","SCHEDULED","PUBLISHED","PUBLISHING","FAILED","IN_REVIEW","PAUSED","ARCHIVED","WITH_ISSUES","REJECTED"]},"adId":{"type":"string"},"adCampaignId":{"type":"string"},"adGroupId":{"type":"string"},"googleAdId":{"type":"string"},"media":{"type":"array","items":{"type":"object","properties":{"type":{"type":"string","enum":["IMAGE"]},"src":{"type":"string","examples":["https://example.com/image.jpg"]},"isLogo":{"type":"boolean","examples":[false]},"error":{"type":"string"},"url":{"type":"string"},"imageType":{"type":"string"}}}},"callToActionLabel":{"type":"string","enum":["AUTOMATED","LEARN_MORE","GET_QUOTE","APPLY_NOW","SIGN_UP","CONTACT_US","SUBSCRIBE","DOWNLOAD","BOOK_NOW","SHOP_NOW","BUY_NOW","DONATE_NOW","ORDER_NOW","PLAY_NOW","SEE_MORE"]},"businessName":{"type":"string","examples":["Acme Corp"]},"youtubeVideoLinks":{"type":"array","items":{"type":"object","properties":{"youtubeVideoId":{"type":"string"}},"required":["youtubeVideoId"]}},"carouselCards":{"type":"array","items":{"type":"object","properties":{"headline":{"type":"string","examples":["Shop Now"]},"finalUrl":{"type":"string","format":"uri","examples":["https://example.com"]},"callToActionLabel":{"type":"string"},"media":{"type":"array","items":{"type":"object","properties":{"type":{"type":"string","enum":["IMAGE"]},"src":{"type":"string","examples":["https://example.com/image.jpg"]},"isLogo":{"type":"boolean","examples":[false]},"error":{"type":"string"},"url":{"type":"string"},"imageType":{"type":"string"}}}}}}},"placements":{"type":"array","items":{"type":"string","enum":["GMAIL","YOUTUBE_IN_STREAM","YOUTUBE_SHORTS","YOUTUBE_IN_FEED","DISCOVER","DISPLAY"]}},"customChannels":{"type":"boolean"}}}},"keywords":{"type":"object","properties":{"positives":{"type":"array","items":{"type":"object","properties":{"keyword":{"type":"string"},"matchType":{"type":"string"}},"required":["keyword","matchType"]}},"negatives":{"type":"array","items":{"type":"object","properties":{"keyword":{"type":"string"},"matchType":{"type":"string"}},"required":["keyword","matchType"]}}}},"publishingStatus":{"type":"string","enum":["DRAFT","SCHEDULED","PUBLISHED","PUBLISHING","FAILED","IN_REVIEW","PAUSED","ARCHIVED","WITH_ISSUES","REJECTED"]},"adGroupError":{"type":"string"},"googleAdGroupId":{"type":"string"},"customChannels":{"type":"boolean"},"selectedChannels":{"type":"array","items":{"type":"string","enum":["GMAIL","YOUTUBE_IN_STREAM","YOUTUBE_SHORTS","YOUTUBE_IN_FEED","DISCOVER","DISPLAY"]}},"googleAudienceId":{"type":"string"},"audience":{"type":"object","properties":{"geo_locations":{"type":"array","items":{"type":"object","properties":{"key":{"type":"string"},"id":{"type":"string"},"name":{"type":"string"},"country_name":{"type":"string"},"type":{"type":"string"},"radius":{"type":"number"},"radiusUnit":{"type":"string","enum":["km","mi"]},"selectionType":{"type":"string","enum":["include","exclude"]},"resourceName":{"type":"string"},"place_id":{"type":"string"},"formatted_address":{"type":"string"},"geometry":{"type":"object","properties":{"location":{"type":"object","properties":{"lat":{"type":"number"},"lng":{"type":"number"}}},"location_type":{"type":"string"},"viewport":{"type":"object","properties":{"northeast":{"type":"object","properties":{"lat":{"type":"number"},"lng":{"type":"number"}}},"southwest":{"type":"object","properties":{"lat":{"type":"number"},"lng":{"type":"number"}}}}}}},"address_components":{"type":"array","items":{"type":"object","properties":{"long_name":{"type":"string"},"short_name":{"type":"string"},"types":{"type":"array","items":{"type":"string"},"examples":[["locality","political"]]}}}}}}},"locales":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"key":{"type":"string"},"id":{"type":"string"},"resourceName":{"type":"string"}}}}}}}}}},
         {"name":"campaignGoal","in":"body","schema":{"type":"object","properties":{"type":{"type":"string","enum":["CONVERSIONS","CLICK","YOUTUBE_ENGAGEMENT"]},"value":{"type":"string"},"isCustomConversionGoal":{"type":"boolean"}},"required":["type"]}},
-        {"name":"adSchedule","in":"body","schema":{"type":"array","items":{"type":"object","properties":{"dayOfWeek":{"type":"string","enum":["FRIDAY","MONDAY","SATURDAY","SUNDAY","THURSDAY","TUESDAY","UNKNOWN","UNSPECIFIED","WEDNESDAY","ALL_DAYS","MONDAY_TO_FRIDAY","SATURDAY_AND_SUNDAY"]},"from":{"type":"string"},"to":{"type":"string"}},"required":["dayOfWeek","from","to"]}}},
+        {"name":"adSchedule","in":"body","schema":{"type":"array","items":{"type":"object","properties":{"dayOfWeek":{"type":"string","enum":["FRIDAY","MONDAY","SATURDAY","SUNDAY","THURSDAY","TUESDAY","UNKNOWN","UNSPECIFIED","WEDNESDAY","ALL_DAYS","MONDAY_TO_FRIDAY","SATURDAY_AND_SUNDAY"]},"from":{"type":"string","examples":["09:00"]},"to":{"type":"string","examples":["17:00"]}},"required":["dayOfWeek","from","to"]}}},
         {"name":"publishingStatus","in":"body","schema":{"type":"string","enum":["DRAFT","SCHEDULED","PUBLISHED","PUBLISHING","FAILED","IN_REVIEW","PAUSED","ARCHIVED","WITH_ISSUES","REJECTED"]}},
         {"name":"googleAdAccountId","in":"body","schema":{"type":"string"}},
         {"name":"unpublishedChanges","in":"body","schema":{"type":"boolean"}},
         {"name":"maximumCpc","in":"body","schema":{"type":"number"}},
         {"name":"googleCampaignId","in":"body","schema":{"type":"string"}},
-        {"name":"source","in":"body","schema":{"type":"string"}},
+        {"name":"source","in":"body","schema":{"type":"string","examples":["WEBSITE"]}},
         {"name":"advancedOptions","in":"body","schema":{"type":"object"}},
       ],
     },
@@ -1244,15 +1244,15 @@ export default {
       tokens: ["location"],
       body: {"encoding":"json","required":true},
       args: [
-        {"name":"locationId","in":"body","required":true,"schema":{"type":"string"}},
-        {"name":"conversionId","in":"body","schema":{"type":"string"}},
-        {"name":"name","in":"body","required":true,"schema":{"type":"string"}},
+        {"name":"locationId","in":"body","required":true,"schema":{"type":"string","examples":["loc_abc123"]}},
+        {"name":"conversionId","in":"body","schema":{"type":"string","examples":["conv_456"]}},
+        {"name":"name","in":"body","required":true,"schema":{"type":"string","examples":["Purchase Conversion"]}},
         {"name":"type","in":"body","required":true,"schema":{"type":"string","enum":["UPLOAD_CLICKS","UPLOAD_CALLS","WEBPAGE","LEAD_FORM_SUBMIT"]}},
-        {"name":"category","in":"body","required":true,"schema":{"type":"string"}},
-        {"name":"valueSettings","in":"body","required":true,"schema":{"type":"object","properties":{"defaultValue":{"type":"number"},"defaultCurrencyCode":{"type":"string"},"alwaysUseDefaultValue":{"type":"boolean"}},"required":["defaultValue","defaultCurrencyCode","alwaysUseDefaultValue"]}},
+        {"name":"category","in":"body","required":true,"schema":{"type":"string","examples":["PURCHASE"]}},
+        {"name":"valueSettings","in":"body","required":true,"schema":{"type":"object","properties":{"defaultValue":{"type":"number","examples":[10]},"defaultCurrencyCode":{"type":"string","examples":["USD"]},"alwaysUseDefaultValue":{"type":"boolean","examples":[false]}},"required":["defaultValue","defaultCurrencyCode","alwaysUseDefaultValue"]}},
         {"name":"countingType","in":"body","required":true,"schema":{"type":"string","enum":["ONE_PER_CLICK","MANY_PER_CLICK"]}},
         {"name":"attributionModel","in":"body","required":true,"schema":{"type":"string","enum":["GOOGLE_SEARCH_ATTRIBUTION_DATA_DRIVEN","GOOGLE_ADS_LAST_CLICK"]}},
-        {"name":"clickThroughWindow","in":"body","required":true,"schema":{"type":"number"}},
+        {"name":"clickThroughWindow","in":"body","required":true,"schema":{"type":"number","examples":[30]}},
       ],
     },
     {
@@ -1266,19 +1266,19 @@ export default {
       tokens: ["location"],
       body: {"encoding":"json","required":true},
       args: [
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
         {"name":"type","in":"query","required":true,"schema":{"type":"string","enum":["CUSTOM_SEGMENTS","WEBSITE_VISITOR","CUSTOMER_MATCH","LOOKALIKE"]}},
-        {"name":"name","in":"body","required":true,"schema":{"type":"string"}},
-        {"name":"description","in":"body","schema":{"type":"string"}},
-        {"name":"members","in":"body","schema":{"type":"array","items":{"type":"object","properties":{"memberType":{"type":"string","enum":["KEYWORD","URL","APP"]},"keyword":{"type":"string"},"url":{"type":"string"},"app":{"type":"string"}},"required":["memberType"]}}},
-        {"name":"status","in":"body","schema":{"type":"string"}},
-        {"name":"body_type","in":"body","wire":"type","schema":{"type":"string"}},
-        {"name":"id","in":"body","schema":{"type":"string"}},
-        {"name":"membershipStatus","in":"body","schema":{"type":"string"}},
-        {"name":"ruleBasedUserList","in":"body","schema":{"type":"object","properties":{"prepopulationStatus":{"type":"string","enum":["REQUESTED"]},"flexibleRuleUserList":{"type":"object","properties":{"inclusiveRuleOperator":{"type":"string"},"inclusiveOperands":{"type":"array","items":{"type":"object","properties":{"lookbackWindowDays":{"type":"number"},"rule":{"type":"object","properties":{"ruleItemGroups":{"type":"array","items":{"type":"object","properties":{"ruleItems":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string","enum":["url__","referrer__"]},"stringRuleItem":{"type":"object","properties":{"operator":{"type":"string"},"value":{"type":"string"}},"required":["operator","value"]}},"required":["name","stringRuleItem"]}}},"required":["ruleItems"]}}},"required":["ruleItemGroups"]}},"required":["lookbackWindowDays","rule"]}},"exclusiveOperands":{"type":"array","items":{"type":"object","properties":{"lookbackWindowDays":{"type":"number"},"rule":{"type":"object","properties":{"ruleItemGroups":{"type":"array","items":{"type":"object","properties":{"ruleItems":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string","enum":["url__","referrer__"]},"stringRuleItem":{"type":"object","properties":{"operator":{"type":"string"},"value":{"type":"string"}},"required":["operator","value"]}},"required":["name","stringRuleItem"]}}},"required":["ruleItems"]}}},"required":["ruleItemGroups"]}},"required":["lookbackWindowDays","rule"]}}},"required":["inclusiveOperands","exclusiveOperands"]}},"required":["flexibleRuleUserList"]}},
-        {"name":"membershipLifeSpan","in":"body","schema":{"type":"number"}},
-        {"name":"seedUserListIds","in":"body","schema":{"type":"array","items":{"type":"string"}}},
-        {"name":"countryCodes","in":"body","schema":{"type":"array","items":{"type":"string"}}},
+        {"name":"name","in":"body","required":true,"schema":{"type":"string","examples":["My Segment"]}},
+        {"name":"description","in":"body","schema":{"type":"string","examples":["Target audience segment"]}},
+        {"name":"members","in":"body","schema":{"type":"array","items":{"type":"object","properties":{"memberType":{"type":"string","enum":["KEYWORD","URL","APP"]},"keyword":{"type":"string","examples":["marketing"]},"url":{"type":"string","format":"uri","examples":["https://example.com"]},"app":{"type":"string","examples":["com.example.app"]}},"required":["memberType"]}}},
+        {"name":"status","in":"body","schema":{"type":"string","examples":["ENABLED"]}},
+        {"name":"body_type","in":"body","wire":"type","schema":{"type":"string","examples":["CUSTOM_SEGMENTS"]}},
+        {"name":"id","in":"body","schema":{"type":"string","examples":["seg_123"]}},
+        {"name":"membershipStatus","in":"body","schema":{"type":"string","examples":["OPEN"]}},
+        {"name":"ruleBasedUserList","in":"body","schema":{"type":"object","properties":{"prepopulationStatus":{"type":"string","enum":["REQUESTED"]},"flexibleRuleUserList":{"type":"object","properties":{"inclusiveRuleOperator":{"type":"string","examples":["AND"]},"inclusiveOperands":{"type":"array","items":{"type":"object","properties":{"lookbackWindowDays":{"type":"number","examples":[30]},"rule":{"type":"object","properties":{"ruleItemGroups":{"type":"array","items":{"type":"object","properties":{"ruleItems":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string","enum":["url__","referrer__"]},"stringRuleItem":{"type":"object","properties":{"operator":{"type":"string","examples":["CONTAINS"]},"value":{"type":"string","examples":["/products"]}},"required":["operator","value"]}},"required":["name","stringRuleItem"]}}},"required":["ruleItems"]}}},"required":["ruleItemGroups"]}},"required":["lookbackWindowDays","rule"]}},"exclusiveOperands":{"type":"array","items":{"type":"object","properties":{"lookbackWindowDays":{"type":"number","examples":[30]},"rule":{"type":"object","properties":{"ruleItemGroups":{"type":"array","items":{"type":"object","properties":{"ruleItems":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string","enum":["url__","referrer__"]},"stringRuleItem":{"type":"object","properties":{"operator":{"type":"string","examples":["CONTAINS"]},"value":{"type":"string","examples":["/products"]}},"required":["operator","value"]}},"required":["name","stringRuleItem"]}}},"required":["ruleItems"]}}},"required":["ruleItemGroups"]}},"required":["lookbackWindowDays","rule"]}}},"required":["inclusiveOperands","exclusiveOperands"]}},"required":["flexibleRuleUserList"]}},
+        {"name":"membershipLifeSpan","in":"body","schema":{"type":"number","examples":[30]}},
+        {"name":"seedUserListIds","in":"body","schema":{"type":"array","items":{"type":"string"},"examples":[["list_1"]]}},
+        {"name":"countryCodes","in":"body","schema":{"type":"array","items":{"type":"string"},"examples":[["US","CA"]]}},
         {"name":"expansionLevel","in":"body","schema":{"type":"string","enum":["BALANCED","BROAD","NARROW"]}},
       ],
     },
@@ -1293,11 +1293,11 @@ export default {
       tokens: ["location"],
       body: {"encoding":"json","required":true},
       args: [
-        {"name":"locationId","in":"body","required":true,"schema":{"type":"string"}},
-        {"name":"adAccountId","in":"body","required":true,"schema":{"type":"string"}},
-        {"name":"adAccountName","in":"body","required":true,"schema":{"type":"string"}},
-        {"name":"currencyCode","in":"body","required":true,"schema":{"type":"string"}},
-        {"name":"organizationId","in":"body","required":true,"schema":{"type":"string"}},
+        {"name":"locationId","in":"body","required":true,"schema":{"type":"string","examples":["loc_123"]}},
+        {"name":"adAccountId","in":"body","required":true,"schema":{"type":"string","examples":["12345678"]}},
+        {"name":"adAccountName","in":"body","required":true,"schema":{"type":"string","examples":["My Ad Account"]}},
+        {"name":"currencyCode","in":"body","required":true,"schema":{"type":"string","examples":["USD"]}},
+        {"name":"organizationId","in":"body","required":true,"schema":{"type":"string","examples":["12345678"]}},
       ],
     },
     {
@@ -1311,14 +1311,14 @@ export default {
       tokens: ["location"],
       body: {"encoding":"json","required":true},
       args: [
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
         {"name":"accountId","in":"path","required":true,"schema":{"type":"string"}},
-        {"name":"owner","in":"body","required":true,"schema":{"type":"object","properties":{"sponsoredAccount":{"type":"string"}},"required":["sponsoredAccount"]}},
-        {"name":"creationLocale","in":"body","required":true,"schema":{"type":"object","properties":{"country":{"type":"string"},"language":{"type":"string"}},"required":["country","language"]}},
-        {"name":"name","in":"body","required":true,"schema":{"type":"string"}},
+        {"name":"owner","in":"body","required":true,"schema":{"type":"object","properties":{"sponsoredAccount":{"type":"string","examples":["urn:li:sponsoredAccount:123456"]}},"required":["sponsoredAccount"]}},
+        {"name":"creationLocale","in":"body","required":true,"schema":{"type":"object","properties":{"country":{"type":"string","examples":["US"]},"language":{"type":"string","examples":["en"]}},"required":["country","language"]}},
+        {"name":"name","in":"body","required":true,"schema":{"type":"string","examples":["Contact Us"]}},
         {"name":"state","in":"body","required":true,"schema":{"type":"string","enum":["PUBLISHED"]}},
-        {"name":"content","in":"body","required":true,"schema":{"type":"object","properties":{"questions":{"type":"array","items":{"type":"object","properties":{"question":{"type":"object","properties":{"localized":{"type":"object"}},"required":["localized"]},"name":{"type":"string"},"questionDetails":{"type":"object","properties":{"textQuestionDetails":{"type":"object"},"multipleChoiceQuestionDetails":{"type":"object","properties":{"options":{"type":"array","items":{"type":"object","properties":{"id":{"type":"number"},"text":{"type":"object","properties":{"localized":{"type":"object"}},"required":["localized"]}},"required":["id","text"]}}},"required":["options"]}}},"predefinedField":{"type":"string"}},"required":["question","name","questionDetails"]}},"description":{"type":"object","properties":{"localized":{"type":"object"}},"required":["localized"]},"headline":{"type":"object","properties":{"localized":{"type":"object"}},"required":["localized"]},"postSubmissionInfo":{"type":"object","properties":{"message":{"type":"object","properties":{"localized":{"type":"object"}},"required":["localized"]},"callToAction":{"type":"object","properties":{"callToActionTarget":{"type":"object","properties":{"landingPageUrl":{"type":"string"}},"required":["landingPageUrl"]},"callToActionLabel":{"type":"string","enum":["VISIT_COMPANY_WEBSITE","DOWNLOAD_NOW","TRY_NOW","VIEW_NOW","LEARN_MORE"]}},"required":["callToActionTarget","callToActionLabel"]}},"required":["message","callToAction"]},"legalInfo":{"type":"object","properties":{"consents":{"type":"array","items":{"type":"object","properties":{"checkRequired":{"type":"boolean"},"id":{"type":"number"},"consent":{"type":"object","properties":{"localized":{"type":"object"}},"required":["localized"]}},"required":["checkRequired","id","consent"]}},"privacyPolicyUrl":{"type":"string"},"legalDisclaimer":{"type":"object","properties":{"localized":{"type":"object"}},"required":["localized"]}},"required":["consents","privacyPolicyUrl"]}},"required":["questions","headline","postSubmissionInfo","legalInfo"]}},
-        {"name":"hiddenFields","in":"body","schema":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"value":{"type":"string"}},"required":["name","value"]}}},
+        {"name":"content","in":"body","required":true,"schema":{"type":"object","properties":{"questions":{"type":"array","items":{"type":"object","properties":{"question":{"type":"object","properties":{"localized":{"type":"object"}},"required":["localized"]},"name":{"type":"string","examples":["firstName"]},"questionDetails":{"type":"object","properties":{"textQuestionDetails":{"type":"object"},"multipleChoiceQuestionDetails":{"type":"object","properties":{"options":{"type":"array","items":{"type":"object","properties":{"id":{"type":"number","examples":[1]},"text":{"type":"object","properties":{"localized":{"type":"object"}},"required":["localized"]}},"required":["id","text"]}}},"required":["options"]}}},"predefinedField":{"type":"string","examples":["FIRST_NAME"]}},"required":["question","name","questionDetails"]}},"description":{"type":"object","properties":{"localized":{"type":"object"}},"required":["localized"]},"headline":{"type":"object","properties":{"localized":{"type":"object"}},"required":["localized"]},"postSubmissionInfo":{"type":"object","properties":{"message":{"type":"object","properties":{"localized":{"type":"object"}},"required":["localized"]},"callToAction":{"type":"object","properties":{"callToActionTarget":{"type":"object","properties":{"landingPageUrl":{"type":"string","format":"uri","examples":["https://example.com/thank-you"]}},"required":["landingPageUrl"]},"callToActionLabel":{"type":"string","enum":["VISIT_COMPANY_WEBSITE","DOWNLOAD_NOW","TRY_NOW","VIEW_NOW","LEARN_MORE"]}},"required":["callToActionTarget","callToActionLabel"]}},"required":["message","callToAction"]},"legalInfo":{"type":"object","properties":{"consents":{"type":"array","items":{"type":"object","properties":{"checkRequired":{"type":"boolean","examples":[true]},"id":{"type":"number","examples":[1]},"consent":{"type":"object","properties":{"localized":{"type":"object"}},"required":["localized"]}},"required":["checkRequired","id","consent"]}},"privacyPolicyUrl":{"type":"string","format":"uri","examples":["https://example.com/privacy"]},"legalDisclaimer":{"type":"object","properties":{"localized":{"type":"object"}},"required":["localized"]}},"required":["consents","privacyPolicyUrl"]}},"required":["questions","headline","postSubmissionInfo","legalInfo"]}},
+        {"name":"hiddenFields","in":"body","schema":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string","examples":["utm_source"]},"value":{"type":"string","examples":["linkedin"]}},"required":["name","value"]}}},
       ],
     },
     {
@@ -1331,8 +1331,8 @@ export default {
       scopes: ["adPublishing.write"],
       tokens: ["location"],
       args: [
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
-        {"name":"adAccountId","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
+        {"name":"adAccountId","in":"query","required":true,"schema":{"type":"string","examples":["12345678"]}},
       ],
     },
     {
@@ -1345,8 +1345,8 @@ export default {
       scopes: ["adPublishing.readonly"],
       tokens: ["location"],
       args: [
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
-        {"name":"adAccountId","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
+        {"name":"adAccountId","in":"query","required":true,"schema":{"type":"string","examples":["12345678"]}},
       ],
     },
     {
@@ -1359,7 +1359,7 @@ export default {
       scopes: ["adPublishing.readonly"],
       tokens: ["location"],
       args: [
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
       ],
     },
     {
@@ -1373,10 +1373,10 @@ export default {
       tokens: ["location"],
       args: [
         {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
-        {"name":"pivot","in":"query","schema":{"type":"string","enum":["ACCOUNT","CAMPAIGN","CAMPAIGN_GROUP","CREATIVE"]}},
-        {"name":"groupBy","in":"query","schema":{"type":"string","enum":["day","month","year"]}},
-        {"name":"startDate","in":"query","required":true,"schema":{"type":"string"}},
-        {"name":"endDate","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"pivot","in":"query","schema":{"type":"string","enum":["ACCOUNT","CAMPAIGN","CAMPAIGN_GROUP","CREATIVE"],"default":"ACCOUNT"}},
+        {"name":"groupBy","in":"query","schema":{"type":"string","enum":["day","month","year"],"default":"day"}},
+        {"name":"startDate","in":"query","required":true,"schema":{"type":"string","format":"date","examples":["2024-01-01"]}},
+        {"name":"endDate","in":"query","required":true,"schema":{"type":"string","format":"date","examples":["2024-01-31"]}},
         {"name":"entityUrns","in":"query","schema":{"type":"string"}},
         {"name":"fields","in":"query","schema":{"type":"array","items":{"type":"string"}}},
       ],
@@ -1391,8 +1391,8 @@ export default {
       scopes: ["adPublishing.readonly"],
       tokens: ["location"],
       args: [
-        {"name":"adId","in":"path","required":true,"schema":{"type":"string"}},
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"adId","in":"path","required":true,"schema":{"type":"string","examples":["507f1f77bcf86cd799439011"]}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
       ],
     },
     {
@@ -1405,7 +1405,7 @@ export default {
       scopes: ["adPublishing.readonly"],
       tokens: ["location"],
       args: [
-        {"name":"campaignGroupId","in":"path","required":true,"schema":{"type":"string"}},
+        {"name":"campaignGroupId","in":"path","required":true,"schema":{"type":"string","examples":["12345678"]}},
         {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
         {"name":"startDate","in":"query","required":true,"schema":{"type":"string"}},
         {"name":"endDate","in":"query","required":true,"schema":{"type":"string"}},
@@ -1423,7 +1423,7 @@ export default {
       scopes: ["adPublishing.readonly"],
       tokens: ["location"],
       args: [
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
       ],
     },
     {
@@ -1436,7 +1436,7 @@ export default {
       scopes: ["adPublishing.readonly"],
       tokens: ["location"],
       args: [
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
       ],
     },
     {
@@ -1449,8 +1449,8 @@ export default {
       scopes: ["adPublishing.readonly"],
       tokens: ["location"],
       args: [
-        {"name":"accountId","in":"path","required":true,"schema":{"type":"string"}},
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"accountId","in":"path","required":true,"schema":{"type":"string","examples":["12345678"]}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
       ],
     },
     {
@@ -1467,8 +1467,8 @@ export default {
         {"name":"listType","in":"query","required":true,"schema":{"type":"string"}},
         {"name":"campaignId","in":"query","required":true,"schema":{"type":"string"}},
         {"name":"campaignGroupId","in":"query","required":true,"schema":{"type":"string"}},
-        {"name":"startDate","in":"query","required":true,"schema":{"type":"string"}},
-        {"name":"endDate","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"startDate","in":"query","required":true,"schema":{"type":"string","format":"date","examples":["2024-01-01"]}},
+        {"name":"endDate","in":"query","required":true,"schema":{"type":"string","format":"date","examples":["2024-01-31"]}},
         {"name":"fields","in":"query","schema":{"type":"array","items":{"type":"string"}}},
       ],
     },
@@ -1483,8 +1483,8 @@ export default {
       tokens: ["location"],
       body: {"encoding":"json","required":true},
       args: [
-        {"name":"adId","in":"path","required":true,"schema":{"type":"string"}},
-        {"name":"locationId","in":"body","required":true,"schema":{"type":"string"}},
+        {"name":"adId","in":"path","required":true,"schema":{"type":"string","examples":["507f1f77bcf86cd799439011"]}},
+        {"name":"locationId","in":"body","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
       ],
     },
     {
@@ -1497,10 +1497,10 @@ export default {
       scopes: ["adPublishing.readonly"],
       tokens: ["location"],
       args: [
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
-        {"name":"facet","in":"query","required":true,"schema":{"type":"string"}},
-        {"name":"query","in":"query","schema":{"type":"string"}},
-        {"name":"q","in":"query","schema":{"type":"string"}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
+        {"name":"facet","in":"query","required":true,"schema":{"type":"string","examples":["locations"]}},
+        {"name":"query","in":"query","schema":{"type":"string","examples":["software"]}},
+        {"name":"q","in":"query","schema":{"type":"string","examples":["typeahead"]}},
       ],
     },
     {
@@ -1514,8 +1514,8 @@ export default {
       tokens: ["location"],
       body: {"encoding":"json","required":true},
       args: [
-        {"name":"adId","in":"path","required":true,"schema":{"type":"string"}},
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"adId","in":"path","required":true,"schema":{"type":"string","examples":["507f1f77bcf86cd799439011"]}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["HChooFuiyPpVYzeJ4HMe"]}},
         {"name":"operationType","in":"body","required":true,"schema":{"type":"string","enum":["PAUSED","ARCHIVED","RESUME"]}},
         {"name":"type","in":"body","required":true,"schema":{"type":"string","enum":["adGroup","adCampaign","ad"]}},
       ],
@@ -1533,8 +1533,8 @@ export default {
       args: [
         {"name":"id","in":"body","schema":{"type":"string"}},
         {"name":"locationId","in":"body","required":true,"schema":{"type":"string"}},
-        {"name":"budget","in":"body","schema":{"type":"object","properties":{"budgetType":{"type":"string","enum":["DAILY","LIFETIME"]},"amount":{"type":"number"},"scheduleStartDate":{"type":"string"},"scheduleEndDate":{"type":"string"}}}},
-        {"name":"adCampaigns","in":"body","schema":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"},"locale":{"type":"object","properties":{"country":{"type":"string"},"language":{"type":"string"}},"required":["country","language"]},"name":{"type":"string"},"publishingStatus":{"type":"string","enum":["DRAFT","SCHEDULED","PUBLISHED","PUBLISHING","FAILED","IN_REVIEW","PAUSED","ARCHIVED","WITH_ISSUES","REJECTED"]},"mediaType":{"type":"string","enum":["STANDARD_UPDATE","SINGLE_VIDEO","CAROUSEL"]},"audience":{"type":"object","properties":{"geo_locations":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"urn":{"type":"string"},"facetUrn":{"type":"string"},"selectionType":{"type":"string","enum":["include","exclude"]}},"required":["name","urn","facetUrn","selectionType"]}},"targetAudience":{"type":"object","properties":{"include":{"type":"array","items":{"type":"array","items":{"type":"object","properties":{"urn":{"type":"string"},"name":{"type":"string"},"categoryName":{"type":"string"},"facet":{"type":"string"}},"required":["urn","name","categoryName","facet"]}}},"exclude":{"type":"array","items":{"type":"array","items":{"type":"object","properties":{"urn":{"type":"string"},"name":{"type":"string"},"categoryName":{"type":"string"},"facet":{"type":"string"}},"required":["urn","name","categoryName","facet"]}}}}}}},"unitCost":{"type":"object","properties":{"amount":{"type":"number"}},"required":["amount"]},"campaignType":{"type":"string"},"adCampaignGroupId":{"type":"string"},"adCampaignId":{"type":"string"},"ads":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"introductoryText":{"type":"string"},"destinationUrl":{"type":"string"},"callToActionLabel":{"type":"string"},"destinationFormId":{"type":"string"},"contentReferenceString":{"type":"string"},"media":{"type":"array","items":{"type":"object","properties":{"type":{"type":"string","enum":["video","image"]},"src":{"type":"string"},"frames":{"type":"array","items":{"type":"string"}},"selectedPoster":{"type":"number"},"thumbnailUrl":{"type":"string"},"name":{"type":"string"},"headline":{"type":"string"},"destinationUrl":{"type":"string"},"fileSizeBytes":{"type":"number"}}}},"adCampaignId":{"type":"string"},"adId":{"type":"string"},"headline":{"type":"string"},"publishingStatus":{"type":"string","enum":["DRAFT","SCHEDULED","PUBLISHED","PUBLISHING","FAILED","IN_REVIEW","PAUSED","ARCHIVED","WITH_ISSUES","REJECTED"]},"adCampaignGroupId":{"type":"string"},"description":{"type":"string"},"meta":{"type":"object"},"linkedInError":{"type":"string"}}}},"linkedInError":{"type":"string"},"meta":{"type":"object"}}}}},
+        {"name":"budget","in":"body","schema":{"type":"object","properties":{"budgetType":{"type":"string","enum":["DAILY","LIFETIME"]},"amount":{"type":"number"},"scheduleStartDate":{"type":"string","format":"date","examples":["2025-01-01"]},"scheduleEndDate":{"type":"string","format":"date","examples":["2025-12-31"]}}}},
+        {"name":"adCampaigns","in":"body","schema":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"},"locale":{"type":"object","properties":{"country":{"type":"string","examples":["US"]},"language":{"type":"string","examples":["en"]}},"required":["country","language"]},"name":{"type":"string"},"publishingStatus":{"type":"string","enum":["DRAFT","SCHEDULED","PUBLISHED","PUBLISHING","FAILED","IN_REVIEW","PAUSED","ARCHIVED","WITH_ISSUES","REJECTED"]},"mediaType":{"type":"string","enum":["STANDARD_UPDATE","SINGLE_VIDEO","CAROUSEL"]},"audience":{"type":"object","properties":{"geo_locations":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string","examples":["India"]},"urn":{"type":"string","examples":["urn:li:geo:12321321"]},"facetUrn":{"type":"string","examples":["urn:li:adTargetingFacet:locations"]},"selectionType":{"type":"string","enum":["include","exclude"]}},"required":["name","urn","facetUrn","selectionType"]}},"targetAudience":{"type":"object","properties":{"include":{"type":"array","items":{"type":"array","items":{"type":"object","properties":{"urn":{"type":"string"},"name":{"type":"string"},"categoryName":{"type":"string"},"facet":{"type":"string"}},"required":["urn","name","categoryName","facet"]}}},"exclude":{"type":"array","items":{"type":"array","items":{"type":"object","properties":{"urn":{"type":"string"},"name":{"type":"string"},"categoryName":{"type":"string"},"facet":{"type":"string"}},"required":["urn","name","categoryName","facet"]}}}}}}},"unitCost":{"type":"object","properties":{"amount":{"type":"number","examples":[500]}},"required":["amount"]},"campaignType":{"type":"string"},"adCampaignGroupId":{"type":"string"},"adCampaignId":{"type":"string"},"ads":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"introductoryText":{"type":"string"},"destinationUrl":{"type":"string"},"callToActionLabel":{"type":"string"},"destinationFormId":{"type":"string"},"contentReferenceString":{"type":"string"},"media":{"type":"array","items":{"type":"object","properties":{"type":{"type":"string","enum":["video","image"]},"src":{"type":"string"},"frames":{"type":"array","items":{"type":"string"}},"selectedPoster":{"type":"number"},"thumbnailUrl":{"type":"string"},"name":{"type":"string"},"headline":{"type":"string"},"destinationUrl":{"type":"string"},"fileSizeBytes":{"type":"number"}}}},"adCampaignId":{"type":"string"},"adId":{"type":"string"},"headline":{"type":"string"},"publishingStatus":{"type":"string","enum":["DRAFT","SCHEDULED","PUBLISHED","PUBLISHING","FAILED","IN_REVIEW","PAUSED","ARCHIVED","WITH_ISSUES","REJECTED"]},"adCampaignGroupId":{"type":"string"},"description":{"type":"string"},"meta":{"type":"object"},"linkedInError":{"type":"string"}}}},"linkedInError":{"type":"string"},"meta":{"type":"object"}}}}},
         {"name":"adBudgetOptimization","in":"body","schema":{"type":"string","enum":["MAXIMUM_DELIVERY","COST_CAP"]}},
         {"name":"objectiveType","in":"body","schema":{"type":"string","enum":["LEAD_GENERATION","WEBSITE_VISIT"]}},
         {"name":"name","in":"body","schema":{"type":"string"}},

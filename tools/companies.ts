@@ -14,10 +14,11 @@ export default {
       path: "/companies/{companyId}",
       version: "2021-07-28",
       summary: "Get Company",
+      returns: "company.id",
       scopes: ["companies.readonly"],
       tokens: ["agency"],
       args: [
-        {"name":"companyId","in":"path","required":true,"schema":{"type":"string"}},
+        {"name":"companyId","in":"path","required":true,"schema":{"type":"string","examples":["ve9EPM428h8vShlRW1KT"]}},
       ],
     },
   ],

@@ -17,9 +17,9 @@ export default {
       tokens: ["location"],
       body: {"encoding":"json","required":true},
       args: [
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["5DP4iH6HLkQsiKESj6rh"]}},
         {"name":"type","in":"body","required":true,"schema":{"type":"string","enum":["email","contact"]}},
-        {"name":"verify","in":"body","required":true,"schema":{"type":"string"}},
+        {"name":"verify","in":"body","required":true,"schema":{"type":"string","examples":["abc@xyz.com"]}},
       ],
     },
   ],

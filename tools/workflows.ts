@@ -14,10 +14,11 @@ export default {
       path: "/workflows/",
       version: "2021-07-28",
       summary: "Get Workflow",
+      returns: "workflows[].id",
       scopes: ["workflows.readonly"],
       tokens: ["location"],
       args: [
-        {"name":"locationId","in":"query","required":true,"schema":{"type":"string"}},
+        {"name":"locationId","in":"query","required":true,"schema":{"type":"string","examples":["ve9EPM428h8vShlRW1KT"]}},
       ],
     },
   ],

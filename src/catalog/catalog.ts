@@ -1,8 +1,12 @@
 import type { z } from 'zod';
+import { ARG_RULES } from '../../tools/overlays/defaults.js';
 import type { ToolOverlay } from '../../tools/overlays/types.js';
-import type { ArgSpec, CatalogModule, JsonSchema, PagingStyle, ToolEntry } from './types.js';
-import { listedSchema } from './listing.js';
-import { type Corrections, correct } from './errata.js';
+import type { ArgSpec, CatalogModule, JsonSchema, ToolEntry } from './types.js';
+import { withFills } from './fills.js';
+import type { Detail, HintContext } from './hints.js';
+import { describedSchema, listedSchema } from './listing.js';
+import { toolDescription } from './tool-text.js';
+import { type Corrections, correct, errataNotes } from './errata.js';
 import { withErrata } from './errata-validator.js';
 import { objectZod } from './zod.js';
 
@@ -24,7 +28,8 @@ export interface ToolDefinition {
   name: string;
   description: string;
   inputSchema: JsonSchema & { type: 'object' };
-  annotations: Partial<ToolAnnotations> & { title: string };
+  /** `title` is left out of the lean listing, where the description starts with the same words. */
+  annotations: Partial<ToolAnnotations>;
 }
 
 /** The MCP specification's value for a hint that a tool leaves out. */
@@ -34,45 +39,13 @@ export const ANNOTATION_DEFAULTS = { readOnlyHint: false, destructiveHint: true,
  * tools/list leaves out hints equal to the specification's defaults, and the write hints of read-only tools
  * (the specification gives them meaning only when readOnlyHint is false): same meaning, fewer bytes.
  */
-export function listedAnnotations(annotations: ToolAnnotations): ToolDefinition['annotations'] {
-  const listed: ToolDefinition['annotations'] = { title: annotations.title };
+export function listedAnnotations(annotations: ToolAnnotations, withoutTitle = false): ToolDefinition['annotations'] {
+  const listed: ToolDefinition['annotations'] = withoutTitle ? {} : { title: annotations.title };
   for (const [hint, fallback] of Object.entries(ANNOTATION_DEFAULTS) as [keyof typeof ANNOTATION_DEFAULTS, boolean][]) {
     const writeHint = hint === 'destructiveHint' || hint === 'idempotentHint';
     if (annotations[hint] !== fallback && !(writeHint && annotations.readOnlyHint)) listed[hint] = annotations[hint];
   }
   return listed;
-}
-
-const PAGING_HINTS: Record<PagingStyle, string> = {
-  'limit-offset': 'Pages: limit + offset.',
-  'limit-skip': 'Pages: limit + skip.',
-  'body-skip-limit': 'Pages: skip + limit.',
-  'page-limit': 'Pages: page + limit.',
-  'page-pagesize': 'Pages: page + page size.',
-  'start-after': 'Pages: pass startAfter/startAfterId from the last result.',
-  'start-after-date': 'Pages: pass startAfterDate from the last result.',
-  'search-after': 'Pages: page, or searchAfter from the last result.',
-  'last-id': 'Pages: pass the last id seen.',
-  cursor: 'Pages: pass nextCursor as cursor.',
-  page: 'Pages: page.',
-  next: 'Pages: pass next from the last result.',
-};
-
-const FILLER_WORDS = new Set(['a', 'an', 'the', 'for', 'by', 'of', 'to', 'in', 'on', 'and', 'or', 'with', 'from', 'api']);
-
-function words(text: string): string[] {
-  return text
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter((word) => word && !FILLER_WORDS.has(word))
-    .map((word) => word.replace(/(ies|s)$/, (end) => (end === 'ies' ? 'y' : '')));
-}
-
-/** The documents' summary is repeated only when it says more than the tool name (agents pay per byte). */
-function summaryAddsToName(summary: string, name: string): boolean {
-  const nameWords = new Set(words(name));
-  return words(summary).some((word) => !nameWords.has(word));
 }
 
 const DESTRUCTIVE_WORDS = /(^|_)(delete|remove|void|cancel|uninstall|disconnect|reset)(_|$)/;
@@ -124,30 +97,37 @@ export class CatalogTool {
     return this.entry.args.find((arg) => arg.name === name);
   }
 
-  /** The tools/list entry: listed (projected) input schema, compact annotations. */
-  definition(defaults: ArgDefaults): ToolDefinition {
+  /**
+   * The tools/list entry: listed (projected) input schema with hints, compact annotations. `detail`: `rich` when
+   * a toolset is listed, `lean` when hundreds of tools share the list's byte budget.
+   */
+  definition(defaults: ArgDefaults, detail: Exclude<Detail, 'full'> = 'rich'): ToolDefinition {
     return {
       name: this.name,
-      description: this.description(),
-      inputSchema: listedSchema(this.inputSchema(defaults)) as ToolDefinition['inputSchema'],
-      annotations: listedAnnotations(this.annotations()),
+      description: this.description(detail),
+      inputSchema: listedSchema(this.askedSchema(defaults), this.hintContext(defaults, detail)) as ToolDefinition['inputSchema'],
+      annotations: listedAnnotations(this.annotations(), detail === 'lean'),
     };
   }
 
-  /** What it does (unless the name already says it all), method and path, scopes, token and paging notes. */
-  description(): string {
-    const { entry, overlay } = this;
-    const parts: string[] = [];
-    const lead = overlay.description ?? (summaryAddsToName(entry.summary, this.name) ? `${entry.summary.replace(/\.$/, '')}.` : '');
-    if (lead) parts.push(lead);
-    parts.push(`${entry.method} ${entry.path}.`);
-    if (entry.scopes) parts.push(`Scopes: ${entry.scopes.join(' ')}.`);
-    const tokens = entry.tokens ?? [];
-    if (tokens.length === 1 && tokens[0] === 'agency') parts.push('Agency token.');
-    if (entry.oauthOnly) parts.push('OAuth token only (not a Private Integration Token).');
-    if (entry.paging) parts.push(PAGING_HINTS[entry.paging]);
-    if (entry.deprecated) parts.push('Deprecated.');
-    return parts.join(' ');
+  /** What it does and returns; method, path and scopes unless `lean`; token and paging notes. */
+  description(detail: Detail = 'full'): string {
+    return toolDescription(this.entry, this.overlay, detail, this.name, errataNotes(this.corrections.applied));
+  }
+
+  /** The whole input schema with a hint on every field the facts speak about (ghl_describe_tool). */
+  describedInputSchema(defaults: ArgDefaults): JsonSchema {
+    return describedSchema(this.askedSchema(defaults), this.hintContext(defaults, 'full'));
+  }
+
+  /** The input schema as agents are asked for it: what the server fills (src/args) is optional and says so. */
+  private askedSchema(defaults: ArgDefaults): JsonSchema {
+    return withFills(this.inputSchema(defaults), ARG_RULES[this.entry.name]);
+  }
+
+  private hintContext(defaults: ArgDefaults, detail: Detail): HintContext {
+    const configured = new Set([...this.defaultedArgs(defaults).keys()].filter((name) => !this.constants().has(name) && name !== 'altType'));
+    return { tool: this.name, module: this.module, path: this.entry.path, detail, configured, paging: this.entry.paging };
   }
 
   annotations(): ToolAnnotations {

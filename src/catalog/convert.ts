@@ -1,4 +1,5 @@
 import type { DocumentSet, OpenApiDocument, OpenApiOperation, OpenApiParameter } from './documents.js';
+import { returnsShape } from './responses.js';
 import { SchemaCompactor } from './schema.js';
 import type { ArgSpec, BodyEncoding, BodySpec, CatalogModule, HttpMethod, JsonSchema, PagingStyle, TokenKind, ToolEntry } from './types.js';
 
@@ -71,6 +72,8 @@ export function convertOperation(
     summary: (op.summary ?? operationId).trim(),
     args: [...args, ...body.args],
   };
+  const returns = returnsShape(responseSchema(op, doc, compactor));
+  if (returns) entry.returns = returns;
   const version = versionOf(params);
   if (version) entry.version = version;
   Object.assign(entry, securityOf(op));
@@ -81,6 +84,13 @@ export function convertOperation(
   return reorder(entry);
 }
 
+/** The compacted schema of the first 2xx answer that documents a JSON body. */
+export function responseSchema(op: OpenApiOperation, doc: OpenApiDocument, compactor: SchemaCompactor): JsonSchema | undefined {
+  const [, response] = Object.entries(op.responses ?? {}).find(([status, answer]) => status.startsWith('2') && answer.content?.['application/json']) ?? [];
+  const schema = response?.content?.['application/json']?.schema;
+  return schema === undefined ? undefined : compactor.compact(schema, doc);
+}
+
 function paramArg(param: OpenApiParameter, doc: OpenApiDocument, compactor: SchemaCompactor): ArgSpec {
   return makeArg({
     name: param.name,
@@ -88,7 +98,7 @@ function paramArg(param: OpenApiParameter, doc: OpenApiDocument, compactor: Sche
     // Path parameters are part of the URL and can never be optional, whatever the document says.
     required: param.required === true || param.in === 'path',
     csv: param.schema?.type === 'array' && param.explode === false,
-    schema: compactor.compact(param.schema, doc),
+    schema: compactor.compact(param.schema, doc, { name: param.name, description: param.description, example: param.example }),
   });
 }
 
@@ -214,8 +224,8 @@ function pagingOf(args: ArgSpec[]): PagingStyle | undefined {
 
 /** A fixed key order keeps the generated files stable and easy to diff. */
 function reorder(entry: ToolEntry): ToolEntry {
-  const { name, operationId, method, path, version, summary, scopes, tokens, oauthOnly, deprecated, paging, body, args } = entry;
+  const { name, operationId, method, path, version, summary, returns, scopes, tokens, oauthOnly, deprecated, paging, body, args } = entry;
   return JSON.parse(
-    JSON.stringify({ name, operationId, method, path, version, summary, scopes, tokens, oauthOnly, deprecated, paging, body, args }),
+    JSON.stringify({ name, operationId, method, path, version, summary, returns, scopes, tokens, oauthOnly, deprecated, paging, body, args }),
   ) as ToolEntry;
 }

@@ -17,6 +17,7 @@ export interface OpenApiOperation {
   requestBody?: { required?: boolean; content?: Record<string, { schema?: unknown }> };
   security?: Record<string, string[]>[];
   tags?: string[];
+  responses?: Record<string, { content?: Record<string, { schema?: unknown }> }>;
 }
 
 export interface OpenApiParameter {
@@ -24,6 +25,8 @@ export interface OpenApiParameter {
   in: 'path' | 'query' | 'header' | 'cookie';
   required?: boolean;
   explode?: boolean;
+  description?: string;
+  example?: unknown;
   schema?: Record<string, unknown>;
 }
 

@@ -1,4 +1,5 @@
 import type { DocumentSet, OpenApiDocument } from './documents.js';
+import { addFacts, type FactContext } from './facts.js';
 import type { JsonSchema } from './types.js';
 
 const COMMON_PREFIX = '../common/common-schemas.json';
@@ -10,7 +11,8 @@ type RawSchema = Record<string, unknown>;
 /**
  * Turns an OpenAPI 3.0 schema into a compact JSON Schema (2020-12) fragment: `$ref`s inlined (local, into
  * the common document, or dangling ones resolved against the common schemas), single-`$ref` `allOf`
- * wrappers unwrapped, `oneOf` → `anyOf`, `nullable` → a `null` type, prose and examples dropped.
+ * wrappers unwrapped, `oneOf` → `anyOf`, `nullable` → a `null` type. Prose is dropped; the facts it and the
+ * examples hold (example value, default, format, limits) are kept as keywords (see facts.ts).
  */
 export class SchemaCompactor {
   constructor(
@@ -18,38 +20,42 @@ export class SchemaCompactor {
     private readonly warn: (message: string) => void = () => {},
   ) {}
 
-  compact(schema: unknown, doc: OpenApiDocument): JsonSchema {
-    return this.walk(schema, doc, []);
+  /** `context`: what surrounds the schema (a parameter's name, description and example). */
+  compact(schema: unknown, doc: OpenApiDocument, context: FactContext = {}): JsonSchema {
+    return this.walk(schema, doc, [], context);
   }
 
-  private walk(input: unknown, doc: OpenApiDocument, seen: string[]): JsonSchema {
+  private walk(input: unknown, doc: OpenApiDocument, seen: string[], context: FactContext): JsonSchema {
     if (input === true || input === undefined || input === null || typeof input !== 'object') return {};
     const raw = input as RawSchema;
     if (typeof raw.$ref === 'string') {
       const ref = raw.$ref;
       if (seen.includes(ref)) return {};
       const target = this.resolve(ref, doc);
-      return this.walk(target.schema, target.doc, [...seen, ref]);
+      return this.walk(target.schema, target.doc, [...seen, ref], around(raw, context));
     }
-    if (Array.isArray(raw.allOf)) return this.walkAllOf(raw, doc, seen);
+    if (Array.isArray(raw.allOf)) return this.walkAllOf(raw, doc, seen, context);
     const variants = (raw.oneOf ?? raw.anyOf) as unknown[] | undefined;
     if (Array.isArray(variants)) {
-      const anyOf = dedupe(variants.map((variant) => this.walk(variant, doc, seen)));
+      const anyOf = dedupe(variants.map((variant) => this.walk(variant, doc, seen, { name: context.name })));
       if (anyOf.some((variant) => Object.keys(variant).length === 0)) return {};
       return withNullable(anyOf.length === 1 ? anyOf[0]! : { anyOf }, raw.nullable === true);
     }
-    return withNullable(this.walkTyped(raw, doc, seen), raw.nullable === true);
+    const typed = this.walkTyped(raw, doc, seen, context.name);
+    addFacts(typed, raw, context);
+    return withNullable(typed, raw.nullable === true);
   }
 
-  private walkAllOf(raw: RawSchema, doc: OpenApiDocument, seen: string[]): JsonSchema {
-    const parts = (raw.allOf as unknown[]).map((part) => this.walk(part, doc, seen));
+  private walkAllOf(raw: RawSchema, doc: OpenApiDocument, seen: string[], context: FactContext): JsonSchema {
+    const inner = around(raw, context);
+    const parts = (raw.allOf as unknown[]).map((part) => this.walk(part, doc, seen, inner));
     const { allOf: _allOf, ...siblings } = raw;
-    const own = Object.keys(siblings).some((key) => key === 'properties' || key === 'type') ? [this.walk(siblings, doc, seen)] : [];
+    const own = Object.keys(siblings).some((key) => key === 'properties' || key === 'type') ? [this.walk(siblings, doc, seen, inner)] : [];
     const merged = mergeObjects([...parts, ...own]);
     return withNullable(merged, raw.nullable === true);
   }
 
-  private walkTyped(raw: RawSchema, doc: OpenApiDocument, seen: string[]): JsonSchema {
+  private walkTyped(raw: RawSchema, doc: OpenApiDocument, seen: string[], name?: string): JsonSchema {
     const out: JsonSchema = {};
     const values = Array.isArray(raw.enum) ? enumValues(raw.enum) : undefined;
     const type = values ? typeOfValues(raw.type, values) : raw.type;
@@ -66,8 +72,8 @@ export class SchemaCompactor {
     if (raw.properties && typeof raw.properties === 'object') {
       out.type = 'object';
       const properties: Record<string, JsonSchema> = {};
-      for (const [name, child] of Object.entries(raw.properties as RawSchema)) {
-        properties[name] = this.walk(child, doc, seen);
+      for (const [property, child] of Object.entries(raw.properties as RawSchema)) {
+        properties[property] = this.walk(child, doc, seen, { name: property });
       }
       const required = Array.isArray(raw.required) ? (raw.required as string[]) : [];
       for (const name of required) properties[name] ??= {};
@@ -76,10 +82,10 @@ export class SchemaCompactor {
     }
     if (raw.items !== undefined) {
       out.type = 'array';
-      out.items = this.walk(raw.items, doc, seen);
+      out.items = this.walk(raw.items, doc, seen, { name });
     }
     if (raw.additionalProperties !== undefined && raw.additionalProperties !== true) {
-      out.additionalProperties = raw.additionalProperties === false ? false : this.walk(raw.additionalProperties, doc, seen);
+      out.additionalProperties = raw.additionalProperties === false ? false : this.walk(raw.additionalProperties, doc, seen, {});
     }
     return out;
   }
@@ -99,6 +105,12 @@ export class SchemaCompactor {
     this.warn(`dangling $ref ${ref}`);
     return { schema: {}, doc };
   }
+}
+
+/** The facts a `$ref` / `allOf` wrapper states about the schema it points at (the property's own words win). */
+function around(raw: RawSchema, context: FactContext): FactContext {
+  const description = [context.description, typeof raw.description === 'string' ? raw.description : undefined].filter(Boolean).join(' ');
+  return { name: context.name, description: description || undefined, example: context.example ?? raw.example };
 }
 
 function lookup(doc: OpenApiDocument, pointer: string): unknown {

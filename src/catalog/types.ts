@@ -50,6 +50,8 @@ export interface ToolEntry {
   /** The `Version` header to send; absent where the documents declare none. */
   version?: string;
   summary: string;
+  /** The shape of the documented answer (`contact.id`, `calendars[].id`), for the tool's description. */
+  returns?: string;
   scopes?: string[];
   tokens?: TokenKind[];
   /** The documents accept only OAuth access tokens here, not Private Integration Tokens. */
@@ -67,4 +69,12 @@ export interface CatalogModule {
   source: string;
   title: string;
   tools: ToolEntry[];
+}
+
+/** Where an agent gets the IDs of one kind of record (generated into tools/id-sources.ts). */
+export interface IdSource {
+  /** Catalog tool names (generated names), best first: lists, then searches, then creates. */
+  tools: string[];
+  /** The MCP resource URI template that lists them. */
+  resource?: string;
 }

@@ -63,7 +63,8 @@ const DEFINITIONS: ToolDefinition[] = [
   },
   {
     name: DESCRIBE_TOOL,
-    description: 'The full input schema and description of one GoHighLevel tool, by name.',
+    description:
+      'Everything about one GoHighLevel tool, by name: what it does and returns, method, path, scopes, and its full input schema with a hint per field (format, example, where IDs come from).',
     inputSchema: { type: 'object', properties: { name: str() }, required: ['name'] },
     annotations: listedAnnotations({ title: 'Describe a GHL tool', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false }),
   },

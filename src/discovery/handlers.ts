@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { ArgDefaults, Catalog, CatalogTool } from '../catalog/catalog.js';
 import type { Executor } from '../executor.js';
+import { toolLead } from '../catalog/tool-text.js';
 import { followPages } from '../paging/follow.js';
 import { pagingRule } from '../paging/styles.js';
 import { errorResult, textResult, type ToolResult } from '../results.js';
@@ -89,7 +90,7 @@ export class DiscoveryTools {
     const accept = (tool: CatalogTool) => selection.reachable(tool) && (!args.toolset || tool.module === args.toolset);
     const results = this.search.search(args.query, accept, args.limit ?? DEFAULT_LIMIT).map(({ tool }) => ({
       name: tool.name,
-      description: `${tool.overlay.description ?? tool.entry.summary} (${tool.entry.method} ${tool.entry.path})`,
+      description: `${toolLead(tool.entry, tool.overlay, 'full', tool.name)} (${tool.entry.method} ${tool.entry.path})`,
       args: signature(tool.inputSchema(this.defaults)),
       ...(tool.readOnly ? {} : { writes: true }),
       ...(listed.has(tool.name) ? { listed: true } : {}),
@@ -110,14 +111,24 @@ export class DiscoveryTools {
   private describe(name: string, selection: ToolSelection): ToolResult {
     const tool = this.reachableTool(name, selection);
     if ('content' in tool) return tool;
-    const rule = tool.entry.paging ? pagingRule(tool) : undefined;
+    const { entry } = tool;
+    const rule = entry.paging ? pagingRule(tool) : undefined;
+    const corrections = tool.corrections.applied.map(({ id, level, change }) => ({ id, level, change }));
+    // Everything the listing may leave out: method and path, scopes, tokens, the answer's shape, documentation
+    // errata applied, and the whole input schema with a hint on every field (examples, formats, ID sources).
     const described = {
       name: tool.name,
       toolset: tool.module,
       description: tool.description(),
+      method: entry.method,
+      path: entry.path,
+      ...(entry.scopes ? { scopes: entry.scopes } : {}),
+      ...(entry.tokens ? { tokens: entry.tokens } : {}),
+      ...(entry.returns ? { returns: entry.returns } : {}),
       annotations: tool.annotations(),
-      ...(rule ? { paging: typeof rule === 'string' ? `${tool.entry.paging}: ${rule}` : `${tool.entry.paging} (${CALL_TOOL} can follow pages)` } : {}),
-      inputSchema: tool.inputSchema(this.defaults),
+      ...(rule ? { paging: typeof rule === 'string' ? `${entry.paging}: ${rule}` : `${entry.paging} (${CALL_TOOL} can follow pages)` } : {}),
+      ...(corrections.length > 0 ? { corrections } : {}),
+      inputSchema: tool.describedInputSchema(this.defaults),
     };
     return textResult(`${tool.name}: its description and full input schema.\n${JSON.stringify(described)}`);
   }

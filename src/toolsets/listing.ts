@@ -1,4 +1,5 @@
 import type { ArgDefaults, CatalogTool, ToolDefinition } from '../catalog/catalog.js';
+import { listingDetail } from '../catalog/listing.js';
 import type { ToolSelection } from './selection.js';
 
 /** Selections seen at once are few (one per distinct HTTP header combination); the bound keeps a hostile mix cheap. */
@@ -9,8 +10,11 @@ const MAX_CACHED_SELECTIONS = 32;
  * assembles its list once. One listing serves every session that shares the same argument defaults.
  */
 export class ToolListing {
-  /** By tool object: a tool re-registered from the live docs is a new object, with a new definition. */
-  private readonly definitions = new WeakMap<CatalogTool, ToolDefinition>();
+  /**
+   * By tool object (a tool re-registered from the live docs is a new object, with a new definition) and by
+   * detail: a short list carries richer hints than the list of every tool.
+   */
+  private readonly definitions = { rich: new WeakMap<CatalogTool, ToolDefinition>(), lean: new WeakMap<CatalogTool, ToolDefinition>() };
   private readonly lists = new Map<string, ToolDefinition[]>();
 
   constructor(
@@ -27,18 +31,20 @@ export class ToolListing {
       this.lists.delete(key);
     } else {
       const extra = this.extra().filter((definition) => !selection.excludes(definition.name));
-      list = [...extra, ...selection.listed().map((tool) => this.definition(tool))];
+      const tools = selection.listed();
+      const detail = listingDetail(tools.length);
+      list = [...extra, ...tools.map((tool) => this.definition(tool, detail))];
       if (this.lists.size >= MAX_CACHED_SELECTIONS) this.lists.delete(this.lists.keys().next().value!);
     }
     this.lists.set(key, list);
     return list;
   }
 
-  private definition(tool: CatalogTool): ToolDefinition {
-    let definition = this.definitions.get(tool);
+  private definition(tool: CatalogTool, detail: 'rich' | 'lean'): ToolDefinition {
+    let definition = this.definitions[detail].get(tool);
     if (!definition) {
-      definition = tool.definition(this.defaults);
-      this.definitions.set(tool, definition);
+      definition = tool.definition(this.defaults, detail);
+      this.definitions[detail].set(tool, definition);
     }
     return definition;
   }

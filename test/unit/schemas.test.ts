@@ -65,9 +65,34 @@ describe('listed schemas', () => {
     expect(listed.properties.scope).toEqual({ type: 'string' });
   });
 
-  it('keeps nested fields that fit', () => {
-    const listed = listedSchema({ type: 'object', properties: { dob: { type: 'object', properties: { year: { type: 'number' } } } } });
-    expect(listed.properties).toEqual({ dob: { type: 'object', properties: { year: { type: 'number' } } } });
+  it('keeps required nested fields at every depth, with type and enum, and leaves optional ones out', () => {
+    const kinds = Array.from({ length: 20 }, (_, index) => `kind${index}`);
+    const listed = listedSchema({
+      type: 'object',
+      properties: {
+        dob: { type: 'object', properties: { year: { type: 'number' } } },
+        rule: {
+          type: 'object',
+          properties: {
+            frequency: { type: 'object', properties: { every: { type: 'number' }, unit: { type: 'string', enum: ['day', 'week'] } }, required: ['unit'] },
+            kind: { type: 'string', enum: kinds },
+            note: { type: 'string' },
+          },
+          required: ['frequency', 'kind'],
+        },
+      },
+    });
+    expect(listed.properties).toEqual({
+      dob: { type: 'object' },
+      rule: {
+        type: 'object',
+        properties: {
+          frequency: { type: 'object', properties: { unit: { type: 'string', enum: ['day', 'week'] } }, required: ['unit'] },
+          kind: { type: 'string', enum: kinds },
+        },
+        required: ['frequency', 'kind'],
+      },
+    });
   });
 });
 
@@ -110,10 +135,17 @@ describe('catalog tools', () => {
     });
   });
 
-  it('repeats the summary only when it says more than the name', () => {
-    expect(new CatalogTool('contacts', entry({})).description()).toBe('GET /contacts/{contactId}.');
+  it('says what a tool does and returns, never only its method and path; lean lists leave method, path and scopes out', () => {
+    const get = new CatalogTool('contacts', entry({ returns: 'contact.id', scopes: ['contacts.readonly'] }));
+    expect(get.description()).toBe('Get Contact. Returns contact.id. GET /contacts/{contactId}. Scopes: contacts.readonly.');
+    // The title repeats the name: a lean line keeps only what the name does not say.
+    expect(get.description('lean')).toBe('Returns contact.id.');
     const kb = new CatalogTool('knowledge_base', entry({ name: 'knowledge_base_list', summary: 'Get all knowledge bases for a location', paging: 'last-id' }));
     expect(kb.description()).toBe('Get all knowledge bases for a location. GET /contacts/{contactId}. Pages: pass the last id seen.');
+    expect(kb.description('lean')).toBe('Get all knowledge bases for a location. Pages: pass the last id seen.');
+    const curated = new CatalogTool('contacts', entry({}), { description: 'One contact with its tags; to find one by name use contacts_search.' });
+    expect(curated.description('lean')).toBe('One contact with its tags.');
+    expect(curated.description('rich')).toBe('One contact with its tags; to find one by name use contacts_search. GET /contacts/{contactId}.');
   });
 
   it('fills configured locations and single-value constants, and lists them as optional or not at all', () => {

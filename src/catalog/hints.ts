@@ -1,0 +1,226 @@
+import { ID_SOURCES } from '../../tools/id-sources.js';
+import { renames } from '../../tools/overlays/decorations.js';
+import { idNoun, singularNoun } from './responses.js';
+import type { IdSource, JsonSchema } from './types.js';
+
+/**
+ * Short argument hints in our own words, rendered from the facts the catalog keeps (format, example, default,
+ * limits, enum size) and from ID provenance. Nothing here is copied from the documents' prose.
+ */
+
+/** How much a hint may say: `lean` when hundreds of tools are listed, `rich` for a toolset, `full` for describe. */
+export type Detail = 'lean' | 'rich' | 'full';
+
+/** Where an argument sits: its tool (for ID provenance) and whether the configuration fills it. */
+export interface HintContext {
+  tool: string;
+  module: string;
+  path: string;
+  detail: Detail;
+  /** Argument names the configured location / company fill when left out. */
+  configured?: ReadonlySet<string>;
+  /** The tool's paging style: paging arguments are described by their role. */
+  paging?: string;
+}
+
+const FORMAT_WORDS: Record<string, string> = {
+  'epoch-ms': 'epoch milliseconds',
+  'epoch-s': 'epoch seconds (not ms)',
+  'date-time': 'ISO 8601 date-time',
+  date: 'date YYYY-MM-DD',
+  email: 'email address',
+  uri: 'URL',
+};
+/** Formats JSON Schema knows: tools/list keeps them as the `format` keyword (words would repeat it). */
+export const STANDARD_FORMATS = new Set(['date-time', 'date', 'email', 'uri']);
+
+/** Field names whose meaning is the same across GHL and not evident from the name: our words for them. */
+const NAME_MEANINGS: Record<string, string> = {
+  liveMode: 'true: real payments; false: test mode, no money moves',
+  isLivePaymentMode: 'true: real payments; false: test mode, no money moves',
+  dnd: 'do not disturb: true stops messages on every channel',
+  tags: 'tag names, not IDs',
+  companyId: 'the agency (company) ID; GHL_COMPANY_ID fills it when configured',
+};
+
+/** Field names that hold IDs of a known kind of record without saying so (`followers` are users). */
+const NAME_KINDS: Record<string, string> = { altId: 'location', followers: 'user', assignedTo: 'user', assignedUserId: 'user', contacts: 'contact', contactIds: 'contact' };
+
+const MAX_EXAMPLE_CHARS = 40;
+const MAX_SOURCES = { lean: 1, rich: 2, full: 4 } as const;
+
+export function typeName(schema: JsonSchema): string | undefined {
+  const type = schema.type;
+  return Array.isArray(type) ? (type as string[]).find((name) => name !== 'null') : (type as string | undefined);
+}
+
+/** Where a field sits: its name, the property it is nested in (for `id`s) and the names beside it. */
+export interface ArgPlace {
+  name: string;
+  /** Must be sent (whenever its parent is): a boolean's documented example then tells which value is usual. */
+  required?: boolean;
+  parent?: string;
+  siblings?: readonly string[];
+}
+
+/** The hint for one argument or nested field, or undefined when the facts say nothing an agent can use. */
+export function argHint(place: ArgPlace, schema: JsonSchema, context: HintContext, droppedEnum?: unknown[]): string | undefined {
+  const { name } = place;
+  const parts: string[] = [];
+  const type = typeName(schema);
+  const format = typeof schema.format === 'string' ? schema.format : undefined;
+  if (format && (context.detail === 'full' || !STANDARD_FORMATS.has(format))) parts.push(FORMAT_WORDS[format] ?? format);
+  const semantic = !format && !schema.enum && type === 'string' ? semanticWords(name, schema) : undefined;
+  if (semantic) parts.push(semantic.words);
+  const unit = (type === 'number' || type === 'integer') && place.siblings?.find((sibling) => sibling === `${name}Unit` || sibling === `${name}Units`);
+  if (unit) parts.push(`unit: ${unit}`);
+  const meaning = NAME_MEANINGS[name];
+  if (meaning && context.detail !== 'lean') parts.push(meaning);
+  const enumWords = droppedEnum ? largeEnumWords(droppedEnum) : undefined;
+  if (enumWords) parts.push(enumWords);
+  if (context.detail !== 'lean') {
+    const role = context.paging ? pagingRole(name) : undefined;
+    if (role) parts.push(role);
+    if (context.configured?.has(name)) parts.push(name.startsWith('company') ? 'default: the configured company' : 'default: the configured location');
+  }
+  const kind = (schema['x-id-of'] as string | undefined) ?? nestedIdKind(place) ?? NAME_KINDS[name];
+  const sources = context.detail === 'lean' ? undefined : provenance(name, context, kind);
+  if (sources) parts.push(sources);
+  const example = sources || (type === 'boolean' && !place.required) ? undefined : exampleWords(schema, semantic?.example);
+  // A lean list shows an example only where the standard needs one to be read right (a time zone, E.164).
+  if (example && (context.detail !== 'lean' || semantic?.example)) parts.push(example);
+  if (context.detail !== 'lean') parts.push(...limitWords(schema));
+  if (schema.default !== undefined && context.detail !== 'lean') parts.push(`default ${shortJson(schema.default)}`);
+  const server = serverWords(schema);
+  if (server) parts.push(server);
+  if (schema.deprecated === true) parts.push('deprecated');
+  return parts.length > 0 ? parts.join('; ') : undefined;
+}
+
+/** What the server does about a field: fills it when left out, or refuses to assume it (tools/overlays/defaults.ts). */
+export function serverWords(schema: JsonSchema): string | undefined {
+  if (typeof schema['x-filled'] === 'string') return `filled when left out: ${schema['x-filled']}`;
+  if (typeof schema['x-choice'] === 'string') return `needed, never assumed: ${schema['x-choice']}`;
+  return undefined;
+}
+
+function shortJson(value: unknown): string {
+  if (typeof value === 'string' && /^[\w.:/+@-]+$/.test(value)) return value;
+  return JSON.stringify(value);
+}
+
+function exampleWords(schema: JsonSchema, own: string | undefined): string | undefined {
+  const example = own ?? (Array.isArray(schema.examples) ? schema.examples[0] : undefined);
+  if (example === undefined) return undefined;
+  const text = shortJson(example);
+  return text.length <= MAX_EXAMPLE_CHARS ? `e.g. ${text}` : undefined;
+}
+
+function limitWords(schema: JsonSchema): string[] {
+  const words: string[] = [];
+  if (typeof schema.minimum === 'number' && typeof schema.maximum === 'number') words.push(`${schema.minimum} to ${schema.maximum}`);
+  if (typeof schema['x-minimum'] === 'number') words.push(`min ${schema['x-minimum']}`);
+  if (typeof schema['x-maximum'] === 'number') words.push(`max ${schema['x-maximum']}`);
+  if (typeof schema['x-range-days'] === 'number') words.push(`range at most ${schema['x-range-days']} days`);
+  if (typeof schema['x-max-length'] === 'number') words.push(`at most ${schema['x-max-length']} characters`);
+  return words;
+}
+
+/** `customFields[].id` holds a customField's ID: a nested `id` is of the record its parent property names. */
+function nestedIdKind(place: ArgPlace): string | undefined {
+  if ((place.name !== 'id' && place.name !== '_id') || !place.parent) return undefined;
+  const kind = singularNoun(place.parent.replace(/(Details|Detail|Info|Data)$/, ''));
+  return ID_SOURCES[kind] ? kind : undefined;
+}
+
+/**
+ * What a field's name says about a plain string: phone numbers, currencies, countries and time zones follow
+ * standards the documents rarely spell out; `example` replaces a documents' example that does not follow it.
+ */
+function semanticWords(name: string, schema: JsonSchema): { words: string; example?: string } | undefined {
+  const example = Array.isArray(schema.examples) && typeof schema.examples[0] === 'string' ? (schema.examples[0] as string) : undefined;
+  if (/(^|[a-z])(phone|Phone)(Number)?$/.test(name)) {
+    return { words: 'phone in E.164', example: example && /^\+\d{8,15}$/.test(example) ? example : '+14155550123' };
+  }
+  if (/(^|[a-z])[cC]urrency(Code)?$/.test(name)) return { words: 'ISO 4217 currency code', example: example && /^[A-Z]{3}$/.test(example) ? example : 'USD' };
+  if (/(^|[a-z])[cC]ountry(Code)?$/.test(name) && (!example || /^[A-Z]{2}$/.test(example))) return { words: 'ISO 3166-1 alpha-2 country code', example: example ?? 'US' };
+  if (/(^|[a-z])[tT]ime_?[zZ]one$/.test(name)) return { words: 'IANA time zone', example: example && example.includes('/') ? example : 'America/New_York' };
+  if (/(^|[a-z])[eE]mail$/.test(name)) return { words: 'email address' };
+  if (/(^|[a-z])(url|Url|URL|link|Link|website|Website)$/.test(name)) return { words: 'URL' };
+  if (/(^|[a-z])[cC]olou?r$/.test(name)) return { words: 'hex color', example: example ?? '#039be5' };
+  if (/(^|[a-z])(html|Html|HTML)$/.test(name)) return { words: 'HTML' };
+  return undefined;
+}
+
+/** Value sets too long to list whose meaning is a standard: said in words, still validated in full. */
+const STANDARD_SETS: { test: (values: unknown[]) => boolean; words: string; sample: string }[] = [
+  { test: (values) => values.length > 100 && values.every((value) => typeof value === 'string' && /^[A-Z]{2}$/.test(value)) && values.includes('US'), words: 'ISO 3166-1 alpha-2 country code', sample: 'US' },
+  { test: (values) => values.length > 100 && values.every((value) => typeof value === 'string' && /^[A-Z0-9]{1,3}$/.test(value)) && values.includes('NY'), words: 'state or province code', sample: 'NY' },
+  { test: (values) => values.length > 100 && values.every((value) => typeof value === 'string' && /^[A-Z]{3}$/.test(value)) && values.includes('USD'), words: 'ISO 4217 currency code', sample: 'USD' },
+  { test: (values) => values.length > 100 && values.some((value) => value === 'America/New_York'), words: 'IANA time zone', sample: 'America/New_York' },
+];
+
+export const MAX_LISTED_ENUM = 16;
+
+/** A standard value set's words and a valid sample, for an enum too long to list. */
+export function standardSet(values: unknown[]): { words: string; sample: string } | undefined {
+  if (values.length <= MAX_LISTED_ENUM) return undefined;
+  return STANDARD_SETS.find((set) => set.test(values));
+}
+
+function largeEnumWords(values: unknown[]): string {
+  const standard = standardSet(values);
+  if (standard) return `${standard.words}, e.g. ${standard.sample}`;
+  return `one of ${values.length} values, e.g. ${shortJson(values[0])} (all: ghl_describe_tool)`;
+}
+
+const PAGING_ROLES: Record<string, string> = {
+  limit: 'page size',
+  pageLimit: 'page size',
+  pageSize: 'page size',
+  pageLength: 'page size',
+  skip: 'records to skip',
+  offset: 'records to skip',
+  page: 'page number',
+  startAfter: 'from the previous page',
+  startAfterId: 'from the previous page',
+  startAfterDate: 'from the previous page',
+  searchAfter: 'from the previous page',
+  cursor: 'from the previous page',
+  lastMessageId: 'from the previous page',
+};
+
+function pagingRole(name: string): string | undefined {
+  return PAGING_ROLES[name];
+}
+
+const renamed = new Map(Object.entries(renames).map(([name, overlay]) => [name, overlay.rename ?? name]));
+
+/** The record kind an ID argument refers to, matched against the kinds some tool hands out. */
+export function idSourceOf(name: string, path: string, module: string, kind?: string): IdSource | undefined {
+  const noun = kind ?? idNoun(name, path);
+  if (!noun) return undefined;
+  const exact = ID_SOURCES[noun];
+  if (exact) return exact;
+  const kinds = Object.keys(ID_SOURCES);
+  // `assignedUserId` is a user; `pipelineStageId` lives in a pipeline. Suffixes count only within the module.
+  const suffix = kinds
+    .filter((kind) => noun.endsWith(kind.charAt(0).toUpperCase() + kind.slice(1)) && ID_SOURCES[kind]!.tools.some((tool) => tool.startsWith(`${module}_`)))
+    .sort((a, b) => b.length - a.length)[0];
+  const prefix = kinds.filter((kind) => noun.startsWith(kind) && /^[A-Z]/.test(noun.slice(kind.length))).sort((a, b) => b.length - a.length)[0];
+  const found = suffix ?? prefix;
+  return found ? ID_SOURCES[found] : undefined;
+}
+
+/** "from calendars_get_calendars or ghl://locations/{locationId}/calendars": same-module tools first. */
+export function provenance(name: string, context: HintContext, kind?: string): string | undefined {
+  const source = idSourceOf(name, context.path, context.module, kind);
+  if (!source) return undefined;
+  const tools = source.tools.map((tool) => renamed.get(tool) ?? tool).filter((tool) => tool !== context.tool);
+  const local = tools.filter((tool) => tool.startsWith(`${context.module}_`));
+  const chosen = (local.length > 0 ? local : tools).slice(0, MAX_SOURCES[context.detail]);
+  const options = [...chosen, ...(source.resource ? [source.resource] : [])];
+  if (options.length === 0) return undefined;
+  const last = options.pop()!;
+  return `from ${options.length > 0 ? `${options.join(', ')} or ${last}` : last}`;
+}
