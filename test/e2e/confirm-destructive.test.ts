@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { connectStdio, type StdioSession } from '../helpers/mcp.js';
 import { resultBody, resultText } from '../helpers/results.js';
 
-type Answer = { action: 'accept' | 'decline' | 'cancel'; content?: Record<string, unknown> };
+type Answer = { action: 'accept' | 'decline' | 'cancel'; content?: Record<string, boolean> };
 
 const SANDBOX = ['--sandbox', '--toolsets', 'all'];
 let session: StdioSession | undefined;
