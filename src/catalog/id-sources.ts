@@ -20,6 +20,8 @@ export interface ResourceSource {
 
 interface Candidate {
   tool: ToolEntry;
+  /** Found inside other records (an opportunity's custom fields): a source only when no list of its own exists. */
+  nested: boolean;
   rank: number;
 }
 
@@ -40,7 +42,7 @@ export function buildIdSources(docs: DocumentSet, modules: CatalogModule[], comp
         // A source that first needs another record's ID (other than the configured location) is a worse start.
         const otherIds = needs.filter((noun) => !CONFIGURED_NOUNS.has(noun)).length;
         const list = candidates.get(record.noun) ?? [];
-        list.push({ tool, rank: rank + (record.nested ? 1 : 0) + 3 * otherIds + (tool.deprecated ? 10 : 0) });
+        list.push({ tool, nested: record.nested === true, rank: rank + 3 * otherIds + (tool.deprecated ? 10 : 0) });
         candidates.set(record.noun, list);
       }
     }
@@ -48,8 +50,9 @@ export function buildIdSources(docs: DocumentSet, modules: CatalogModule[], comp
   const readers = resourceReaders(resources);
   const sources: Record<string, IdSource> = {};
   for (const noun of [...candidates.keys()].sort()) {
-    const ordered = candidates
-      .get(noun)!
+    const found = candidates.get(noun)!;
+    const own = found.filter((candidate) => !candidate.nested);
+    const ordered = (own.length > 0 ? own : found)
       .sort((a, b) => a.rank - b.rank || requiredCount(a.tool) - requiredCount(b.tool) || a.tool.name.localeCompare(b.tool.name))
       .map((candidate) => candidate.tool.name);
     const source: IdSource = { tools: ordered.slice(0, MAX_TOOLS) };

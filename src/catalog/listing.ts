@@ -90,6 +90,7 @@ class Projector {
   private objectWords(name: string, schema: JsonSchema, out: JsonSchema): string | undefined {
     if (this.context?.detail !== 'rich' || name === '') return undefined;
     const [full, shown] = schema.items ? [schema.items as JsonSchema, out.items as JsonSchema] : [schema, out];
+    if (full.type === 'object' && !full.properties && !full.additionalProperties) return `${schema.items ? 'each ' : ''}any JSON object`;
     const names = Object.keys((full.properties as JsonSchema | undefined) ?? {});
     const listed = new Set(Object.keys((shown?.properties as JsonSchema | undefined) ?? {}));
     const needed = ((full.required as string[] | undefined) ?? []).filter((field) => listed.has(field));

@@ -66,7 +66,7 @@ describe('compact argument signature', () => {
       '{calendarId: string, startDate: number, endDate: number, timezone?: string, userId?: string, userIds?: string[]}',
     );
     const status = signature(catalog.get('opportunities_update_opportunity_status')!.inputSchema({}));
-    expect(status).toBe("{id: string, status: 'open'|'won'|'lost'|'abandoned'|'all', lostReasonId?: string}");
-    expect(signature(catalog.get('contacts_create_contact')!.inputSchema({}))).toContain('customFields?: {id, key?, field_value?}[]');
+    expect(status).toBe("{id: string, status: 'open'|'won'|'lost'|'abandoned', lostReasonId?: string}");
+    expect(signature(catalog.get('contacts_create_contact')!.inputSchema({}))).toContain('customFields?: {id?, key?, field_value?}[]');
   });
 });
