@@ -178,7 +178,12 @@ export async function serveHttp(app: HttpApp, config: Config & { http: HttpConfi
   const endpoint = `http://${host}:${address.port}/mcp`;
 
   const sweeper = setInterval(() => {
-    void sessions.expireIdle().then((expired) => expired > 0 && logger.info({ expired, sessions: sessions.size }, 'idle sessions ended'));
+    void sessions.expireIdle().then((ended) => {
+      if (ended.length === 0) return;
+      // As the access log shows sessions: fingerprints, a few of them.
+      const named = ended.slice(0, 20).map((id) => fingerprint(id, 'session'));
+      logger.info({ expired: ended.length, ended: named, sessions: sessions.size }, 'idle sessions ended');
+    });
     void tenants?.expireIdle();
   }, Math.min(60_000, Math.max(1_000, Math.floor(options.sessionIdleMs / 2))));
   sweeper.unref();

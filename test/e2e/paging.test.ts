@@ -8,7 +8,6 @@ const TOKEN = 'pit-paging-test';
 const INVOICES = Array.from({ length: 25 }, (_, index) => ({ _id: `inv-${index}`, name: `Invoice ${index}` }));
 const OPPORTUNITIES = Array.from({ length: 7 }, (_, index) => ({ id: `opp-${index}`, createdAt: 1_700_000_000_000 + index }));
 const MESSAGES = Array.from({ length: 5 }, (_, index) => ({ id: `msg-${index}` }));
-const SLOW_PAGE_MS = 250;
 
 type CallResult = Awaited<ReturnType<StdioSession['client']['callTool']>>;
 interface Merged {
@@ -37,6 +36,8 @@ function opportunitiesPage(req: FakeRequest) {
 describe('following pages through ghl_call_tool', () => {
   const fake = new FakeGhl({ tokens: [TOKEN] });
   let session: StdioSession;
+  /** Resolved by the test to let held order pages through. */
+  let ordersHeld: Promise<void> = Promise.resolve();
   const requestsTo = (path: string) => fake.requests.filter((request) => request.path === path);
 
   beforeAll(async () => {
@@ -54,7 +55,8 @@ describe('following pages through ghl_call_tool', () => {
         return { status: 200, body: { messages: { lastMessageId: page.at(-1)?.id, nextPage: start + 2 < MESSAGES.length, messages: page } } };
       })
       .route('GET', '/payments/orders', async (req) => {
-        await new Promise((resolve) => setTimeout(resolve, SLOW_PAGE_MS));
+        // Past the first page, orders wait at the fake while the test holds them.
+        if (Number(req.query.get('offset') ?? 0) > 0) await ordersHeld;
         const offset = Number(req.query.get('offset') ?? 0);
         return { status: 200, body: { data: [{ _id: `order-${offset}` }], totalCount: 1000 } };
       })
@@ -146,20 +148,24 @@ describe('following pages through ghl_call_tool', () => {
     expect((result.content as { text: string }[]).at(-1)!.text).toMatch(/Pages not followed: the provider cursor `next`/);
   });
 
-  it('stops requesting pages when the client cancels', async () => {
+  it('stops requesting pages when the client cancels: the page in flight is aborted, and none follows it', async () => {
+    let release!: () => void;
+    ordersHeld = new Promise<void>((resolve) => (release = resolve));
     const controller = new AbortController();
     const before = requestsTo('/payments/orders').length;
-    const call = callPaged(
-      { name: 'payments_list_orders', arguments: { altId: 'loc-1', limit: 1 }, maxPages: 40 },
-      { signal: controller.signal, onprogress: (update) => update.progress >= 2 && controller.abort() },
-    );
-    await expect(call).rejects.toThrow();
-    const atCancel = requestsTo('/payments/orders').length - before;
-    await new Promise((resolve) => setTimeout(resolve, SLOW_PAGE_MS * 4));
-    const after = requestsTo('/payments/orders').length - before;
-    expect(atCancel).toBeGreaterThanOrEqual(2);
-    expect(after).toBeLessThanOrEqual(3);
-    await new Promise((resolve) => setTimeout(resolve, SLOW_PAGE_MS * 2));
-    expect(requestsTo('/payments/orders').length - before).toBe(after);
+    const call = callPaged({ name: 'payments_list_orders', arguments: { altId: 'loc-1', limit: 1 }, maxPages: 40 }, { signal: controller.signal });
+    try {
+      // The first page is answered; the second waits at the fake, and the client cancels while it is in flight.
+      await expect.poll(() => requestsTo('/payments/orders').length - before, { timeout: 10_000 }).toBe(2);
+      controller.abort();
+      await expect(call).rejects.toThrow();
+      const second = requestsTo('/payments/orders').at(-1)!;
+      await expect.poll(() => second.aborted, { timeout: 10_000 }).toBe(true);
+      // A failed page ends the loop: with its request aborted there is no answer to go on from.
+      expect(requestsTo('/payments/orders').length - before).toBe(2);
+    } finally {
+      release();
+      ordersHeld = Promise.resolve();
+    }
   });
 });

@@ -181,11 +181,11 @@ describe('session registry', () => {
     expect(registry.refusal(['e'])).toMatch(/maximum of 3 sessions/);
     const leave = registry.enter(registry.get('s1', 'alice')!);
     now = 1000;
-    expect(await registry.expireIdle()).toBe(2);
+    expect(await registry.expireIdle()).toEqual(['s2', 's3']);
     expect(registry.get('s1', 'alice')).toBeDefined();
     leave();
     now = 2000;
-    expect(await registry.expireIdle()).toBe(1);
+    expect(await registry.expireIdle()).toEqual(['s1']);
     expect(registry.size).toBe(0);
   });
 

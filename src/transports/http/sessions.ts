@@ -84,12 +84,12 @@ export class SessionRegistry {
     await session.server.close().catch(() => {});
   }
 
-  /** Ends the sessions nobody has used for the idle time; returns how many. */
-  async expireIdle(): Promise<number> {
+  /** Ends the sessions nobody has used for the idle time; returns their ids. */
+  async expireIdle(): Promise<string[]> {
     const cutoff = this.now() - this.limits.idleMs;
     const idle = [...this.sessions.values()].filter((session) => session.active === 0 && session.lastSeen <= cutoff);
     await Promise.all(idle.map((session) => this.remove(session.id)));
-    return idle.length;
+    return idle.map((session) => session.id);
   }
 
   async closeAll(): Promise<void> {
