@@ -66,17 +66,20 @@ class Projector {
       out.additionalProperties = this.project(out.additionalProperties as JsonSchema, depth - 1, { name: '', required: false });
     }
     if (Array.isArray(out.anyOf)) {
-      const variants = uniqueByJson((out.anyOf as JsonSchema[]).map((variant) => this.project(variant, depth, field)));
+      // Variants are hinted inside (their fields), the choice among them once, on the node itself.
+      const variants = uniqueByJson((out.anyOf as JsonSchema[]).map((variant) => this.project(variant, depth, field, true)));
       delete out.anyOf;
       if (variants.length === 1) Object.assign(out, variants[0]);
       else out.anyOf = variants;
     }
     if (this.context && !top) {
       // An overlay's own text wins; what the server fills or never assumes is still said.
+      const own = out.description as string | undefined;
+      const server = serverWords(schema);
       const hint =
-        out.description === undefined
+        own === undefined
           ? [argHint(field, schema, this.context, dropped), this.objectWords(field.name, schema, out)]
-          : [out.description as string, serverWords(schema)];
+          : [server ? own.replace(/[.;]\s*$/, '') : own, server];
       const text = hint.filter(Boolean).join('; ');
       if (text) out.description = text;
     }
