@@ -1,19 +1,25 @@
 // Rate limiting through the MCP server against the fake GHL, and the per-call cost of the MCP path, in one run.
 // Usage: npm run build && node bench/rate-limit.mjs [--calls 500] [--max 100] [--interval-ms 1000] [--samples 300]
+//   [--pit-calls 100]
+//   announced: 100 concurrent calls, no rate flags, an OAuth token (so 100 per 10 s is assumed), against a fake
+//     announcing and enforcing 20 per second: time against the theoretical minimum (target ≤ 1.3×), 429s the agent
+//     saw (0), the most GHL accepted in any second (≤ 20).
+//   pit: concurrent calls with a Private Integration Token against a fake with a PIT's budget (25 per 10 s, no
+//     Retry-After): the share of each full window's budget used (target ≥ 95%) and the 429s the agent saw (0).
 //   throughput: N concurrent calls for one location with the fake enforcing `max` per `interval-ms`: total time as
 //     a ratio of the theoretical minimum N / (max / interval), and the 429s the agent saw (target: ratio ≤ 1.05, 0).
 //   overhead: sequential calls, the same request through the MCP server (limiter on, not binding) and directly over
 //     HTTP, interleaved; the difference of the medians (target ≤ 2 ms). The fake runs in a process of its own here,
 //     so the direct request crosses processes as the server's does (as a request to GHL would). With
 //     GHL_TEST_REDIS_URL reachable, also through the Redis-shared limiter.
-import { spawn } from 'node:child_process';
-import { connect } from 'node:net';
 import { parseArgs } from 'node:util';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { register } from 'tsx/esm/api';
 import { Agent, request } from 'undici';
 import { CLI, median } from './lib.mjs';
+import { answersPing } from './redis-process.js';
+import { maxInAnyWindow, SEARCH_TOOL, startSeparateFake } from './separate-fake.js';
 
 // The fake GHL is the tests' own (TypeScript): loaded through tsx, so the bench runs with plain node.
 register();
@@ -27,14 +33,18 @@ const { values } = parseArgs({
     max: { type: 'string', default: '100' },
     'interval-ms': { type: 'string', default: '1000' },
     samples: { type: 'string', default: '300' },
+    'pit-calls': { type: 'string', default: '100' },
   },
 });
+const pitCalls = Number(values['pit-calls']);
 const calls = Number(values.calls);
 const max = Number(values.max);
 const intervalMs = Number(values['interval-ms']);
 const samples = Number(values.samples);
 const TOKEN = 'pit-bench-token';
-const TOOL = 'opportunities_search_opportunity';
+// An OAuth access token (a JWT), so the server assumes a marketplace app's budget until GHL announces one.
+const OAUTH_TOKEN = 'eyJhbGciOiJIUzI1NiJ9.bench.signature';
+const TOOL = SEARCH_TOOL;
 
 const fake = new FakeGhl({ tokens: [TOKEN] });
 fake.route('GET', '/opportunities/search', () => ({ status: 200, body: { opportunities: [], meta: { total: 0 } } }));
@@ -44,7 +54,7 @@ async function startServer(args, env = {}, ghlUrl = baseUrl) {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [CLI, ...args],
-    env: { PATH: process.env.PATH ?? '', GHL_API_KEY: TOKEN, GHL_BASE_URL: ghlUrl, GHL_LOG_LEVEL: 'error', ...env },
+    env: { PATH: process.env.PATH ?? '', GHL_API_KEY: TOKEN, GHL_BASE_URL: ghlUrl, GHL_LOG_LEVEL: 'error', GHL_SELF_UPDATE: 'off', ...env },
     stderr: 'inherit',
   });
   const client = new Client({ name: 'bench', version: '1.0.0' });
@@ -58,18 +68,51 @@ async function warm(client, location) {
   for (let index = 0; index < 20; index += 1) await search(client, location);
 }
 
+const surfaced = (results) => results.filter((result) => result.isError && /\b429\b/.test(result.content[0]?.text ?? '')).length;
+
+// An announced 20 per second, nothing configured: the announcement replaces the assumed 100 per 10 s.
+const announcedFake = await startSeparateFake(OAUTH_TOKEN);
+const announcedServer = await startServer([], { GHL_API_KEY: OAUTH_TOKEN }, announcedFake.url);
+await warm(announcedServer, 'loc-warm');
+await announcedFake.reset({ max: 20, intervalMs: 1_000 });
+const announcedStarted = performance.now();
+const announcedStartedAt = Date.now();
+const announcedResults = await Promise.all(Array.from({ length: 100 }, () => search(announcedServer, 'loc-announced')));
+const announcedElapsedMs = performance.now() - announcedStarted;
+const announcedReport = await announcedFake.report();
+await announcedServer.close();
+announcedFake.stop();
+const announcedTimes = announcedReport.requests.filter((r) => r.status === 200).map((r) => r.time);
+// 100 calls at 20 per second: the last 20 can go four seconds after the first 20, at a window's edge.
+const announcedMinMs = (Math.ceil(100 / 20) - 1) * 1_000;
+
+// A Private Integration Token against a PIT's budget: 25 per 10 s, no Retry-After, nothing configured.
+const pitFake = await startSeparateFake(TOKEN);
+const pitServer = await startServer([], {}, pitFake.url);
+await pitFake.reset({ preset: 'pit' });
+const pitResults = await Promise.all(Array.from({ length: pitCalls }, () => search(pitServer, 'loc-pit')));
+const pitReport = await pitFake.report();
+await pitServer.close();
+pitFake.stop();
+const pitTimes = pitReport.requests.filter((r) => r.status === 200).map((r) => r.time).sort((a, b) => a - b);
+// Each full 10 s window from the first request on: how much of its 25 was used.
+const pitWindows = [];
+for (let from = pitTimes[0]; from + 10_000 <= pitTimes.at(-1); from += 10_000) {
+  pitWindows.push(pitTimes.filter((time) => time >= from && time < from + 10_000).length / 25);
+}
+
 // Throughput under the limit. The fake runs in a process of its own, as GHL would: in this process its clock
 // and its request log would wait on this process writing the 500 calls.
-const throughputFake = await startSeparateFake();
+const throughputFake = await startSeparateFake(TOKEN);
 const limited = await startServer(['--rate-limit-max', String(max), '--rate-limit-interval-ms', String(intervalMs)], {}, throughputFake.url);
 await warm(limited, 'loc-warm');
-await benchControl(throughputFake.url, 'reset', { max, intervalMs });
+await throughputFake.reset({ max, intervalMs });
 const started = performance.now();
 const startedAt = Date.now();
 const results = await Promise.all(Array.from({ length: calls }, () => search(limited, 'loc-bench')));
 const elapsedMs = performance.now() - started;
-const report = await benchControl(throughputFake.url, 'report');
-const arrivals = report.times;
+const report = await throughputFake.report();
+const arrivals = report.requests.map((r) => r.time);
 // Where the time went: before the first request reached GHL, between the first and the last, after the last.
 const phasesMs = {
   toFirstRequest: Math.min(...arrivals) - startedAt,
@@ -77,14 +120,14 @@ const phasesMs = {
   afterLastRequest: startedAt + elapsedMs - Math.max(...arrivals),
 };
 await limited.close();
-throughputFake.process.kill();
+throughputFake.stop();
 const theoreticalMinMs = (calls / max) * intervalMs;
-const surfaced429 = results.filter((result) => result.isError && /HTTP 429/.test(result.content[0]?.text ?? '')).length;
+const surfaced429 = surfaced(results);
 const errors = results.filter((result) => result.isError).length;
 fake.rateLimit({ max, intervalMs });
 
 // The same burst through the client alone, in this process: the limiter's own pacing, without the MCP hops.
-const client = new GhlClient(baseUrl, { token: async () => TOKEN }, { connectMs: 10_000, headersMs: 30_000, bodyMs: 30_000 }, createSendPolicy({ ...DEFAULT_RATE_SETTINGS, limits: { max, intervalMs, dailyMax: 1_000_000 } }));
+const client = new GhlClient(baseUrl, { token: async () => TOKEN }, { connectMs: 10_000, headersMs: 30_000, bodyMs: 30_000 }, createSendPolicy({ ...DEFAULT_RATE_SETTINGS, cap: { max, intervalMs, dailyMax: 1_000_000 } }));
 const searchRequest = (location) => ({ method: 'GET', path: '/opportunities/search', query: [['location_id', location]], headers: { Version: '2021-07-28' }, resource: `location:${location}` });
 for (let index = 0; index < 20; index += 1) await client.send(searchRequest('loc-client-warm'));
 const clientStarted = performance.now();
@@ -94,7 +137,7 @@ await client.close();
 fake.rateLimit(undefined);
 
 // Per-call overhead: the limiter runs but never has to wait.
-const separate = await startSeparateFake();
+const separate = await startSeparateFake(TOKEN);
 const dispatcher = new Agent({ keepAliveTimeout: 30_000 });
 async function direct(location) {
   const response = await request(`${separate.url}/opportunities/search?location_id=${location}`, {
@@ -134,11 +177,40 @@ const local = await overhead(await startServer(loose, {}, separate.url));
 const redisUrl = process.env.GHL_TEST_REDIS_URL ?? 'redis://127.0.0.1:6390';
 const shared = (await answersPing(redisUrl)) ? await overhead(await startServer(loose, { REDIS_URL: redisUrl }, separate.url)) : undefined;
 await dispatcher.close();
-separate.process.kill();
+separate.stop();
 await fake.close();
 
 const result = {
   bench: 'rate-limit',
+  announced: {
+    calls: 100,
+    announced: { max: 20, intervalMs: 1_000 },
+    elapsedMs: round(announcedElapsedMs),
+    theoreticalMinMs: announcedMinMs,
+    ratio: round(announcedElapsedMs / announcedMinMs),
+    // Against calls / rate (5 s), the bound the throughput section uses.
+    ratioToAverageRate: round(announcedElapsedMs / 5_000),
+    phasesMs: {
+      toFirstRequest: round(Math.min(...announcedTimes) - announcedStartedAt),
+      firstToLastRequest: round(Math.max(...announcedTimes) - Math.min(...announcedTimes)),
+      afterLastRequest: round(announcedStartedAt + announcedElapsedMs - Math.max(...announcedTimes)),
+    },
+    surfaced429: surfaced(announcedResults),
+    errors: announcedResults.filter((r) => r.isError).length,
+    rejectedByFake: announcedReport.rejected,
+    maxAcceptedInAnySecond: maxInAnyWindow(announcedTimes, 1_000),
+  },
+  pit: {
+    calls: pitCalls,
+    budget: { max: 25, intervalMs: 10_000, retryAfter: false },
+    fullWindows: pitWindows.length,
+    budgetUsedPerWindow: pitWindows.map(round),
+    budgetUsedMean: round(pitWindows.reduce((sum, share) => sum + share, 0) / Math.max(1, pitWindows.length)),
+    surfaced429: surfaced(pitResults),
+    errors: pitResults.filter((r) => r.isError).length,
+    rejectedByFake: pitReport.rejected,
+    maxAcceptedInAny10s: maxInAnyWindow(pitTimes, 10_000),
+  },
   throughput: {
     calls,
     limit: { max, intervalMs },
@@ -161,62 +233,20 @@ const result = {
   },
   overhead: { samples, local, ...(shared && { redis: shared }) },
   loadAverage: (await import('node:os')).loadavg().map(round),
-  targets: { ratio: 1.05, surfaced429: 0, overheadMedianMs: 2 },
+  targets: { ratio: 1.05, surfaced429: 0, overheadMedianMs: 2, announcedRatio: 1.3, pitBudgetUsed: 0.95 },
 };
 result.pass = {
+  announcedRatio: result.announced.ratio <= 1.3,
+  announcedSurfaced429: result.announced.surfaced429 === 0,
+  announcedAtMost20PerSecond: result.announced.maxAcceptedInAnySecond <= 20,
+  pitBudgetUsed: result.pit.fullWindows > 0 && Math.min(...pitWindows) >= 0.95,
+  pitSurfaced429: result.pit.surfaced429 === 0,
   ratio: result.throughput.ratio <= result.targets.ratio,
   surfaced429: surfaced429 === 0,
   overheadMedianMs: local.overheadMedianMs <= result.targets.overheadMedianMs,
 };
 process.stdout.write(JSON.stringify(result, null, 2) + '\n');
 
-/**
- * The same fake GHL, answering the same route, in a child process of its own; POST /bench/reset clears its log
- * and sets its rate limit, GET /bench/report returns the arrival times of the searches and the 429s it sent.
- */
-async function startSeparateFake() {
-  const script =
-    "const { FakeGhl } = await import('../src/sandbox/fake-ghl.ts');" +
-    `const fake = new FakeGhl({ tokens: [${JSON.stringify(TOKEN)}] });` +
-    "fake.route('GET', '/opportunities/search', () => ({ status: 200, body: { opportunities: [], meta: { total: 0 } } }));" +
-    "fake.route('POST', '/bench/reset', (req) => { fake.requests.length = 0; fake.rateLimit(req.json); return { status: 200, body: {} }; });" +
-    "fake.route('GET', '/bench/report', () => ({ status: 200, body: { rejected: fake.rejected, times: fake.requests.filter((r) => r.path === '/opportunities/search').map((r) => r.time) } }));" +
-    'process.stdout.write((await fake.listen()) + "\\n");';
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-    cwd: import.meta.dirname,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.stdout.once('data', (data) => resolve(String(data).trim()));
-  });
-  return { url, process: child };
-}
-
-async function benchControl(url, action, limits) {
-  const response = await request(`${url}/bench/${action}`, {
-    method: action === 'reset' ? 'POST' : 'GET',
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-    body: limits && JSON.stringify(limits),
-  });
-  return response.body.json();
-}
-
 function round(value) {
   return Math.round(value * 100) / 100;
-}
-
-function answersPing(url) {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = connect({ host: hostname, port: Number(port || 6379) });
-    const done = (ok) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(500, () => done(false));
-    socket.on('error', () => done(false));
-    socket.on('connect', () => socket.write('PING\r\n'));
-    socket.on('data', (data) => done(String(data).startsWith('+PONG')));
-  });
 }

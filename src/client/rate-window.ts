@@ -10,23 +10,37 @@ export interface OwnEntry {
   finishedAgoMs?: number;
 }
 
-/** A finished request (ours, with its id) or usage GHL reported that we did not make (no id). */
+/** A finished request of ours: it counts in a window of interval I until `at + I`. */
 interface Finished {
-  id?: string;
-  /** When it finished: it counts in a window of interval I until `at + I`. */
+  id: string;
+  grantedAt: number;
   at: number;
+}
+
+/** GHL's count beyond our own requests, as its latest answer told it. */
+interface Reported {
+  /** When the request whose answer said so was sent: GHL counted that usage before it arrived. */
+  at: number;
+  count: number;
+  /** GHL's window: the usage is gone from it by `at + intervalMs`. */
+  intervalMs: number;
 }
 
 /**
  * One resource's budget in this process. Each window of the budget is its own constraint: a request counts from
  * the moment it is granted until one interval after its answer arrived (so GHL, which counts arrivals, never
  * sees more than `max` in a window), and requests are paced at each window's average rate with a small burst.
- * Plus a daily count.
+ * GHL's own window also holds the usage GHL reports beyond ours (other processes, other apps). Plus a daily count.
  */
 export class RateWindow {
-  private readonly inFlight = new Set<string>();
+  /** Requests in flight, by id, with when they were granted. */
+  private readonly inFlight = new Map<string, number>();
   /** Ascending by `at`. */
   private finished: Finished[] = [];
+  /** GHL's counts of others' usage, oldest first (see `others`). */
+  private reports: Reported[] = [];
+  /** Retry-After: nothing goes before this. */
+  private blockedUntil = 0;
   /** Per window (`max/interval`): the theoretical arrival time of the next request at its average rate (GCRA). */
   private readonly paceAt = new Map<string, number>();
   private readonly announced: Announced = {};
@@ -50,7 +64,9 @@ export class RateWindow {
     this.rollDay(now);
     if (this.usedToday >= budget.dailyMax) return { dailyResetAt: this.dayEndsAt };
     this.trim(now, budget);
-    const waitMs = Math.max(...budget.windows.map((window) => this.waitFor(window, now)));
+    // GHL's count of others is in its own window: the first one enforced (the announced, or the assumed one).
+    const waits = budget.windows.map((window, index) => this.waitFor(window, now, index === 0));
+    const waitMs = Math.max(this.blockedUntil - now, ...waits);
     if (waitMs > 0) return { waitMs };
     this.grant(id, budget, now);
     return { granted: true };
@@ -66,7 +82,12 @@ export class RateWindow {
 
   /** The request's answer arrived (or it failed): it keeps counting for one more interval. */
   finish(id: string, now: number): void {
-    if (this.inFlight.delete(id)) this.insert({ id, at: now });
+    const grantedAt = this.inFlight.get(id);
+    if (grantedAt === undefined) return;
+    this.inFlight.delete(id);
+    let index = this.finished.length;
+    while (index > 0 && this.finished[index - 1]!.at > now) index -= 1;
+    this.finished.splice(index, 0, { id, grantedAt, at: now });
   }
 
   /** A granted slot that was never used (the call was cancelled before sending). */
@@ -76,9 +97,10 @@ export class RateWindow {
 
   /**
    * Learns from GHL's headers on the answer to a request sent at `sentAt`. Announced limits replace the assumed
-   * ones. GHL's count beyond ours (other processes, other apps) is filled in as usage that leaves the window one
-   * interval after `sentAt`: GHL counted it before our request arrived, so it is gone by then. After a 429 with
-   * Retry-After the window stays full until then; without one, the count says when places come back.
+   * ones. GHL's count beyond our own requests is kept as others' usage until one interval after `sentAt` (GHL
+   * counted it before our request arrived, so it is gone by then) or until a later answer counts again: the
+   * newest count replaces older ones, so others' usage moves with what GHL says instead of leaving in clumps.
+   * A 429 says the window is full; with Retry-After nothing goes before it ends.
    */
   observe(observation: RateObservation, sentAt: number, now: number): void {
     for (const name of ['max', 'intervalMs', 'dailyMax'] as const) {
@@ -87,10 +109,14 @@ export class RateWindow {
     }
     const budget = this.budget();
     this.trim(now, budget);
-    const fill = fillOf(observation, budget, sentAt, now);
-    if (fill) {
-      const known = this.inFlight.size + this.finished.length - this.firstCounting(fill.countedAfter);
-      for (let index = known; index < fill.used; index += 1) this.insert({ at: fill.until - fill.window.intervalMs });
+    const report = reportOf(observation, budget);
+    if (report.blockMs !== undefined) this.blockedUntil = Math.max(this.blockedUntil, now + report.blockMs);
+    if (report.used !== undefined) {
+      // Our requests GHL had counted: granted before this one went, still in its window; a refused one was not.
+      const own = this.ownAt(sentAt, report.intervalMs) - (report.limited ? 1 : 0);
+      let index = this.reports.length;
+      while (index > 0 && this.reports[index - 1]!.at > sentAt) index -= 1;
+      this.reports.splice(index, 0, { at: sentAt, count: Math.max(0, report.used - own), intervalMs: report.intervalMs });
     }
     if (observation.dailyResetAt !== undefined && observation.dailyResetAt > now) {
       this.rollDay(now);
@@ -111,7 +137,8 @@ export class RateWindow {
 
   /** Nothing in flight, counting or paced ahead: forgetting this window changes no decision but the daily count. */
   idle(now: number): boolean {
-    if (this.inFlight.size > 0) return false;
+    if (this.inFlight.size > 0 || this.blockedUntil > now) return false;
+    if (this.others(now)) return false;
     const horizon = now - longestInterval(this.budget());
     if (this.finished.some((entry) => entry.at > horizon)) return false;
     return [...this.paceAt.values()].every((at) => at <= now);
@@ -120,22 +147,66 @@ export class RateWindow {
   /** This process's own requests that still count, for handing over to the shared window. */
   ownEntries(now: number): OwnEntry[] {
     const horizon = now - longestInterval(this.budget());
-    const finished = this.finished.filter((entry) => entry.id !== undefined && entry.at > horizon);
-    return [...[...this.inFlight].map((id) => ({ id })), ...finished.map((entry) => ({ id: entry.id!, finishedAgoMs: now - entry.at }))];
+    const finished = this.finished.filter((entry) => entry.at > horizon);
+    return [...[...this.inFlight.keys()].map((id) => ({ id })), ...finished.map((entry) => ({ id: entry.id, finishedAgoMs: now - entry.at }))];
   }
 
-  private waitFor(window: WindowLimit, now: number): number {
+  private waitFor(window: WindowLimit, now: number, ghl: boolean): number {
     const spacing = window.intervalMs / window.max;
     const first = this.firstCounting(now - window.intervalMs);
-    const used = this.inFlight.size + this.finished.length - first;
+    const reported = ghl ? this.others(now) : undefined;
+    const used = this.inFlight.size + this.finished.length - first + (reported?.count ?? 0);
     let waitMs = 0;
     if (used >= window.max) {
-      // Finished requests leave in order; in-flight ones only after they finish, so poll at the pace.
-      const leaving = this.finished[first + used - window.max];
-      waitMs = leaving === undefined ? spacing : leaving.at + window.intervalMs - now;
+      // Our finished requests leave in order, others' usage all at once; in-flight ones only after they finish.
+      let excess = used - window.max + 1;
+      let index = first;
+      let othersLeft = reported === undefined;
+      while (excess > 0) {
+        const ownLeaves = index < this.finished.length ? this.finished[index]!.at + window.intervalMs : Infinity;
+        const othersLeave = othersLeft ? Infinity : reported!.at + reported!.intervalMs;
+        if (othersLeave === Infinity && ownLeaves === Infinity) {
+          waitMs = Math.max(waitMs, spacing);
+          break;
+        }
+        if (othersLeave <= ownLeaves) {
+          excess -= reported!.count;
+          othersLeft = true;
+        } else {
+          excess -= 1;
+          index += 1;
+        }
+        waitMs = Math.min(othersLeave, ownLeaves) - now;
+      }
     }
     const paceAt = Math.max(this.paceAt.get(paceKey(window)) ?? 0, now);
     return Math.max(waitMs, paceAt - now - (burstOf(window) - 1) * spacing);
+  }
+
+  /**
+   * Others' usage now: the highest count GHL gave within one answer time of its newest. A lower count replaces a
+   * higher one only once it has held that long, so a place that freed because one of our requests left GHL's
+   * window (while its answer, which ends our count of it, was still on the way) is not taken from under it; a
+   * count that rises counts at once. Usage is gone from GHL's window one interval after the request that saw it.
+   */
+  private others(now: number): Reported | undefined {
+    const newest = this.reports.at(-1);
+    if (!newest) return undefined;
+    let answerMs = 0;
+    for (const entry of this.finished) answerMs = Math.max(answerMs, entry.at - entry.grantedAt);
+    const since = newest.at - answerMs;
+    this.reports = this.reports.filter((report) => report.at >= since && report.at + report.intervalMs > now);
+    let highest: Reported | undefined;
+    for (const report of this.reports) if (!highest || report.count >= highest.count) highest = report;
+    return highest;
+  }
+
+  /** Our requests granted by `at` that GHL's window still counted then. */
+  private ownAt(at: number, intervalMs: number): number {
+    let count = 0;
+    for (const grantedAt of this.inFlight.values()) if (grantedAt <= at) count += 1;
+    for (const entry of this.finished) if (entry.grantedAt <= at && entry.at > at - intervalMs) count += 1;
+    return count;
   }
 
   private grant(id: string, budget: Budget, now: number): void {
@@ -144,7 +215,7 @@ export class RateWindow {
       this.paceAt.set(key, Math.max(this.paceAt.get(key) ?? 0, now) + window.intervalMs / window.max);
     }
     this.usedToday += 1;
-    this.inFlight.add(id);
+    this.inFlight.set(id, now);
   }
 
   /** Index of the first finished entry with `at` after `since`. */
@@ -157,12 +228,6 @@ export class RateWindow {
       else high = middle;
     }
     return low;
-  }
-
-  private insert(entry: Finished): void {
-    let index = this.finished.length;
-    while (index > 0 && this.finished[index - 1]!.at > entry.at) index -= 1;
-    this.finished.splice(index, 0, entry);
   }
 
   /** Forgets what no window counts any more. */
@@ -184,29 +249,23 @@ export class RateWindow {
   }
 }
 
-/**
- * What GHL's count says to fill in: `used` requests count in GHL's window until `until`; ours that count after
- * `countedAfter` are among them. GHL's window is the announced one, or (never announced) the first enforced.
- */
-export interface Fill {
-  window: WindowLimit;
-  used: number;
-  until: number;
-  countedAfter: number;
+/** What an answer says about GHL's window: how much of it is used, and how long to hold back after a 429. */
+export interface Report {
+  /** Requests GHL counts in its window (all of it after a 429); undefined when the answer did not say. */
+  used?: number;
+  /** GHL's window: the announced one, or (never announced) the first enforced. */
+  intervalMs: number;
+  limited: boolean;
+  /** Retry-After. */
+  blockMs?: number;
 }
 
-export function fillOf(observation: RateObservation, budget: Budget, sentAt: number, now: number): Fill | undefined {
+export function reportOf(observation: RateObservation, budget: Budget): Report {
   const window = budget.windows[0]!;
   const max = observation.max ?? window.max;
-  if (observation.limited && observation.blockMs !== undefined) {
-    // Retry-After: the window stays full until then.
-    const until = now + observation.blockMs;
-    return { window, used: max, until, countedAfter: until - window.intervalMs };
-  }
-  if (!observation.limited && observation.remaining === undefined) return undefined;
-  // GHL counted this usage before our request arrived: it is gone one interval after we sent it.
-  const used = observation.limited ? max : max - observation.remaining!;
-  return { window, used, until: sentAt + window.intervalMs, countedAfter: now - window.intervalMs };
+  const limited = observation.limited === true;
+  const used = limited ? max : observation.remaining === undefined ? undefined : Math.max(0, max - observation.remaining);
+  return { used, intervalMs: window.intervalMs, limited, blockMs: limited ? observation.blockMs : undefined };
 }
 
 function paceKey(window: WindowLimit): string {

@@ -5,7 +5,7 @@ import type { Decision, Slot, SlotStore } from './limiter.js';
 import type { LocalSlotStore } from './local-store.js';
 import type { RateObservation } from './rate-headers.js';
 import { burstOf, longestInterval, type TokenKind } from './rate-rules.js';
-import { fillOf } from './rate-window.js';
+import { reportOf } from './rate-window.js';
 import { defineScripts, type ScriptedRedis } from './redis-scripts.js';
 
 export interface RedisStoreOptions {
@@ -25,12 +25,12 @@ export interface RedisStoreOptions {
   probeMs?: number;
 }
 
-const DEFAULT_COMMAND_TIMEOUT_MS = 500;
+const DEFAULT_COMMAND_TIMEOUT_MS = 250;
 const DEFAULT_PROBE_MS = 250;
 
 interface Keys {
   window: string;
-  pace: string;
+  state: string;
   day: string;
 }
 
@@ -90,7 +90,7 @@ export class RedisSlotStore implements SlotStore {
     for (const limit of budget.windows) args.push(limit.max, limit.intervalMs, burstOf(limit));
     let reply: [number, number, number];
     try {
-      reply = await this.timed(redis.ghlAcquire(keys.window, keys.pace, keys.day, ...args));
+      reply = await this.timed(redis.ghlAcquire(keys.window, keys.state, keys.day, ...args));
     } catch (error) {
       this.trip(error);
       return this.acquire(key, kind);
@@ -137,22 +137,25 @@ export class RedisSlotStore implements SlotStore {
     const window = this.options.fallback.existing(key);
     if (!window) return;
     const now = Date.now();
-    const fill = observation && fillOf(observation, window.budget(), sentAt, now);
-    const dailyUsed = observation?.dailyRemaining !== undefined ? (observation.dailyMax ?? window.budget().dailyMax) - observation.dailyRemaining : -1;
+    const budget = window.budget();
+    const report = observation && reportOf(observation, budget);
+    const dailyUsed = observation?.dailyRemaining !== undefined ? (observation.dailyMax ?? budget.dailyMax) - observation.dailyRemaining : -1;
     const keys = this.keys(key);
     try {
       const status = await this.timed(
         redis.ghlFinish(
-        keys.window,
-        keys.day,
-        member,
-        this.deadline(),
-        fill?.window.intervalMs ?? 0,
-        fill?.used ?? -1,
-        Math.ceil((fill?.until ?? now) + this.offset),
-        Math.floor((fill?.countedAfter ?? now) + this.offset),
-        dailyUsed,
-        Math.max(1, window.dayEnds(now) - now),
+          keys.window,
+          keys.state,
+          keys.day,
+          member,
+          this.deadline(),
+          report?.intervalMs ?? 0,
+          report?.used ?? -1,
+          Math.floor(sentAt + this.offset),
+          report?.limited ? 1 : 0,
+          report?.blockMs !== undefined ? Math.ceil(report.blockMs) : -1,
+          dailyUsed,
+          Math.max(1, window.dayEnds(now) - now),
           observation?.dailyResetAt !== undefined ? 1 : 0,
         ),
       );
@@ -267,7 +270,7 @@ export class RedisSlotStore implements SlotStore {
   private keys(key: string): Keys {
     // One hash tag per resource keeps its keys on one cluster slot.
     const base = `${this.options.prefix ?? 'ghl-mcp:rl:'}{${key}}`;
-    return { window: `${base}:window`, pace: `${base}:pace`, day: `${base}:day` };
+    return { window: `${base}:window`, state: `${base}:state`, day: `${base}:day` };
   }
 
   private async connect(): Promise<ScriptedRedis> {

@@ -122,7 +122,7 @@ describe.skipIf(skip)('RedisSlotStore', () => {
     const { store: shared } = store({ max: 100, intervalMs: 1_000 });
     slotOf(await shared.acquire(key, 'pit')).finish(undefined, Date.now());
     const names = await raw(TEST_REDIS_URL).keys(`ghl-mcp:rl:{${key}}:*`);
-    expect(names.sort()).toEqual([`ghl-mcp:rl:{${key}}:day`, `ghl-mcp:rl:{${key}}:pace`, `ghl-mcp:rl:{${key}}:window`]);
+    expect(names.sort()).toEqual([`ghl-mcp:rl:{${key}}:day`, `ghl-mcp:rl:{${key}}:state`, `ghl-mcp:rl:{${key}}:window`]);
   });
 });
 

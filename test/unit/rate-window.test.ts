@@ -111,6 +111,27 @@ describe('RateWindow', () => {
     expect(window.tryAcquire('next', sentAt + 1_000)).toEqual({ granted: true });
   });
 
+  it("keeps only GHL's newest count of others' usage: a later answer replaces an earlier one, a late older one does not", () => {
+    const window = windowOf({ max: 20, intervalMs: 1_000, dailyMax: 1_000 });
+    const t = 6 * DAY;
+    const grant = (id: string, at: number) => expect(window.tryAcquire(id, at)).toEqual({ granted: true });
+    grant('a', t);
+    grant('b', t + 50);
+    // b's answer: 17 used, 2 of them ours, so 15 are others'. a's answer, older, arrives late and is ignored.
+    window.finish('b', t + 100);
+    window.observe({ max: 20, intervalMs: 1_000, remaining: 3 }, t + 50, t + 100);
+    window.finish('a', t + 110);
+    window.observe({ max: 20, intervalMs: 1_000, remaining: 18 }, t, t + 110);
+    grant('c', t + 200);
+    grant('d', t + 250);
+    grant('e', t + 300);
+    expect(window.tryAcquire('f', t + 350)).toHaveProperty('waitMs');
+    // e's answer: the others have nearly all gone, and the window has room at once (not one interval after b).
+    window.finish('e', t + 340);
+    window.observe({ max: 20, intervalMs: 1_000, remaining: 14 }, t + 300, t + 340);
+    grant('f', t + 360);
+  });
+
   it('after a 429 without Retry-After, holds back until the usage GHL counted has left', () => {
     const window = windowOf({ max: 25, intervalMs: 10_000, dailyMax: 10_000 });
     const sentAt = 4 * DAY;
