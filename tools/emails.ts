@@ -116,7 +116,7 @@ export default {
         {"name":"html","in":"body","required":true,"schema":{"type":"string"}},
         {"name":"editorType","in":"body","required":true,"schema":{"type":"string","enum":["html","builder"]}},
         {"name":"previewText","in":"body","schema":{"type":"string","examples":["zYy3YOUuHxgomU1uYJty"]}},
-        {"name":"isPlainText","in":"body","schema":{"type":"boolean"}},
+        {"name":"isPlainText","in":"body","schema":{"type":"boolean","examples":[false]}},
       ],
     },
   ],

@@ -125,7 +125,7 @@ export default {
         {"name":"file","in":"body","schema":{"type":"string","contentEncoding":"base64"}},
         {"name":"hosted","in":"body","schema":{"type":"boolean"}},
         {"name":"fileUrl","in":"body","schema":{"type":"string"}},
-        {"name":"name","in":"body","schema":{"type":"string"}},
+        {"name":"name","in":"body","schema":{"type":"string","examples":["New Folder"]}},
         {"name":"parentId","in":"body","schema":{"type":"string"}},
       ],
     },

@@ -233,7 +233,7 @@ export default {
         {"name":"id","in":"body","schema":{"type":"string","examples":["yWQobCRIhRguQtD2llvk"]}},
         {"name":"pipelineId","in":"body","required":true,"schema":{"type":"string","examples":["bCkKGpDsyPP4peuKowkG"]}},
         {"name":"locationId","in":"body","required":true,"schema":{"type":"string","examples":["CLu7BaljjqrEjBGKTNNe"]}},
-        {"name":"followers","in":"body","required":true,"schema":{"type":"array","items":{"type":"string"}}},
+        {"name":"followers","in":"body","required":true,"schema":{"type":"array","items":{"type":"string"},"examples":[["sx6wyHhbFdRXh302Lunr","sx6wyHhbFdRXh302Lunr"]]}},
         {"name":"isRemoveAllFollowers","in":"body","required":true,"schema":{"type":"boolean","examples":[true]}},
         {"name":"followersActionType","in":"body","required":true,"schema":{"type":"string","enum":["add","remove"]}},
         {"name":"name","in":"body","schema":{"type":"string","examples":["opportunity name"]}},

@@ -1,6 +1,7 @@
 import type { DocumentSet, OpenApiDocument, OpenApiOperation, OpenApiParameter } from './documents.js';
 import { returnsShape } from './responses.js';
 import { SchemaCompactor } from './schema.js';
+import { shareExamples } from './shared-facts.js';
 import type { ArgSpec, BodyEncoding, BodySpec, CatalogModule, HttpMethod, JsonSchema, PagingStyle, TokenKind, ToolEntry } from './types.js';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
@@ -42,6 +43,7 @@ export function convertModule(source: string, doc: OpenApiDocument, compactor: S
     }
   }
   tools.sort((a, b) => a.name.localeCompare(b.name));
+  shareExamples(tools);
   return { module, source, title: doc.info?.title ?? source, tools };
 }
 

@@ -47,6 +47,9 @@ export function addFacts(out: JsonSchema, raw: Record<string, unknown>, context:
   const example = firstExample(raw) ?? context.example;
   const format = out.format ?? formatOf(type, example, description, context.name ?? '');
   if (format && !out.format) out.format = format;
+  const items = out.items as JsonSchema | undefined;
+  // "Array of attachment URLs": the words say what each item is.
+  if (type === 'array' && items?.type === 'string' && !items.format && /\bURLs\b/.test(description)) items.format = 'uri';
   if (!Array.isArray(out.enum)) {
     const kept = example === undefined ? undefined : keptExample(example, out, type);
     if (kept !== undefined && out.examples === undefined) out.examples = [kept];
@@ -139,6 +142,7 @@ function formatOf(type: string, example: unknown, description: string, name: str
     if (URL.test(example) && /(url|link|website|uri|href|image|icon|logo|avatar)/i.test(name)) return 'uri';
   }
   if (ISO_WORDS.test(description) && timeName(name) && !/country|currency|language/i.test(description)) return 'date-time';
+  if (/\bURL\b/.test(description) && /(url|link|image|attachment|file|avatar|logo)/i.test(name)) return 'uri';
   return undefined;
 }
 

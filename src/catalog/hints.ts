@@ -72,10 +72,15 @@ export function argHint(place: ArgPlace, schema: JsonSchema, context: HintContex
   if (format && (context.detail === 'full' || !STANDARD_FORMATS.has(format))) parts.push(FORMAT_WORDS[format] ?? format);
   const semantic = !format && !schema.enum && type === 'string' ? semanticWords(name, schema) : undefined;
   if (semantic) parts.push(semantic.words);
-  const unit = (type === 'number' || type === 'integer') && place.siblings?.find((sibling) => sibling === `${name}Unit` || sibling === `${name}Units`);
+  const numeric = type === 'number' || type === 'integer';
+  const unit = numeric && place.siblings?.find((sibling) => sibling === `${name}Unit` || sibling === `${name}Units`);
   if (unit) parts.push(`unit: ${unit}`);
+  if (numeric && /Percent(age)?$/i.test(name)) parts.push('a percentage');
   const meaning = NAME_MEANINGS[name];
   if (meaning && context.detail !== 'lean') parts.push(meaning);
+  const each = type === 'array' ? itemWords(schema.items as JsonSchema | undefined, context.detail) : undefined;
+  if (each) parts.push(each);
+  if (!type && Array.isArray(schema.anyOf) && context.detail !== 'lean') parts.push(anyOfWords(schema.anyOf as JsonSchema[]));
   const enumWords = droppedEnum ? largeEnumWords(droppedEnum) : undefined;
   if (enumWords) parts.push(enumWords);
   if (context.detail !== 'lean') {
@@ -102,6 +107,20 @@ export function serverWords(schema: JsonSchema): string | undefined {
   if (typeof schema['x-filled'] === 'string') return `filled when left out: ${schema['x-filled']}`;
   if (typeof schema['x-choice'] === 'string') return `needed, never assumed: ${schema['x-choice']}`;
   return undefined;
+}
+
+/** What each item of a list is, when its format or bounds say: `each URL`, `each 0 to 6`. */
+function itemWords(items: JsonSchema | undefined, detail: Detail): string | undefined {
+  const format = typeof items?.format === 'string' ? items.format : undefined;
+  if (format) return detail === 'lean' && STANDARD_FORMATS.has(format) ? undefined : `each ${FORMAT_WORDS[format] ?? format}`;
+  if (detail !== 'lean' && typeof items?.minimum === 'number' && typeof items.maximum === 'number') return `each ${items.minimum} to ${items.maximum}`;
+  return undefined;
+}
+
+/** The kinds a field accepts, when it accepts several: `string, number, boolean or object`. */
+function anyOfWords(variants: JsonSchema[]): string {
+  const kinds = [...new Set(variants.map((variant) => typeName(variant) ?? 'any value'))];
+  return kinds.length > 1 ? `${kinds.slice(0, -1).join(', ')} or ${kinds[kinds.length - 1]}` : `${kinds[0]}`;
 }
 
 function shortJson(value: unknown): string {
@@ -139,14 +158,14 @@ function nestedIdKind(place: ArgPlace): string | undefined {
  */
 function semanticWords(name: string, schema: JsonSchema): { words: string; example?: string } | undefined {
   const example = Array.isArray(schema.examples) && typeof schema.examples[0] === 'string' ? (schema.examples[0] as string) : undefined;
-  if (/(^|[a-z])(phone|Phone)(Number)?$/.test(name)) {
+  if (/(^|[a-z])(phone|Phone)(Number)?$|^(from|to)Number$/.test(name)) {
     return { words: 'phone in E.164', example: example && /^\+\d{8,15}$/.test(example) ? example : '+14155550123' };
   }
   if (/(^|[a-z])[cC]urrency(Code)?$/.test(name)) return { words: 'ISO 4217 currency code', example: example && /^[A-Z]{3}$/.test(example) ? example : 'USD' };
   if (/(^|[a-z])[cC]ountry(Code)?$/.test(name) && (!example || /^[A-Z]{2}$/.test(example))) return { words: 'ISO 3166-1 alpha-2 country code', example: example ?? 'US' };
   if (/(^|[a-z])[tT]ime_?[zZ]one$/.test(name)) return { words: 'IANA time zone', example: example && example.includes('/') ? example : 'America/New_York' };
-  if (/(^|[a-z])[eE]mail$/.test(name)) return { words: 'email address' };
-  if (/(^|[a-z])(url|Url|URL|link|Link|website|Website)$/.test(name)) return { words: 'URL' };
+  if (/(^|[a-z])[eE]mail$|^email(To|From|Cc|Bcc)$/.test(name)) return { words: 'email address' };
+  if (/(^|[a-z])(url|Url|URL|link|Link|website|Website|Image)$/.test(name)) return { words: 'URL' };
   if (/(^|[a-z])[cC]olou?r$/.test(name)) return { words: 'hex color', example: example ?? '#039be5' };
   if (/(^|[a-z])(html|Html|HTML)$/.test(name)) return { words: 'HTML' };
   return undefined;

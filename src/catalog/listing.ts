@@ -94,6 +94,10 @@ class Projector {
     if (this.context?.detail !== 'rich' || name === '') return undefined;
     const [full, shown] = schema.items ? [schema.items as JsonSchema, out.items as JsonSchema] : [schema, out];
     if (full.type === 'object' && !full.properties && !full.additionalProperties) return `${schema.items ? 'each ' : ''}any JSON object`;
+    if (Array.isArray(full.anyOf)) {
+      const fields = [...new Set((full.anyOf as JsonSchema[]).flatMap((variant) => Object.keys((variant.properties as JsonSchema | undefined) ?? {})))];
+      return fields.length > 0 ? `${schema.items ? 'each ' : ''}with fields ${fields.slice(0, MAX_OMITTED_NAMES).join(', ')}` : undefined;
+    }
     const names = Object.keys((full.properties as JsonSchema | undefined) ?? {});
     const listed = new Set(Object.keys((shown?.properties as JsonSchema | undefined) ?? {}));
     const needed = ((full.required as string[] | undefined) ?? []).filter((field) => listed.has(field));

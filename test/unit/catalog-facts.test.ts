@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { OpenApiDocument } from '../../src/catalog/documents.js';
 import { idNoun, returnedRecords, returnsShape, singularNoun } from '../../src/catalog/responses.js';
 import { SchemaCompactor } from '../../src/catalog/schema.js';
+import { shareExamples } from '../../src/catalog/shared-facts.js';
+import type { ToolEntry } from '../../src/catalog/types.js';
 import { zodFromSchema } from '../../src/catalog/zod.js';
 
 const doc: OpenApiDocument = { paths: {} };
@@ -49,6 +51,31 @@ describe('facts kept from the documents (never their prose)', () => {
     expect(fact({ type: 'boolean' }, 'dryRun', 'Only check the input. Defaults to false')).toMatchObject({ default: false });
     expect(fact({ type: 'number' }, 'waitTime', 'Wait time (max 5 for minutes, 300 for seconds)')['x-maximum']).toBeUndefined();
     expect(fact({ type: 'string' }, 'meetingLocation', 'Deprecated! Use locationConfigurations instead').deprecated).toBe(true);
+  });
+
+  it('reads what list items are from the words of the list', () => {
+    const list = fact({ type: 'array', items: { type: 'string' } }, 'attachments', 'Array of attachment URLs');
+    expect(list.items).toEqual({ type: 'string', format: 'uri' });
+    expect(fact({ type: 'string' }, 'imageUrl', 'Public URL of the image').format).toBe('uri');
+    expect(fact({ type: 'string' }, 'name', 'Name shown next to the URL').format).toBeUndefined();
+  });
+
+  it('shares a body field\'s example within a module, never an ID\'s or a query filter\'s', () => {
+    const tool = (name: string, args: ToolEntry['args']): ToolEntry => ({ name, operationId: name, method: 'POST', path: `/${name}`, summary: name, args });
+    const create = tool('create', [
+      { name: 'termsNotes', in: 'body', schema: { type: 'string', examples: ['Net 30'] } },
+      { name: 'contactId', in: 'body', schema: { type: 'string', examples: ['abc123'] } },
+      { name: 'query', in: 'query', schema: { type: 'string', examples: ['dentist'] } },
+      { name: 'when', in: 'body', schema: { type: 'string', format: 'date', examples: ['2026-01-01'] } },
+    ]);
+    const template = tool('template', [
+      { name: 'termsNotes', in: 'body', schema: { type: 'string' } },
+      { name: 'contactId', in: 'body', schema: { type: 'string' } },
+      { name: 'query', in: 'query', schema: { type: 'string' } },
+      { name: 'when', in: 'body', schema: { type: 'string', format: 'epoch-ms' } },
+    ]);
+    shareExamples([create, template]);
+    expect(template.args.map((arg) => arg.schema.examples)).toEqual([['Net 30'], undefined, undefined, undefined]);
   });
 
   it('carries facts through $ref and allOf wrappers, the property\'s own words first', () => {

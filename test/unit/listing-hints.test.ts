@@ -32,6 +32,9 @@ const entry: ToolEntry = {
     { name: 'flavor', in: 'body', schema: { type: 'string', enum: kinds } },
     { name: 'limit', in: 'body', schema: { type: 'number', 'x-maximum': 100, default: 20 } },
     { name: 'note', in: 'body', schema: { type: 'string' } },
+    { name: 'days', in: 'body', schema: { type: 'array', items: { type: 'number', minimum: 0, maximum: 6 } } },
+    { name: 'links', in: 'body', schema: { type: 'array', items: { type: 'string', format: 'uri' } } },
+    { name: 'value', in: 'body', schema: { anyOf: [{ type: 'string' }, { type: 'number' }] } },
     {
       name: 'options',
       in: 'body',
@@ -51,6 +54,9 @@ describe('argument hints', () => {
     expect(rich.phone!.description).toBe('phone in E.164; e.g. +14155550123');
     expect(rich.limit!.description).toBe('max 100; default 20');
     expect(rich.options!.description).toBe('needs mode; also: label, size');
+    expect(rich.days!.description).toBe('each 0 to 6');
+    expect(rich.links!.description).toBe('each URL');
+    expect(rich.value!.description).toBe('string or number');
     // The catalog's own keywords never reach tools/list; standard ones do.
     expect(JSON.stringify(rich)).not.toMatch(/x-range-days|x-maximum|epoch-ms|examples|"default"/);
   });
