@@ -1,7 +1,5 @@
-import { ID_SOURCES } from '../../tools/id-sources.js';
-import { renames } from '../../tools/overlays/decorations.js';
-import { idNoun, singularNoun } from './responses.js';
-import type { IdSource, JsonSchema } from './types.js';
+import { idProvenance } from './provenance.js';
+import type { JsonSchema } from './types.js';
 
 /**
  * Short argument hints in our own words, rendered from the facts the catalog keeps (format, example, default,
@@ -43,11 +41,7 @@ const NAME_MEANINGS: Record<string, string> = {
   companyId: 'the agency (company) ID; GHL_COMPANY_ID fills it when configured',
 };
 
-/** Field names that hold IDs of a known kind of record without saying so (`followers` are users). */
-const NAME_KINDS: Record<string, string> = { altId: 'location', followers: 'user', assignedTo: 'user', assignedUserId: 'user', contacts: 'contact', contactIds: 'contact' };
-
 const MAX_EXAMPLE_CHARS = 40;
-const MAX_SOURCES = { lean: 1, rich: 2, full: 4 } as const;
 
 export function typeName(schema: JsonSchema): string | undefined {
   const type = schema.type;
@@ -65,41 +59,60 @@ export interface ArgPlace {
 
 /** The hint for one argument or nested field, or undefined when the facts say nothing an agent can use. */
 export function argHint(place: ArgPlace, schema: JsonSchema, context: HintContext, droppedEnum?: unknown[]): string | undefined {
+  const kind = kindWords(place, schema, context.detail, droppedEnum);
+  const sources = context.detail === 'lean' ? [] : [...roleWords(place.name, context), ...optional(idProvenance(place, schema, context))];
+  const values = valueWords(place, schema, context.detail, kind.example, sources.some((words) => words.startsWith('from ')));
+  const parts = [...kind.words, ...sources, ...values, ...optional(serverWords(schema)), ...(schema.deprecated === true ? ['deprecated'] : [])];
+  return parts.length > 0 ? parts.join('; ') : undefined;
+}
+
+function optional(words: string | undefined): string[] {
+  return words ? [words] : [];
+}
+
+/** What kind of value it is: format or standard, unit, what each item is, the kinds or the value set it takes. */
+function kindWords(place: ArgPlace, schema: JsonSchema, detail: Detail, droppedEnum?: unknown[]): { words: string[]; example?: string } {
   const { name } = place;
-  const parts: string[] = [];
+  const words: string[] = [];
   const type = typeName(schema);
   const format = typeof schema.format === 'string' ? schema.format : undefined;
-  if (format && (context.detail === 'full' || !STANDARD_FORMATS.has(format))) parts.push(FORMAT_WORDS[format] ?? format);
+  if (format && (detail === 'full' || !STANDARD_FORMATS.has(format))) words.push(FORMAT_WORDS[format] ?? format);
   const semantic = !format && !schema.enum && type === 'string' ? semanticWords(name, schema) : undefined;
-  if (semantic) parts.push(semantic.words);
+  if (semantic) words.push(semantic.words);
   const numeric = type === 'number' || type === 'integer';
   const unit = numeric && place.siblings?.find((sibling) => sibling === `${name}Unit` || sibling === `${name}Units`);
-  if (unit) parts.push(`unit: ${unit}`);
-  if (numeric && /Percent(age)?$/i.test(name)) parts.push('a percentage');
-  const meaning = NAME_MEANINGS[name];
-  if (meaning && context.detail !== 'lean') parts.push(meaning);
-  const each = type === 'array' ? itemWords(schema.items as JsonSchema | undefined, context.detail) : undefined;
-  if (each) parts.push(each);
-  if (!type && Array.isArray(schema.anyOf) && context.detail !== 'lean') parts.push(anyOfWords(schema.anyOf as JsonSchema[]));
-  const enumWords = droppedEnum ? largeEnumWords(droppedEnum) : undefined;
-  if (enumWords) parts.push(enumWords);
-  if (context.detail !== 'lean') {
-    const role = context.paging ? pagingRole(name) : undefined;
-    if (role) parts.push(role);
-    if (context.configured?.has(name)) parts.push(name.startsWith('company') ? 'default: the configured company' : 'default: the configured location');
-  }
-  const kind = (schema['x-id-of'] as string | undefined) ?? nestedIdKind(place) ?? NAME_KINDS[name];
-  const sources = context.detail === 'lean' ? undefined : provenance(name, context, kind);
-  if (sources) parts.push(sources);
-  const example = sources || (type === 'boolean' && !place.required) ? undefined : exampleWords(schema, semantic?.example);
-  // A lean list shows an example only where the standard needs one to be read right (a time zone, E.164).
-  if (example && (context.detail !== 'lean' || semantic?.example)) parts.push(example);
-  if (context.detail !== 'lean') parts.push(...limitWords(schema));
-  if (schema.default !== undefined && context.detail !== 'lean') parts.push(`default ${shortJson(schema.default)}`);
-  const server = serverWords(schema);
-  if (server) parts.push(server);
-  if (schema.deprecated === true) parts.push('deprecated');
-  return parts.length > 0 ? parts.join('; ') : undefined;
+  if (unit) words.push(`unit: ${unit}`);
+  if (numeric && /Percent(age)?$/i.test(name)) words.push('a percentage');
+  if (NAME_MEANINGS[name] && detail !== 'lean') words.push(NAME_MEANINGS[name]);
+  const each = type === 'array' ? itemWords(schema.items as JsonSchema | undefined, detail) : undefined;
+  if (each) words.push(each);
+  if (!type && Array.isArray(schema.anyOf) && detail !== 'lean') words.push(anyOfWords(schema.anyOf as JsonSchema[]));
+  if (droppedEnum) words.push(largeEnumWords(droppedEnum));
+  return { words, example: semantic?.example };
+}
+
+/** Its role in the call: a paging argument, or one the configured location or company fills. */
+function roleWords(name: string, context: HintContext): string[] {
+  const words: string[] = [];
+  const role = context.paging ? PAGING_ROLES[name] : undefined;
+  if (role) words.push(role);
+  if (context.configured?.has(name)) words.push(name.startsWith('company') ? 'default: the configured company' : 'default: the configured location');
+  return words;
+}
+
+/**
+ * A sample value, limits and the default. An ID's sample says nothing (where to get one does), nor does an
+ * optional boolean's; a lean list shows a sample only where a standard needs one to be read right (E.164).
+ */
+function valueWords(place: ArgPlace, schema: JsonSchema, detail: Detail, standardExample: string | undefined, sourced: boolean): string[] {
+  const words: string[] = [];
+  const quiet = sourced || (typeName(schema) === 'boolean' && !place.required) || (detail === 'lean' && !standardExample);
+  const example = quiet ? undefined : exampleWords(schema, standardExample);
+  if (example) words.push(example);
+  if (detail === 'lean') return words;
+  words.push(...limitWords(schema));
+  if (schema.default !== undefined) words.push(`default ${shortJson(schema.default)}`);
+  return words;
 }
 
 /** What the server does about a field: fills it when left out, or refuses to assume it (tools/overlays/defaults.ts). */
@@ -143,13 +156,6 @@ function limitWords(schema: JsonSchema): string[] {
   if (typeof schema['x-range-days'] === 'number') words.push(`range at most ${schema['x-range-days']} days`);
   if (typeof schema['x-max-length'] === 'number') words.push(`at most ${schema['x-max-length']} characters`);
   return words;
-}
-
-/** `customFields[].id` holds a customField's ID: a nested `id` is of the record its parent property names. */
-function nestedIdKind(place: ArgPlace): string | undefined {
-  if ((place.name !== 'id' && place.name !== '_id') || !place.parent) return undefined;
-  const kind = singularNoun(place.parent.replace(/(Details|Detail|Info|Data)$/, ''));
-  return ID_SOURCES[kind] ? kind : undefined;
 }
 
 /**
@@ -208,38 +214,3 @@ const PAGING_ROLES: Record<string, string> = {
   cursor: 'from the previous page',
   lastMessageId: 'from the previous page',
 };
-
-function pagingRole(name: string): string | undefined {
-  return PAGING_ROLES[name];
-}
-
-const renamed = new Map(Object.entries(renames).map(([name, overlay]) => [name, overlay.rename ?? name]));
-
-/** The record kind an ID argument refers to, matched against the kinds some tool hands out. */
-export function idSourceOf(name: string, path: string, module: string, kind?: string): IdSource | undefined {
-  const noun = kind ?? idNoun(name, path);
-  if (!noun) return undefined;
-  const exact = ID_SOURCES[noun];
-  if (exact) return exact;
-  const kinds = Object.keys(ID_SOURCES);
-  // `assignedUserId` is a user; `pipelineStageId` lives in a pipeline. Suffixes count only within the module.
-  const suffix = kinds
-    .filter((kind) => noun.endsWith(kind.charAt(0).toUpperCase() + kind.slice(1)) && ID_SOURCES[kind]!.tools.some((tool) => tool.startsWith(`${module}_`)))
-    .sort((a, b) => b.length - a.length)[0];
-  const prefix = kinds.filter((kind) => noun.startsWith(kind) && /^[A-Z]/.test(noun.slice(kind.length))).sort((a, b) => b.length - a.length)[0];
-  const found = suffix ?? prefix;
-  return found ? ID_SOURCES[found] : undefined;
-}
-
-/** "from calendars_get_calendars or ghl://locations/{locationId}/calendars": same-module tools first. */
-export function provenance(name: string, context: HintContext, kind?: string): string | undefined {
-  const source = idSourceOf(name, context.path, context.module, kind);
-  if (!source) return undefined;
-  const tools = source.tools.map((tool) => renamed.get(tool) ?? tool).filter((tool) => tool !== context.tool);
-  const local = tools.filter((tool) => tool.startsWith(`${context.module}_`));
-  const chosen = (local.length > 0 ? local : tools).slice(0, MAX_SOURCES[context.detail]);
-  const options = [...chosen, ...(source.resource ? [source.resource] : [])];
-  if (options.length === 0) return undefined;
-  const last = options.pop()!;
-  return `from ${options.length > 0 ? `${options.join(', ')} or ${last}` : last}`;
-}
