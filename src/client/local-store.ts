@@ -89,7 +89,7 @@ export class LocalSlotStore implements SlotStore {
     const window = this.windows.get(key);
     if (!window) return;
     const now = this.now();
-    window.finish(id, now);
+    window.finish(id, now, observation?.limited === true);
     if (observation) window.observe(observation, sentAt, now);
   }
 

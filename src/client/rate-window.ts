@@ -24,6 +24,8 @@ interface Reported {
   count: number;
   /** GHL's window: the usage is gone from it by `at + intervalMs`. */
   intervalMs: number;
+  /** When a newer count arrived: this one holds one answer time longer (see `others`). */
+  supersededAt?: number;
 }
 
 /**
@@ -80,11 +82,16 @@ export class RateWindow {
     this.grant(id, budget, now);
   }
 
-  /** The request's answer arrived (or it failed): it keeps counting for one more interval. */
-  finish(id: string, now: number): void {
+  /**
+   * The request's answer arrived (or it failed): it keeps counting for one more interval — unless GHL refused it
+   * (429), so never counted it: kept, it would free a place one interval later that GHL never lent, and the next
+   * request would be refused in its turn.
+   */
+  finish(id: string, now: number, refused = false): void {
     const grantedAt = this.inFlight.get(id);
     if (grantedAt === undefined) return;
     this.inFlight.delete(id);
+    if (refused) return;
     let index = this.finished.length;
     while (index > 0 && this.finished[index - 1]!.at > now) index -= 1;
     this.finished.splice(index, 0, { id, grantedAt, at: now });
@@ -112,11 +119,14 @@ export class RateWindow {
     const report = reportOf(observation, budget);
     if (report.blockMs !== undefined) this.blockedUntil = Math.max(this.blockedUntil, now + report.blockMs);
     if (report.used !== undefined) {
-      // Our requests GHL had counted: granted before this one went, still in its window; a refused one was not.
-      const own = this.ownAt(sentAt, report.intervalMs) - (report.limited ? 1 : 0);
+      // Our requests GHL had counted: granted before this one went, still in its window.
+      const own = this.ownAt(sentAt, report.intervalMs);
       let index = this.reports.length;
       while (index > 0 && this.reports[index - 1]!.at > sentAt) index -= 1;
-      this.reports.splice(index, 0, { at: sentAt, count: Math.max(0, report.used - own), intervalMs: report.intervalMs });
+      const older = this.reports[index - 1];
+      if (older) older.supersededAt ??= now;
+      const count = Math.max(0, report.used - own);
+      this.reports.splice(index, 0, { at: sentAt, count, intervalMs: report.intervalMs, supersededAt: index < this.reports.length ? now : undefined });
     }
     if (observation.dailyResetAt !== undefined && observation.dailyResetAt > now) {
       this.rollDay(now);
@@ -144,6 +154,12 @@ export class RateWindow {
     return [...this.paceAt.values()].every((at) => at <= now);
   }
 
+  /** GHL's newest count of others' usage that still holds, for handing over to the shared window. */
+  othersNow(now: number): Reported | undefined {
+    this.others(now);
+    return this.reports.at(-1);
+  }
+
   /** This process's own requests that still count, for handing over to the shared window. */
   ownEntries(now: number): OwnEntry[] {
     const horizon = now - longestInterval(this.budget());
@@ -164,7 +180,7 @@ export class RateWindow {
       let othersLeft = reported === undefined;
       while (excess > 0) {
         const ownLeaves = index < this.finished.length ? this.finished[index]!.at + window.intervalMs : Infinity;
-        const othersLeave = othersLeft ? Infinity : reported!.at + reported!.intervalMs;
+        const othersLeave = othersLeft ? Infinity : reported!.leaves;
         if (othersLeave === Infinity && ownLeaves === Infinity) {
           waitMs = Math.max(waitMs, spacing);
           break;
@@ -184,21 +200,21 @@ export class RateWindow {
   }
 
   /**
-   * Others' usage now: the highest count GHL gave within one answer time of its newest. A lower count replaces a
-   * higher one only once it has held that long, so a place that freed because one of our requests left GHL's
-   * window (while its answer, which ends our count of it, was still on the way) is not taken from under it; a
-   * count that rises counts at once. Usage is gone from GHL's window one interval after the request that saw it.
+   * Others' usage now, and when that figure can next fall. GHL's newest count holds, and an older one still holds
+   * for a while after a newer one arrived (twice our slowest answer, at least a tenth of the window): a count that
+   * rises counts at once, one that falls only once it has held that long. So a place that freed because someone's
+   * request left GHL's window while its answer (which ends their own count of it) was still on the way is not
+   * taken from under them. Usage is gone from GHL's window one interval after the request that saw it was sent.
    */
-  private others(now: number): Reported | undefined {
-    const newest = this.reports.at(-1);
-    if (!newest) return undefined;
-    let answerMs = 0;
-    for (const entry of this.finished) answerMs = Math.max(answerMs, entry.at - entry.grantedAt);
-    const since = newest.at - answerMs;
-    this.reports = this.reports.filter((report) => report.at >= since && report.at + report.intervalMs > now);
+  private others(now: number): { count: number; leaves: number } | undefined {
+    let holdMs = 0;
+    for (const entry of this.finished) holdMs = Math.max(holdMs, 2 * (entry.at - entry.grantedAt));
+    const holdsUntil = (report: Reported) =>
+      Math.min(report.at + report.intervalMs, (report.supersededAt ?? Infinity) + Math.max(holdMs, report.intervalMs / 10));
+    this.reports = this.reports.filter((report) => holdsUntil(report) > now);
     let highest: Reported | undefined;
     for (const report of this.reports) if (!highest || report.count >= highest.count) highest = report;
-    return highest;
+    return highest && { count: highest.count, leaves: holdsUntil(highest) };
   }
 
   /** Our requests granted by `at` that GHL's window still counted then. */

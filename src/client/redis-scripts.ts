@@ -86,11 +86,11 @@ return {0, 0, now}
  */
 const FINISH = `${NOW}
 if now > tonumber(ARGV[2]) then return 3 end
-redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1])
+-- A request GHL refused (429) was never counted by GHL: it leaves the window at once.
+if ARGV[6] == '1' then redis.call('ZREM', KEYS[1], ARGV[1]) else redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1]) end
 local interval, used, anchor = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 if used >= 0 and anchor >= tonumber(redis.call('HGET', KEYS[2], 'r:at') or '0') then
   local known = redis.call('ZCOUNT', KEYS[1], '(' .. (anchor - interval), '+inf')
-  if ARGV[6] == '1' then known = known - 1 end
   redis.call('HSET', KEYS[2], 'r:at', anchor, 'r:count', math.max(0, used - known), 'r:interval', interval)
   if redis.call('PTTL', KEYS[2]) < 2 * interval then redis.call('PEXPIRE', KEYS[2], 2 * interval) end
 end
@@ -107,18 +107,32 @@ return 0
 
 /**
  * Hands this process's requests over to the shared window when Redis is back: those Redis has are corrected (a
- * finish it missed), those it lacks are added (and counted for the day). GHL's next count puts others' usage
- * right. KEYS: window, day. ARGV: deadline, leaseMs, longest, dayEndsInMs, then pairs (member, finished this many
- * ms ago; -1 in flight; -2 cancelled). Returns the number added, or -1 too late.
+ * finish it missed), those it lacks are added (and counted for the day). Others' usage is what this process last
+ * heard from GHL, less the requests other processes have handed over already, unless a newer count is there; a
+ * count made before this handover held these requests as others' usage, so it loses as many as were added.
+ * KEYS: window, state, day. ARGV: deadline, leaseMs, longest, dayEndsInMs, others' anchor (0: none), count,
+ * interval, this process's member prefix, then pairs (member, finished this many ms ago; -1 in flight; -2
+ * cancelled). Returns the number added, or -1 too late.
  */
 const MERGE = `${NOW}
 if now > tonumber(ARGV[1]) then return -1 end
+local anchor, interval = tonumber(ARGV[5]), tonumber(ARGV[7])
+local seeded = false
+if anchor > 0 and anchor > tonumber(redis.call('HGET', KEYS[2], 'r:at') or '0') then
+  local handed = 0
+  for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. (now - interval), '+inf')) do
+    if string.sub(member, 1, #ARGV[8]) ~= ARGV[8] then handed = handed + 1 end
+  end
+  redis.call('HSET', KEYS[2], 'r:at', anchor, 'r:count', math.max(0, tonumber(ARGV[6]) - handed), 'r:interval', interval)
+  if redis.call('PTTL', KEYS[2]) < 2 * interval then redis.call('PEXPIRE', KEYS[2], 2 * interval) end
+  seeded = true
+end
 local lease = tonumber(ARGV[2])
 local added = 0
-for i = 5, #ARGV, 2 do
+for i = 9, #ARGV, 2 do
   local ago = tonumber(ARGV[i + 1])
   if ago == -2 then
-    if redis.call('ZREM', KEYS[1], ARGV[i]) == 1 then redis.call('DECR', KEYS[2]) end
+    if redis.call('ZREM', KEYS[1], ARGV[i]) == 1 then redis.call('DECR', KEYS[3]) end
   else
     local score = now + lease
     if ago >= 0 then score = now - ago end
@@ -126,7 +140,11 @@ for i = 5, #ARGV, 2 do
   end
 end
 if added > 0 then
-  if redis.call('INCRBY', KEYS[2], added) == added then redis.call('PEXPIRE', KEYS[2], ARGV[4]) end
+  if not seeded then
+    local others = tonumber(redis.call('HGET', KEYS[2], 'r:count') or '0')
+    if others > 0 then redis.call('HSET', KEYS[2], 'r:count', math.max(0, others - added)) end
+  end
+  if redis.call('INCRBY', KEYS[3], added) == added then redis.call('PEXPIRE', KEYS[3], ARGV[4]) end
   local keep = lease + tonumber(ARGV[3])
   if redis.call('PTTL', KEYS[1]) < keep then redis.call('PEXPIRE', KEYS[1], keep) end
 end
@@ -142,14 +160,14 @@ return 0
 export interface ScriptedRedis extends RedisClient {
   ghlAcquire(window: string, state: string, day: string, ...args: (string | number)[]): Promise<[number, number, number]>;
   ghlFinish(window: string, state: string, day: string, ...args: (string | number)[]): Promise<number>;
-  ghlMerge(window: string, day: string, ...args: (string | number)[]): Promise<number>;
+  ghlMerge(window: string, state: string, day: string, ...args: (string | number)[]): Promise<number>;
   ghlCancel(window: string, day: string, member: string): Promise<number>;
 }
 
 export function defineScripts(redis: RedisClient): ScriptedRedis {
   redis.defineCommand('ghlAcquire', { numberOfKeys: 3, lua: ACQUIRE });
   redis.defineCommand('ghlFinish', { numberOfKeys: 3, lua: FINISH });
-  redis.defineCommand('ghlMerge', { numberOfKeys: 2, lua: MERGE });
+  redis.defineCommand('ghlMerge', { numberOfKeys: 3, lua: MERGE });
   redis.defineCommand('ghlCancel', { numberOfKeys: 2, lua: CANCEL });
   return redis as ScriptedRedis;
 }

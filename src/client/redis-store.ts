@@ -206,11 +206,13 @@ export class RedisSlotStore implements SlotStore {
     for (const [key, own] of entries) {
       const window = local.existing(key);
       if (!window) continue;
+      const others = window.othersNow(now);
       const args: (string | number)[] = [deadline, this.options.leaseMs, longestInterval(window.budget()), Math.max(1, window.dayEnds(now) - now)];
+      args.push(others ? Math.floor(others.at + this.offset) : 0, others?.count ?? 0, others?.intervalMs ?? 0, `f:${this.owner}:`);
       for (const entry of own) args.push(entry.id, entry.finishedAgoMs === undefined ? -1 : Math.round(entry.finishedAgoMs));
       for (const member of this.cancelled.get(key) ?? []) args.push(member, -2);
       const keys = this.keys(key);
-      merges.push(this.timed(redis.ghlMerge(keys.window, keys.day, ...args)));
+      merges.push(this.timed(redis.ghlMerge(keys.window, keys.state, keys.day, ...args)));
     }
     this.cancelled.clear();
     this.handingOver = true;

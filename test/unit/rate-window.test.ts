@@ -111,7 +111,7 @@ describe('RateWindow', () => {
     expect(window.tryAcquire('next', sentAt + 1_000)).toEqual({ granted: true });
   });
 
-  it("keeps only GHL's newest count of others' usage: a later answer replaces an earlier one, a late older one does not", () => {
+  it("follows GHL's newest count of others' usage: a lower one once it has held a while, a late older one never", () => {
     const window = windowOf({ max: 20, intervalMs: 1_000, dailyMax: 1_000 });
     const t = 6 * DAY;
     const grant = (id: string, at: number) => expect(window.tryAcquire(id, at)).toEqual({ granted: true });
@@ -126,17 +126,19 @@ describe('RateWindow', () => {
     grant('d', t + 250);
     grant('e', t + 300);
     expect(window.tryAcquire('f', t + 350)).toHaveProperty('waitMs');
-    // e's answer: the others have nearly all gone, and the window has room at once (not one interval after b).
+    // e's answer: the others have nearly all gone. That holds once it has for twice our slowest answer (a took
+    // 110 ms), not one interval after b was sent.
     window.finish('e', t + 340);
     window.observe({ max: 20, intervalMs: 1_000, remaining: 14 }, t + 300, t + 340);
-    grant('f', t + 360);
+    expect(window.tryAcquire('f', t + 360)).toEqual({ waitMs: 200 });
+    grant('f', t + 560);
   });
 
   it('after a 429 without Retry-After, holds back until the usage GHL counted has left', () => {
     const window = windowOf({ max: 25, intervalMs: 10_000, dailyMax: 10_000 });
     const sentAt = 4 * DAY;
     window.tryAcquire('refused', sentAt);
-    window.finish('refused', sentAt + 50);
+    window.finish('refused', sentAt + 50, true);
     window.observe({ limited: true, max: 25, intervalMs: 10_000, remaining: 0 }, sentAt, sentAt + 50);
     expect((window.tryAcquire('retry', sentAt + 9_000) as { waitMs: number }).waitMs).toBeGreaterThan(900);
     expect(window.tryAcquire('retry', sentAt + 10_000)).toEqual({ granted: true });
