@@ -105,7 +105,7 @@ export class CatalogTool {
     return {
       name: this.name,
       description: this.description(detail),
-      inputSchema: listedSchema(this.askedSchema(defaults), this.hintContext(defaults, detail)) as ToolDefinition['inputSchema'],
+      inputSchema: listedSchema(this.askedSchema(defaults, detail), this.hintContext(defaults, detail)) as ToolDefinition['inputSchema'],
       annotations: listedAnnotations(this.annotations(), detail === 'lean'),
     };
   }
@@ -121,8 +121,8 @@ export class CatalogTool {
   }
 
   /** The input schema as agents are asked for it: what the server fills (src/args) is optional and says so. */
-  private askedSchema(defaults: ArgDefaults): JsonSchema {
-    return withFills(this.inputSchema(defaults), ARG_RULES[this.entry.name]);
+  private askedSchema(defaults: ArgDefaults, detail: Detail = 'full'): JsonSchema {
+    return withFills(this.inputSchema(defaults, detail), ARG_RULES[this.entry.name]);
   }
 
   private hintContext(defaults: ArgDefaults, detail: Detail): HintContext {
@@ -151,12 +151,16 @@ export class CatalogTool {
     return this.fixed;
   }
 
-  /** The input schema agents see: constants hidden, arguments a configured default fills optional. */
-  inputSchema(defaults: ArgDefaults): JsonSchema {
+  /**
+   * The input schema agents see: constants hidden, arguments a configured default fills optional, the overlay's
+   * hints (a lean listing leaves out those written for listings with room).
+   */
+  inputSchema(defaults: ArgDefaults, detail: Detail = 'full'): JsonSchema {
     const constants = this.constants();
     return this.schemaOf(
       this.entry.args.filter((arg) => !constants.has(arg.name)),
       this.defaultedArgs(defaults),
+      detail,
     );
   }
 
@@ -166,11 +170,11 @@ export class CatalogTool {
     return this.validator;
   }
 
-  private schemaOf(args: ArgSpec[], optional: Map<string, unknown>): JsonSchema {
+  private schemaOf(args: ArgSpec[], optional: Map<string, unknown>, detail: Detail = 'full'): JsonSchema {
     const properties: Record<string, JsonSchema> = {};
     const required: string[] = [];
     for (const arg of args) {
-      const help = this.overlay.args?.[arg.name];
+      const help = this.overlay.args?.[arg.name] ?? (detail === 'lean' ? undefined : this.overlay.richArgs?.[arg.name]);
       properties[arg.name] = help ? { ...arg.schema, description: help } : arg.schema;
       if (arg.required && !optional.has(arg.name)) required.push(arg.name);
     }

@@ -39,7 +39,9 @@ describe('toolset selection at start-up', () => {
     expect(bytes).toBeLessThanOrEqual(45 * 1024);
     const slots = tools.find((tool) => tool.name === 'calendars_get_free_slots')!;
     expect(slots.description).toMatch(/before booking/);
-    expect(JSON.stringify(slots.inputSchema.properties)).toMatch(/Epoch milliseconds. Range at most 31 days/);
+    // The hint agents see says both forms the server takes (ISO 8601 is converted) and GHL's range limit.
+    const { startDate } = slots.inputSchema.properties as Record<string, { description?: string }>;
+    expect(startDate!.description).toMatch(/epoch ms or ISO 8601 .*At most 31 days/);
   });
 
   it('lists only the discovery tools with --toolsets discovery, within 6 KB', async () => {

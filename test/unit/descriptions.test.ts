@@ -3,6 +3,8 @@ import { Catalog } from '../../src/catalog/catalog.js';
 import { MODULES } from '../../tools/index.js';
 import { descriptions } from '../../tools/overlays/descriptions.js';
 import { OVERLAYS } from '../../tools/overlays/index.js';
+import { ToolListing } from '../../src/toolsets/listing.js';
+import { ToolSelection } from '../../src/toolsets/selection.js';
 
 const catalog = new Catalog(MODULES, OVERLAYS);
 const CORE = ['calendars', 'contacts', 'conversations', 'invoices', 'opportunities', 'payments'];
@@ -17,7 +19,9 @@ const TOOL_REFERENCE = new RegExp(`\\b(?:${catalog.modules.join('|')})(?:_[a-z0-
 const METHOD_PATH = /\b(?:GET|POST|PUT|PATCH|DELETE)\s+\/|(?:^|\s)\/[\w{]/;
 
 const curated = Object.entries(descriptions);
-const hints = curated.flatMap(([name, overlay]) => Object.entries(overlay.args ?? {}).map(([arg, hint]) => ({ name, arg, hint })));
+const hints = curated.flatMap(([name, overlay]) =>
+  Object.entries({ ...overlay.args, ...overlay.richArgs }).map(([arg, hint]) => ({ name, arg, hint })),
+);
 
 describe('curated descriptions of the core modules', () => {
   it('covers every one of the 179 tools, and the merged catalog shows the curated line', () => {
@@ -71,10 +75,46 @@ describe('curated descriptions of the core modules', () => {
 
   it('names only tools that exist, as agents see them', () => {
     for (const [name, overlay] of curated) {
-      const texts = [overlay.description ?? '', ...Object.values(overlay.args ?? {})];
+      const texts = [overlay.description ?? '', ...Object.values(overlay.args ?? {}), ...Object.values(overlay.richArgs ?? {})];
       for (const reference of texts.flatMap((text) => text.match(TOOL_REFERENCE) ?? [])) {
         expect(listedNames.has(reference), `${name} mentions ${reference}`).toBe(true);
       }
     }
+  });
+});
+
+/** Listed properties at every depth, and how many carry a hint (as bench/catalog-quality.mjs counts them). */
+function hintCount(schema: Record<string, unknown>, counts = { parameters: 0, hinted: 0 }) {
+  const variants = Array.isArray(schema.anyOf) ? (schema.anyOf as Record<string, unknown>[]) : [schema];
+  for (const node of variants) {
+    for (const property of Object.values((node.properties ?? {}) as Record<string, Record<string, unknown>>)) {
+      counts.parameters += 1;
+      if (property.description || property.examples || property.enum || property.format) counts.hinted += 1;
+      hintCount(property, counts);
+    }
+    if (node.items) hintCount(node.items as Record<string, unknown>, counts);
+  }
+  return counts;
+}
+
+describe('curated hints in the listings', () => {
+  it('hint at least 90% of the listed parameters of each core module listed alone', () => {
+    for (const module of CORE) {
+      const listed = new ToolListing({}, () => []).list(ToolSelection.create(catalog, { toolsets: [module] }));
+      const counts = listed.reduce((sum, definition) => hintCount(definition.inputSchema, sum), { parameters: 0, hinted: 0 });
+      expect(counts.hinted / counts.parameters, `${module}: ${counts.hinted} of ${counts.parameters}`).toBeGreaterThanOrEqual(0.9);
+    }
+  });
+
+  it('show the hints written for listings with room in a toolset and in ghl_describe_tool, not in the lean list of every tool', () => {
+    const update = catalog.get('calendars_update_calendar')!;
+    const hint = descriptions.calendars_update_calendar!.richArgs!.isActive!;
+    const isActive = (schema: Record<string, unknown>) => (schema.properties as Record<string, { description?: string }>).isActive!.description;
+    expect(isActive(update.definition({}, 'rich').inputSchema)).toBe(hint);
+    expect(isActive(update.describedInputSchema({}))).toBe(hint);
+    expect(isActive(update.definition({}, 'lean').inputSchema)).toBeUndefined();
+    // Hints for every listing stay in the lean one.
+    const slots = catalog.get('calendars_get_free_slots')!.definition({}, 'lean').inputSchema.properties as Record<string, { description?: string }>;
+    expect(slots.startDate!.description).toMatch(/ISO 8601.*31 days/);
   });
 });

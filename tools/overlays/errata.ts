@@ -83,12 +83,12 @@ export const ERRATA: Erratum[] = [
       },
     ],
     hints: {
-      query: 'Free text matched against name, email, phone and company.',
-      pageLimit: 'Contacts per page; GHL refuses a search without it.',
-      page: 'Page number from 1; or use searchAfter.',
-      searchAfter: 'Next page: the searchAfter value of the last contact seen (instead of page).',
-      filters: '[{field, operator (eq, not_eq, contains, not_contains, exists, not_exists, range), value}]; a clause may also be {group: AND|OR, filters}.',
-      sort: '[{field, direction: asc|desc}].',
+      query: 'Free text matched against name, email, phone and other searchable fields; at most 75 characters.',
+      filters: '[{field, operator, value}], all must match; eq not_eq contains not_contains exists not_exists range.',
+      sort: '[{field, direction: "asc" | "desc"}], e.g. field dateAdded.',
+      pageLimit: 'Contacts per page, at most 500.',
+      page: 'Page number; pages reach the first 10,000 matches only, beyond that use searchAfter.',
+      searchAfter: 'Next page: searchAfter of the last contact of the previous page; leave page out with it.',
     },
   },
   {

@@ -12,6 +12,7 @@ const LAYERS: Record<string, ToolOverlay>[] = [renames, readOnlyPosts, defaultTo
 export const OVERLAYS: Record<string, ToolOverlay> = {};
 for (const layer of LAYERS) {
   for (const [name, overlay] of Object.entries(layer)) {
-    OVERLAYS[name] = { ...OVERLAYS[name], ...overlay, args: { ...OVERLAYS[name]?.args, ...overlay.args } };
+    const merged = OVERLAYS[name];
+    OVERLAYS[name] = { ...merged, ...overlay, args: { ...merged?.args, ...overlay.args }, richArgs: { ...merged?.richArgs, ...overlay.richArgs } };
   }
 }

@@ -8,6 +8,11 @@ export interface ToolOverlay {
   description?: string;
   /** Short help for individual arguments, shown in the argument's JSON Schema. */
   args?: Record<string, string>;
+  /**
+   * Help for arguments that only a listing with room shows (a toolset's list, ghl_describe_tool); the lean list of
+   * every tool leaves it out, as it leaves out most generated hints. `args` wins for the same argument.
+   */
+  richArgs?: Record<string, string>;
   /** A POST that only reads (searches, lookups): annotated read-only and allowed in read-only mode. */
   readOnly?: true;
   /** A member of the curated `default` toolset. */
