@@ -14,7 +14,7 @@ export interface RedisStoreOptions {
   commandTimeoutMs?: number;
 }
 
-const DEFAULT_LOCK_TTL_MS = 6_000;
+const DEFAULT_LOCK_TTL_MS = 4_000;
 
 // Deletes the lock only if it still holds `ARGV[1]`: an expired lock may already belong to another process.
 const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
