@@ -3,6 +3,7 @@ import type { Refusal } from './args/coerce.js';
 import { Lookups } from './args/lookups.js';
 import { ArgPreparer, notesBlock, type PreparedCall } from './args/prepare.js';
 import type { ArgDefaults, CatalogTool } from './catalog/catalog.js';
+import { errataChanges } from './catalog/errata-validator.js';
 import { CallCancelledError, CallFailedError, DailyBudgetError } from './client/errors.js';
 import { type GhlClient, type GhlResponse, MissingCredentialsError } from './client/ghl-client.js';
 import { type Logger, scrubJson } from './logger.js';
@@ -90,8 +91,8 @@ export class Executor {
   }
 
   private async fetchPrepared(tool: CatalogTool, prepared: PreparedCall, signal?: AbortSignal): Promise<Fetched> {
-    const outcome = await this.run(tool, prepared, signal);
-    return 'content' in outcome ? { result: this.scrub(outcome as ToolResult, prepared.notes) } : { response: outcome, notes: prepared.notes };
+    const { outcome, notes } = await this.run(tool, prepared, signal);
+    return 'content' in outcome ? { result: this.scrub(outcome as ToolResult, notes) } : { response: outcome, notes };
   }
 
   /** The result of a 2xx response (or of pages merged into one), cut at the result cap and scrubbed, with the call's notes. */
@@ -99,18 +100,28 @@ export class Executor {
     return this.scrub(successResult(tool, response, { maxChars: this.options.maxResultChars, format }), notes);
   }
 
-  private async run(tool: CatalogTool, prepared: PreparedCall, signal?: AbortSignal): Promise<ToolResult | GhlResponse> {
+  /**
+   * Validates and sends; the notes are the preparation's and, once validated, what the tool's errata changed
+   * (src/catalog/errata-validator.ts): every change to what is sent is said.
+   */
+  private async run(tool: CatalogTool, prepared: PreparedCall, signal?: AbortSignal): Promise<{ outcome: ToolResult | GhlResponse; notes: readonly string[] }> {
     // Cancelled while a location or contact was read: what was read (or not) no longer matters.
-    if (signal?.aborted) return this.transportError(tool, new CallCancelledError(false));
+    if (signal?.aborted) return { outcome: this.transportError(tool, new CallCancelledError(false)), notes: prepared.notes };
     const parsed = tool.zod().safeParse(prepared.args);
     if (!parsed.success || prepared.refusals.length > 0) {
       const issues = parsed.success ? [] : formatIssues(parsed.error, prepared.refusals);
       const message = [...prepared.refusals.map((refusal) => refusal.text), ...issues];
-      return errorResult({ message, hint: `Fix the arguments listed and call ${tool.name} again.` });
+      return { outcome: errorResult({ message, hint: `Fix the arguments listed and call ${tool.name} again.` }), notes: prepared.notes };
     }
+    const notes = [...prepared.notes, ...errataChanges(parsed.data)];
+    return { outcome: await this.send(tool, parsed.data as Record<string, unknown>, signal), notes };
+  }
+
+  /** Builds the one request of validated arguments and sends it: GHL's 2xx response, or the error result. */
+  private async send(tool: CatalogTool, args: Record<string, unknown>, signal?: AbortSignal): Promise<ToolResult | GhlResponse> {
     let request;
     try {
-      request = buildRequest(tool.entry, parsed.data as Record<string, unknown>);
+      request = buildRequest(tool.entry, args);
     } catch (error) {
       if (error instanceof UnsafeArgumentError) {
         return errorResult({ message: error.message, hint: 'Pass the ID exactly as GHL returned it.' });

@@ -59,11 +59,12 @@ export async function coerce(schema: JsonSchema, value: unknown, path: string, f
       return coerceObject(shape, value, path, found, zone);
     case 'number':
     case 'integer':
-      return EPOCH_UNITS[String(shape.format)] ? coerceEpoch(shape, value, path, found, zone) : coerceNumber(value, path, found);
+      return EPOCH_UNITS[String(shape.format)] ? coerceEpoch(shape, value, path, found, zone, false) : coerceNumber(value, path, found);
     case 'boolean':
       return coerceBoolean(value, path, found);
     case 'string':
-      return coerceText(shape, value, path, found, carriage.asText === true);
+      // A few epoch fields are typed string (calendar events' startTime): the same number, sent as its digits.
+      return EPOCH_UNITS[String(shape.format)] ? coerceEpoch(shape, value, path, found, zone, true) : coerceText(shape, value, path, found, carriage.asText === true);
   }
 }
 
@@ -150,12 +151,19 @@ function coerceText(schema: JsonSchema, value: unknown, path: string, found: Fin
   return value;
 }
 
-/** Epoch fields take a number in their unit, the same number as text, or an ISO 8601 date or time. */
-async function coerceEpoch(schema: JsonSchema, value: unknown, path: string, found: Findings, zone: ZoneSource): Promise<unknown> {
+/**
+ * Epoch fields take a number in their unit, the same number as text, or an ISO 8601 date or time; `asDigits`:
+ * the field is typed string, so the number is sent as its digits.
+ */
+async function coerceEpoch(schema: JsonSchema, value: unknown, path: string, found: Findings, zone: ZoneSource, asDigits: boolean): Promise<unknown> {
   const unit = EPOCH_UNITS[String(schema.format)]!;
   if (typeof value === 'number') {
     const mistake = unitMistake(value, unit.perSecond);
     if (mistake) refuse(found, path, mistake);
+    else if (asDigits && Number.isInteger(value)) {
+      found.notes.push(`${path} read as the text ${show(String(value))}`);
+      return String(value);
+    }
     return value;
   }
   if (typeof value !== 'string') return value;
@@ -164,6 +172,7 @@ async function coerceEpoch(schema: JsonSchema, value: unknown, path: string, fou
     const number = Number(text);
     const mistake = unitMistake(number, unit.perSecond);
     if (mistake) refuse(found, path, mistake);
+    else if (asDigits) return text;
     else found.notes.push(`${path} read as the number ${number}`);
     return mistake ? value : number;
   }
@@ -178,8 +187,8 @@ async function coerceEpoch(schema: JsonSchema, value: unknown, path: string, fou
     return value;
   }
   const number = unit.perSecond === 1 ? Math.floor(reading.instant / 1000) : reading.instant;
-  found.notes.push(`${path} read as ${reading.shown} = ${number} (${unit.name})`);
-  return number;
+  found.notes.push(`${path} read as ${reading.shown} = ${number} (${unit.name}${asDigits ? ', sent as text' : ''})`);
+  return asDigits ? String(number) : number;
 }
 
 /**

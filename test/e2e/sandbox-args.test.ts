@@ -55,6 +55,22 @@ describe('conversions and defaults over MCP on the sandbox (first try, natural a
     expect(days.every((day) => day >= start && day < end)).toBe(true);
   });
 
+  it('lists the events of a day given as ISO dates, sent as the epoch-ms text the events list wants', async () => {
+    const { calendars } = await sandbox.call('calendars_get_calendars', {});
+    const calendarId = calendars[0].id;
+    const slots = await sandbox.call('calendars_get_free_slots', { calendarId, startDate: localDate(1), endDate: localDate(8) });
+    const day = Object.keys(slots).find((key) => /^\d{4}-\d{2}-\d{2}$/.test(key) && slots[key].slots?.length > 0)!;
+    const booked = await sandbox.call('calendars_create_appointment', { calendarId, contactId, startTime: slots[day].slots[0] });
+    const next = new Date(Date.parse(`${day}T12:00Z`) + DAY).toISOString().slice(0, 10);
+    const result = await firstTry('calendars_get_calendar_events', { calendarId, startTime: day, endTime: next });
+    const [startMs, endMs] = [parseInZone(`${day}T00:00`, DEMO_TIMEZONE), parseInZone(`${next}T00:00`, DEMO_TIMEZONE)];
+    expect(notesOf(result)).toEqual([
+      `- startTime read as ${day}T00:00 America/Chicago = ${startMs} (epoch ms, sent as text)`,
+      `- endTime read as ${next}T00:00 America/Chicago = ${endMs} (epoch ms, sent as text)`,
+    ]);
+    expect(sandbox.parse(result).events.map((event: Json) => event.id)).toContain(booked.id);
+  });
+
   it('refuses a range over the documented 31 days and a date with two readings, naming the fix', async () => {
     const { calendars } = await sandbox.call('calendars_get_calendars', {});
     const tooLong = await sandbox.fail('calendars_get_free_slots', { calendarId: calendars[0].id, startDate: localDate(1), endDate: localDate(41) });

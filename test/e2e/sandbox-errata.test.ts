@@ -24,7 +24,10 @@ describe('errata on the agent path (ghl-mcp --sandbox over stdio)', () => {
 
   it('sends an SMS without subType or status, and an email whose body is only in message (sent as html)', async () => {
     const sms = await sandbox.call('conversations_send_a_new_message', { type: 'SMS', contactId, message: 'Your results are in.' });
-    await sandbox.call('conversations_send_a_new_message', { type: 'Email', contactId, subject: 'Results', message: 'Please call the office.' });
+    const email = await sandbox.client.callTool({ name: 'conversations_send_a_new_message', arguments: { type: 'Email', contactId, subject: 'Results', message: 'Please call the office.' } });
+    expect(email.isError, resultText(email)).toBeFalsy();
+    // The copy is said in the result, as every change to what is sent is.
+    expect((email.content as { text: string }[]).at(-1)!.text).toBe('Notes:\n- message sent as html too (type is Email)');
     const { messages } = await sandbox.call('conversations_get_messages', { conversationId: sms.conversationId });
     // The sandbox, like GHL, takes an email's body from html only: the body arrived because message was copied there.
     expect(messages.messages.map((message: Json) => message.body).sort()).toEqual(['Please call the office.', 'Your results are in.']);

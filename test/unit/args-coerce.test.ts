@@ -67,6 +67,18 @@ describe('epoch fields take ISO 8601 and say how they read it', () => {
     const { refusals } = await run(EPOCH_MS, '2026-12-01', { zone: { unknown: 'no location is named in the call or configured' } });
     expect(refusals).toEqual([expect.stringContaining('not known (no location is named in the call or configured)')]);
   });
+
+  it('an epoch field typed string (calendar events) takes ISO 8601 too, sent as the digits GHL expects', async () => {
+    const EPOCH_TEXT: JsonSchema = { type: 'string', format: 'epoch-ms' };
+    const iso = await run(EPOCH_TEXT, '2026-12-01', { asText: true });
+    expect(iso).toMatchObject({ out: '1796104800000', refusals: [] });
+    expect(iso.notes).toEqual(['field read as 2026-12-01T00:00 America/Chicago = 1796104800000 (epoch ms, sent as text)']);
+    expect(await run(EPOCH_TEXT, '2026-12-01T09:00Z', { asText: true })).toMatchObject({ out: String(Date.UTC(2026, 11, 1, 9)), zoneReads: 0 });
+    expect(await run(EPOCH_TEXT, '1796104800000', { asText: true })).toMatchObject({ out: '1796104800000', notes: [], refusals: [] });
+    expect(await run(EPOCH_TEXT, 1796104800000, { asText: true })).toMatchObject({ out: '1796104800000', notes: ['field read as the text "1796104800000"'] });
+    expect((await run(EPOCH_TEXT, '1796104800', { asText: true })).refusals).toEqual([expect.stringMatching(/^field: 1796104800 as milliseconds is a moment in 1970/)]);
+    expect((await run(EPOCH_TEXT, '01/12/2026', { asText: true })).refusals).toEqual([expect.stringContaining('order that differs by country')]);
+  });
 });
 
 describe('numbers and booleans written as text', () => {

@@ -329,3 +329,30 @@ describe('choices with money or sending consequences are never guessed', () => {
     expect(ghl.sent).toEqual([]);
   });
 });
+
+describe('what the errata change in the result', () => {
+  it('an email whose body is only in message: sent as html too, and the result says so after the conversions', async () => {
+    const ghl = fakeGhl();
+    const result = await ghl.executor.call(tool('conversations_send_a_new_message'), { type: 'Email', contactId: CONTACT.id, subject: 'Hi', message: 'See you', attachments: 'https://x.example/a.pdf' });
+    expect(result.isError).toBeFalsy();
+    expect(ghl.writes()[0]!.body!.value).toMatchObject({ message: 'See you', html: 'See you' });
+    expect(notesOf(result)).toEqual(['- attachments read as a list of one: ["https://x.example/a.pdf"]', '- message sent as html too (type is Email)']);
+  });
+
+  it('neutral fills of an opportunity search are named, and kept on a GHL error', async () => {
+    const ghl = fakeGhl({ answer: () => ({ status: 422, headers: {}, text: JSON.stringify({ message: 'bad filter' }) }) });
+    const result = await ghl.executor.call(tool('opportunities_search_opportunities_advanced'), { filters: [{ field: 'status', operator: 'eq', value: 'open' }] });
+    expect(result.isError).toBe(true);
+    expect(notesOf(result)).toEqual([
+      '- filled with the neutral values GHL requires: query "", limit 20, page 1, searchAfter [], additionalDetails {"notes":false,"tasks":false,"calendarEvents":false,"unReadConversations":false}',
+    ]);
+  });
+
+  it('a refused call carries no errata notes: nothing was sent', async () => {
+    const ghl = fakeGhl();
+    const result = await ghl.executor.call(tool('conversations_send_a_new_message'), { type: 'Email', contactId: CONTACT.id, message: 'x', bogus: 1 });
+    expect(result.isError).toBe(true);
+    expect(notesOf(result)).toEqual([]);
+    expect(ghl.writes()).toEqual([]);
+  });
+});

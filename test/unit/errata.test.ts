@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CatalogTool } from '../../src/catalog/catalog.js';
 import { correct, errataNotes } from '../../src/catalog/errata.js';
-import { wordsIn } from '../../src/catalog/errata-validator.js';
+import { errataChanges, wordsIn } from '../../src/catalog/errata-validator.js';
 import type { ArgSpec, ToolEntry } from '../../src/catalog/types.js';
 import type { Erratum, ErratumPatch } from '../../tools/overlays/types.js';
 
@@ -172,5 +172,43 @@ describe('errata interpreter: the call', () => {
     expect(parse({ ...VALID, html: '<h1>Big news</h1><p>We open&nbsp;on <b>Monday</b> — 9am.</p>' }).data).toMatchObject({ count: 7 });
     expect(parse({ ...VALID, html: '<p>a b</p>', count: 99 }).data).toMatchObject({ count: 99 });
     expect(wordsIn('')).toBe(0);
+  });
+});
+
+describe('errata interpreter: what it changes is said', () => {
+  /** The sentences errataChanges gives for a successful parse. */
+  const changes = (patches: ErratumPatch[], args: Record<string, unknown>, base = entry()) => {
+    const result = new CatalogTool('demo', base, { errata: [erratum(patches)] }).zod().safeParse(args);
+    expect(result.success).toBe(true);
+    return errataChanges(result.data);
+  };
+
+  it('names neutral fills (whole or inside a partly given object), and nothing when all was given', () => {
+    const fill: ErratumPatch[] = [{ kind: 'fill', values: { limit: '20', details: { a: false, b: false } } }];
+    expect(changes(fill, { type: 'SMS', contactId: 'c1', subType: {} })).toEqual(['filled with the neutral values GHL requires: limit "20", details {"a":false,"b":false}']);
+    expect(changes(fill, { type: 'SMS', contactId: 'c1', subType: {}, details: { b: true } })).toEqual(['filled with the neutral values GHL requires: limit "20", details.a false']);
+    expect(changes(fill, { ...VALID, limit: '5' })).toEqual([]);
+  });
+
+  it('names a copy, a number sent as text, a derived count and an alias', () => {
+    expect(changes([{ kind: 'copy', from: 'message', to: 'html', when: { arg: 'type', equals: 'Email' } }], { ...VALID, type: 'Email', message: 'Hi' })).toEqual(['message sent as html too (type is Email)']);
+    expect(changes([{ kind: 'sendAsString', args: ['limit'] }], { ...VALID, limit: 10 })).toEqual(['limit sent as the text "10"']);
+    expect(changes([{ kind: 'sendAsString', args: ['limit'] }], { ...VALID, limit: '10' })).toEqual([]);
+    const withCount = entry([...ARGS, { name: 'count', in: 'body', schema: { type: 'number' } }]);
+    expect(changes([{ kind: 'derive', arg: 'count', from: 'html', as: 'words' }], { ...VALID, html: '<p>two words</p>' }, withCount)).toEqual(['count filled with 2 (the words of html)']);
+    expect(changes([{ kind: 'alias', at: '', names: { text: 'message' } }], { ...VALID, text: 'hi' })).toEqual(['text sent as message']);
+    const items = [{ kind: 'alias', at: 'fields[]', names: { value: 'field_value' } }] satisfies ErratumPatch[];
+    expect(changes(items, { ...VALID, fields: [{ id: 'a', value: 'x' }, { id: 'b', value: 'y' }] })).toEqual(['fields[].value sent as fields[].field_value']);
+  });
+
+  it('says nothing of a call sent as given, nor of data it did not validate', () => {
+    expect(changes([{ kind: 'copy', from: 'message', to: 'html', when: { arg: 'type', equals: 'Email' } }], { ...VALID, message: 'Hi' })).toEqual([]);
+    expect(errataChanges({ ...VALID })).toEqual([]);
+    expect(errataChanges(undefined)).toEqual([]);
+    // One validator, several calls: a call is told only its own changes, even after a refused one.
+    const validator = new CatalogTool('demo', entry(), { errata: [erratum([{ kind: 'alias', at: '', names: { text: 'message' } }])] }).zod();
+    expect(errataChanges(validator.parse({ ...VALID, text: 'hi' }))).toEqual(['text sent as message']);
+    expect(validator.safeParse({ text: 'hi' }).success).toBe(false);
+    expect(errataChanges(validator.parse({ ...VALID, message: 'hi' }))).toEqual([]);
   });
 });
