@@ -117,6 +117,17 @@ describe.skipIf(skip)('RedisSlotStore', () => {
     expect(await first.acquire(key, 'app')).toMatchObject({ dailyMax: 2 });
   });
 
+  it('keeps the day spent until the reset GHL gave as a duration', async () => {
+    const key = `location:${randomUUID()}`;
+    const { store: shared } = store({ max: 100, intervalMs: 1_000 });
+    const now = Date.now();
+    const resetAt = now + 3 * 3_600_000;
+    slotOf(await shared.acquire(key, 'pit')).finish({ dailyMax: 10_000, dailyRemaining: 0, dailyResetAt: resetAt }, now);
+    const spent = await store({ max: 100, intervalMs: 1_000 }).store.acquire(key, 'pit');
+    expect(spent).toMatchObject({ dailyMax: 10_000 });
+    expect(Math.abs((spent as { dailyResetAt: number }).dailyResetAt - resetAt)).toBeLessThan(1_000);
+  });
+
   it('names limiter keys by resource, never by a token', async () => {
     const key = `token:${randomUUID().slice(0, 8)}`;
     const { store: shared } = store({ max: 100, intervalMs: 1_000 });
