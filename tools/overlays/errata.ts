@@ -83,7 +83,7 @@ export const ERRATA: Erratum[] = [
       },
     ],
     hints: {
-      query: 'Free text matched against name, email, phone and other searchable fields; at most 75 characters.',
+      query: 'Free text matched against name, email, phone and other searchable fields.',
       filters: '[{field, operator, value}], all must match; eq not_eq contains not_contains exists not_exists range.',
       sort: '[{field, direction: "asc" | "desc"}], e.g. field dateAdded.',
       pageLimit: 'Contacts per page, at most 500.',
