@@ -19,7 +19,6 @@ import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { register } from 'tsx/esm/api';
 import { Agent, request } from 'undici';
 import { CLI, median } from './lib.mjs';
-import { answersPing } from './redis-process.js';
 import { maxInAnyWindow, SEARCH_TOOL, startSeparateFake } from './separate-fake.js';
 
 // The fake GHL is the tests' own (TypeScript): loaded through tsx, so the bench runs with plain node.
@@ -27,6 +26,7 @@ register();
 const { FakeGhl } = await import('../src/sandbox/fake-ghl.ts');
 const { GhlClient } = await import('../src/client/ghl-client.ts');
 const { createSendPolicy, DEFAULT_RATE_SETTINGS } = await import('../src/client/send-policy.ts');
+const { answersPing } = await import('../test/helpers/redis-server.ts');
 
 const { values } = parseArgs({
   options: {

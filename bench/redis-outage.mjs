@@ -9,9 +9,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { register } from 'tsx/esm/api';
 import { CLI } from './lib.mjs';
-import { ownRedis, redisServerInstalled } from './redis-process.js';
 import { acceptedBetween, round, SEARCH_TOOL, startSeparateFake } from './separate-fake.js';
+
+// The tests' own redis-server helper (TypeScript), loaded through tsx.
+register();
+const { redisServerMissing, startOwnRedis } = await import('../test/helpers/redis-server.ts');
 
 const { values } = parseArgs({ options: { 'stop-s': { type: 'string', default: '15' }, 'per-process': { type: 'string', default: '10' } } });
 const stopMs = Number(values['stop-s']) * 1000;
@@ -21,12 +25,12 @@ const LIMIT = { max: 20, intervalMs: 1_000 };
 const RATE = LIMIT.max / (LIMIT.intervalMs / 1000);
 const AFTER_MS = 3_000;
 
-if (!redisServerInstalled()) {
+if (redisServerMissing()) {
   process.stdout.write(`${JSON.stringify({ bench: 'redis-outage', skipped: 'redis-server is not installed' })}\n`);
   process.exit(0);
 }
 
-const redis = await ownRedis();
+const redis = await startOwnRedis();
 const redisUrl = redis.url;
 const fake = await startSeparateFake(TOKEN);
 const servers = await Promise.all([0, 1, 2].map(() => startServer()));

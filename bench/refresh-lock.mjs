@@ -10,21 +10,21 @@ import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { Redis } from 'ioredis';
 import { register } from 'tsx/esm/api';
 import { CLI, ROOT } from './lib.mjs';
-import { ownRedis, redisServerInstalled } from './redis-process.js';
 import { round } from './separate-fake.js';
 
-if (!redisServerInstalled()) {
+// The tests' own helpers (TypeScript), loaded through tsx.
+register();
+const { redisServerMissing, startOwnRedis } = await import('../test/helpers/redis-server.ts');
+if (redisServerMissing()) {
   process.stdout.write(`${JSON.stringify({ bench: 'refresh-lock', skipped: 'redis-server is not installed' })}\n`);
   process.exit(0);
 }
-
-register();
 const { CLIENT_ID, CLIENT_SECRET, LOCATION, SCOPES, oauthWorld, storedGrant } = await import('../test/helpers/oauth.ts');
 const { newLockOwner } = await import('../src/auth/lock-owner.ts');
 
 const KEY = `ghl-mcp:oauth:${CLIENT_ID}`;
 const LOCK_TTL_MS = 4_000;
-const redis = await ownRedis();
+const redis = await startOwnRedis();
 const raw = new Redis(redis.url);
 
 const sameMachine = await scenario(async (world) => {

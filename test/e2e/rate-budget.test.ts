@@ -30,13 +30,18 @@ const search = (session: StdioSession, location: string) =>
   session.client.callTool({ name: 'opportunities_search_opportunity', arguments: { location_id: location } });
 const accepted = () => fake.requests.filter((request) => request.status === 200);
 
+/** `count` calls at once for a new location; the text of every one that failed. */
+async function burst(session: StdioSession, count: number): Promise<string[]> {
+  const location = `loc-${randomUUID()}`;
+  const results = await Promise.all(Array.from({ length: count }, () => search(session, location)));
+  return results.filter((result) => result.isError).map(textOf);
+}
+
 describe('the budget the server keeps to', () => {
   it('uses a 20 per second announcement whole, not combined field by field with the 100 per 10 s assumption', async () => {
     const session = await serve(OAUTH);
     fake.rateLimit({ max: 20, intervalMs: 1_000 });
-    const location = `loc-${randomUUID()}`;
-    const results = await Promise.all(Array.from({ length: 60 }, () => search(session, location)));
-    expect(results.filter((result) => result.isError).map(textOf)).toEqual([]);
+    expect(await burst(session, 60)).toEqual([]);
     expect(fake.rejected).toBe(0);
     // A full second's budget went out in some second (20 per 10 s, field by field, allowed two).
     expect(maxAcceptedInAnyWindow(accepted(), 1_000)).toBe(20);
@@ -45,18 +50,14 @@ describe('the budget the server keeps to', () => {
   it('keeps an operator cap of 10 per second under GHL’s 100 per 10 s as 10 per second', async () => {
     const session = await serve(OAUTH, ['--rate-limit-max', '10', '--rate-limit-interval-ms', '1000']);
     fake.rateLimit({ max: 100, intervalMs: 10_000 });
-    const location = `loc-${randomUUID()}`;
-    const results = await Promise.all(Array.from({ length: 30 }, () => search(session, location)));
-    expect(results.filter((result) => result.isError)).toEqual([]);
+    expect(await burst(session, 30)).toEqual([]);
     expect(maxAcceptedInAnyWindow(accepted(), 1_000)).toBe(10);
   });
 
   it('starts a Private Integration Token on its own budget, so GHL never answers 429 though it sends no Retry-After', async () => {
     const session = await serve(PIT);
     fake.rateLimit(PIT_RATE_LIMIT);
-    const location = `loc-${randomUUID()}`;
-    const results = await Promise.all(Array.from({ length: 27 }, () => search(session, location)));
-    expect(results.filter((result) => result.isError).map(textOf)).toEqual([]);
+    expect(await burst(session, 27)).toEqual([]);
     expect(fake.rejected).toBe(0);
     expect(maxAcceptedInAnyWindow(accepted(), 10_000)).toBe(25);
   });

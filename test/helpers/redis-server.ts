@@ -73,7 +73,8 @@ async function spawnRedis(port: number, url: string): Promise<ChildProcess> {
   return child;
 }
 
-function answersPing(url: string): Promise<boolean> {
+/** True when a Redis answers PING at `url`. */
+export function answersPing(url: string): Promise<boolean> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve) => {
     const socket = connect({ host: hostname, port: Number(port || 6379) });
