@@ -17,14 +17,14 @@ interface Finished {
   at: number;
 }
 
-/** GHL's count beyond our own requests, as its latest answer told it. */
+/** GHL's count beyond our own requests, as one of its answers told it. */
 interface Reported {
   /** When the request whose answer said so was sent: GHL counted that usage before it arrived. */
   at: number;
   count: number;
   /** GHL's window: the usage is gone from it by `at + intervalMs`. */
   intervalMs: number;
-  /** When a newer count arrived: this one holds one answer time longer (see `others`). */
+  /** When a newer count arrived: this one holds a while longer (see `others`). */
   supersededAt?: number;
 }
 
@@ -128,12 +128,11 @@ export class RateWindow {
       const count = Math.max(0, report.used - own);
       this.reports.splice(index, 0, { at: sentAt, count, intervalMs: report.intervalMs, supersededAt: index < this.reports.length ? now : undefined });
     }
+    this.rollDay(now);
     if (observation.dailyResetAt !== undefined && observation.dailyResetAt > now) {
-      this.rollDay(now);
       this.resetAt = observation.dailyResetAt;
       this.dayEndsAt = observation.dailyResetAt;
     }
-    this.rollDay(now);
     if (observation.dailyRemaining !== undefined) {
       this.usedToday = Math.max(this.usedToday, (observation.dailyMax ?? budget.dailyMax) - observation.dailyRemaining);
     }
