@@ -2,17 +2,26 @@
 // share of parameters with a hint (a description, example, enum or format; top-level arguments and nested
 // listed fields alike), the tools whose description says nothing of their own (only method, path, scopes, token
 // and paging notes), and required fields the listing hides (compared, at every depth, with the full schema
-// ghl_describe_tool returns). Runs the built server over stdio.
+// ghl_describe_tool returns), and how many listed tools (the ghl_* tools included) two strict providers accept:
+// OpenAI's strict function calling and Gemini's function declarations (test/helpers/provider-rules.ts). Runs the
+// built server over stdio.
 // Usage: npm run build && node bench/catalog-quality.mjs
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { register } from 'tsx/esm/api';
 import { CLI, ROOT } from './lib.mjs';
 
+register();
+const { providerProblems } = await import('../test/helpers/provider-rules.ts');
+
 const CORE = 'calendars,contacts,conversations,invoices,opportunities,payments';
+// A strict provider refuses a whole request for one tool it cannot take: a toolset's list must be taken whole. The
+// list of all tools exceeds what those providers take in one request anyway (128 functions): its counts are reported.
+const STRICT = { openaiRefused: 0, geminiRefused: 0 };
 const MODES = {
-  default: { args: [], targets: { bareDescriptions: 0, hiddenRequired: 0 } },
-  contacts: { args: ['--toolsets', 'contacts'], targets: { hintedShare: 0.9, bareDescriptions: 0, hiddenRequired: 0 } },
-  core: { args: ['--toolsets', CORE], targets: { hintedShare: 0.9, bareDescriptions: 0, hiddenRequired: 0 } },
+  default: { args: [], targets: { bareDescriptions: 0, hiddenRequired: 0, ...STRICT } },
+  contacts: { args: ['--toolsets', 'contacts'], targets: { hintedShare: 0.9, bareDescriptions: 0, hiddenRequired: 0, ...STRICT } },
+  core: { args: ['--toolsets', CORE], targets: { hintedShare: 0.9, bareDescriptions: 0, hiddenRequired: 0, ...STRICT } },
   all: { args: ['--toolsets', 'all'], targets: { toolsListBytes: 300 * 1024, bareDescriptions: 0, hiddenRequired: 0 } },
 };
 const DISCOVERY = new Set(['ghl_search_tools', 'ghl_describe_tool', 'ghl_call_tool', 'ghl_enable_toolset', 'ghl_self_update']);
@@ -54,10 +63,28 @@ async function measure(args) {
       ...(bare.length > 0 ? { bare: bare.slice(0, MAX_LISTED) } : {}),
       hiddenRequired: hidden.length,
       ...(hidden.length > 0 ? { hidden: hidden.slice(0, MAX_LISTED) } : {}),
+      ...providerCounts(listed.tools),
     };
   } finally {
     await client.close();
   }
+}
+
+/** Tools each strict provider accepts as listed, of all listed; the first refused ones with their first problem. */
+function providerCounts(tools) {
+  const refused = { openai: [], gemini: [] };
+  for (const tool of tools) {
+    const problems = providerProblems(tool.inputSchema);
+    for (const provider of ['openai', 'gemini']) if (problems[provider].length > 0) refused[provider].push(`${tool.name}: ${problems[provider][0]}`);
+  }
+  return {
+    openaiAccepted: tools.length - refused.openai.length,
+    openaiRefused: refused.openai.length,
+    geminiAccepted: tools.length - refused.gemini.length,
+    geminiRefused: refused.gemini.length,
+    ...(refused.openai.length > 0 ? { openaiRefusedSample: refused.openai.slice(0, MAX_LISTED) } : {}),
+    ...(refused.gemini.length > 0 ? { geminiRefusedSample: refused.gemini.slice(0, MAX_LISTED) } : {}),
+  };
 }
 
 /** Every listed property, at every depth, counts once; it is hinted when it carries any of the four. */
@@ -111,7 +138,8 @@ function hiddenInNode(listedNode, fullNode, path) {
       continue;
     }
     if (required.has(name) && wanted.type !== undefined && shown.type === undefined && !shown.anyOf) found.push(`${at} (type)`);
-    else if (required.has(name) && Array.isArray(wanted.enum) && !Array.isArray(shown.enum) && !/e\.g\./.test(shown.description ?? '')) found.push(`${at} (enum)`);
+    // An enum Gemini cannot take (numbers) is said in words, all values: "one of 0, 1".
+    else if (required.has(name) && Array.isArray(wanted.enum) && !Array.isArray(shown.enum) && !/e\.g\.|\bone of /.test(shown.description ?? '')) found.push(`${at} (enum)`);
     // A shown optional object still needs its required fields whenever it is sent.
     else found.push(...hiddenRequired(shown, wanted, at));
   }

@@ -1,4 +1,5 @@
 import { isInputRequiredResult, ProtocolError, ProtocolErrorCode, Server, type ServerContext } from '@modelcontextprotocol/server';
+import { topLevelNullsLeftOut } from './args/nulls.js';
 import type { Catalog } from './catalog/catalog.js';
 import type { DestructiveConfirmation } from './confirm/destructive.js';
 import { confirmToolCall } from './confirm/tool-call.js';
@@ -99,7 +100,8 @@ export function createServer(deps: ServerDeps): Server {
       const { answer } = confirmed;
       return isInputRequiredResult(answer) ? answer : run(async () => answer);
     }
-    const args = confirmed.proceed;
+    // The server's own tools take no null anywhere: a strict client's null for a field left out is dropped.
+    const args = discovery.handles(name) || deps.selfUpdate?.handles(name) ? topLevelNullsLeftOut(confirmed.proceed) : confirmed.proceed;
     if (discovery.handles(name) && !selection.excludes(name)) {
       return run(() => discovery.call(name, args, session, callContext(ctx)));
     }

@@ -4,6 +4,8 @@ import { coerce, type Findings, type ZoneSource } from './coerce.js';
 import { CallFacts } from './facts.js';
 import { fillDefaults, missingChoices } from './fill.js';
 import type { Lookups } from './lookups.js';
+import { mapsFromPairs } from './maps.js';
+import { nullsLeftOut } from './nulls.js';
 import { isRecord } from './paths.js';
 import { checkSpan } from './span.js';
 
@@ -53,9 +55,11 @@ export class ArgPreparer {
 
 async function convert(tool: CatalogTool, args: Record<string, unknown>, zone: ZoneSource): Promise<PreparedCall & { args: Record<string, unknown> }> {
   const found: Findings = { notes: [], refusals: [] };
-  const ready: Record<string, unknown> = { ...args };
+  // What strict-mode clients send for a listing in the strict subset: null for a field left out, pairs for a map.
+  const ready = nullsLeftOut(tool.entry.args, args, found);
   for (const arg of tool.entry.args) {
-    if (ready[arg.name] !== undefined) ready[arg.name] = await coerce(arg.schema, ready[arg.name], arg.name, found, zone, { csv: arg.csv, asText: arg.in !== 'body' });
+    const value = mapsFromPairs(arg.schema, ready[arg.name], arg.name, found);
+    if (value !== undefined) ready[arg.name] = await coerce(arg.schema, value, arg.name, found, zone, { csv: arg.csv, asText: arg.in !== 'body' });
   }
   return { args: ready, ...found };
 }

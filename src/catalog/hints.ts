@@ -1,4 +1,5 @@
 import { idProvenance } from './provenance.js';
+import { LISTED_FORMATS } from './strict-subset.js';
 import type { JsonSchema } from './types.js';
 
 /**
@@ -29,8 +30,14 @@ const FORMAT_WORDS: Record<string, string> = {
   email: 'email address',
   uri: 'URL',
 };
-/** Formats JSON Schema knows: tools/list keeps them as the `format` keyword (words would repeat it). */
-export const STANDARD_FORMATS = new Set(['date-time', 'date', 'email', 'uri']);
+/** Formats a field's name already says (`email`, `website`): a lean list spends no words on them. */
+const SELF_EVIDENT_FORMATS = new Set(['email', 'uri']);
+/** Regular expressions of the documents, in words (tools/list carries no patterns: strict providers refuse them). */
+const PATTERN_WORDS: Record<string, string> = {
+  '^([01]?[0-9]|2[0-3]):[0-5][0-9]$': 'time HH:mm',
+  '^\\d{4}-\\d{2}-\\d{2}$': 'date YYYY-MM-DD',
+  '^[A-Za-z_]+/[A-Za-z_]+$': 'IANA time zone',
+};
 
 /** Field names whose meaning is the same across GHL and not evident from the name: our words for them. */
 const NAME_MEANINGS: Record<string, string> = {
@@ -55,15 +62,24 @@ export interface ArgPlace {
   required?: boolean;
   parent?: string;
   siblings?: readonly string[];
+  /** What the enclosing field's own text says (an overlay's words): a source it names is not repeated. */
+  said?: string;
 }
 
 /** The hint for one argument or nested field, or undefined when the facts say nothing an agent can use. */
 export function argHint(place: ArgPlace, schema: JsonSchema, context: HintContext, droppedEnum?: unknown[]): string | undefined {
   const kind = kindWords(place, schema, context.detail, droppedEnum);
-  const sources = context.detail === 'lean' ? [] : [...roleWords(place.name, context), ...optional(idProvenance(place, schema, context))];
+  const sources = context.detail === 'lean' ? [] : [...roleWords(place.name, context), ...optional(unsaid(idProvenance(place, schema, context), place.said))];
   const values = valueWords(place, schema, context.detail, kind.example, sources.some((words) => words.startsWith('from ')));
-  const parts = [...kind.words, ...sources, ...values, ...optional(serverWords(schema)), ...(schema.deprecated === true ? ['deprecated'] : [])];
+  const limits = context.detail === 'full' ? [] : constraintWords(schema, kind.words);
+  const parts = [...kind.words, ...limits, ...sources, ...values, ...optional(serverWords(schema)), ...(schema.deprecated === true ? ['deprecated'] : [])];
   return parts.length > 0 ? parts.join('; ') : undefined;
+}
+
+/** Provenance ("from a_tool, …") unless the enclosing field's text already names its first tool. */
+function unsaid(source: string | undefined, said: string | undefined): string | undefined {
+  const first = source && /^from ([\w-]+)/.exec(source)?.[1];
+  return first && said?.includes(first) ? undefined : source;
 }
 
 function optional(words: string | undefined): string[] {
@@ -76,7 +92,7 @@ function kindWords(place: ArgPlace, schema: JsonSchema, detail: Detail, droppedE
   const words: string[] = [];
   const type = typeName(schema);
   const format = typeof schema.format === 'string' ? schema.format : undefined;
-  if (format && (detail === 'full' || !STANDARD_FORMATS.has(format))) words.push(FORMAT_WORDS[format] ?? format);
+  if (format && saysFormat(format, detail)) words.push(FORMAT_WORDS[format] ?? format);
   const semantic = !format && !schema.enum && type === 'string' ? semanticWords(name, schema) : undefined;
   if (semantic) words.push(semantic.words);
   const numeric = type === 'number' || type === 'integer';
@@ -122,10 +138,32 @@ export function serverWords(schema: JsonSchema): string | undefined {
   return undefined;
 }
 
+/** Whether the hint names the format: always in full; in a listing, unless the keyword is listed or the name says it. */
+function saysFormat(format: string, detail: Detail): boolean {
+  if (detail === 'full') return true;
+  return !LISTED_FORMATS.has(format) && !(detail === 'lean' && SELF_EVIDENT_FORMATS.has(format));
+}
+
+/**
+ * What validation checks that tools/list cannot carry as keywords (strict providers refuse them): lengths, a
+ * pattern, an encoding. Said in every listing, lean too: a value that breaks them is refused.
+ */
+function constraintWords(schema: JsonSchema, said: readonly string[]): string[] {
+  const words: string[] = [];
+  if (schema.contentEncoding === 'base64') words.push('base64');
+  if (typeof schema.pattern === 'string') {
+    const pattern = PATTERN_WORDS[schema.pattern] ?? `matching ${schema.pattern}`;
+    if (!said.includes(pattern)) words.push(pattern);
+  }
+  if (typeof schema.minLength === 'number' && schema.minLength > 0) words.push(schema.minLength === 1 ? 'not empty' : `at least ${schema.minLength} characters`);
+  if (typeof schema.maxLength === 'number') words.push(`at most ${schema.maxLength} characters`);
+  return words;
+}
+
 /** What each item of a list is, when its format or bounds say: `each URL`, `each 0 to 6`. */
 function itemWords(items: JsonSchema | undefined, detail: Detail): string | undefined {
   const format = typeof items?.format === 'string' ? items.format : undefined;
-  if (format) return detail === 'lean' && STANDARD_FORMATS.has(format) ? undefined : `each ${FORMAT_WORDS[format] ?? format}`;
+  if (format) return saysFormat(format, detail) || detail === 'rich' ? `each ${FORMAT_WORDS[format] ?? format}` : undefined;
   if (detail !== 'lean' && typeof items?.minimum === 'number' && typeof items.maximum === 'number') return `each ${items.minimum} to ${items.maximum}`;
   return undefined;
 }
@@ -193,9 +231,11 @@ export function standardSet(values: unknown[]): { words: string; sample: string 
   return STANDARD_SETS.find((set) => set.test(values));
 }
 
+/** Values the listing leaves out: a standard set by name, a short set in full (numbers), a long one by count. */
 function largeEnumWords(values: unknown[]): string {
   const standard = standardSet(values);
   if (standard) return `${standard.words}, e.g. ${standard.sample}`;
+  if (values.length <= MAX_LISTED_ENUM) return `one of ${values.map(shortJson).join(', ')}`;
   return `one of ${values.length} values, e.g. ${shortJson(values[0])} (all: ghl_describe_tool)`;
 }
 

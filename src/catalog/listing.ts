@@ -1,4 +1,5 @@
-import { type ArgPlace, argHint, serverWords, type Detail, type HintContext, MAX_LISTED_ENUM, STANDARD_FORMATS, standardSet } from './hints.js';
+import { type ArgPlace, argHint, serverWords, type Detail, type HintContext, MAX_LISTED_ENUM, standardSet } from './hints.js';
+import { isOpenObject, LISTED_FORMATS, listableEnum, strictForm, UNLISTED_KEYWORDS } from './strict-subset.js';
 import type { JsonSchema } from './types.js';
 
 /**
@@ -9,7 +10,14 @@ import type { JsonSchema } from './types.js';
  * fields are left to ghl_describe_tool; a rich listing names them. Facts become short hints in `description`
  * (see hints.ts); how much they say depends on how many tools are listed (`lean` for hundreds, `rich` for a
  * toolset). Calls are validated against the full contract either way.
+ *
+ * Every listed schema stays within what strict providers accept (strict-subset.ts): an object always lists fields
+ * (all of them when none is required), a free-form object is listed as `{key, value}` pairs, and keywords those
+ * providers refuse (string lengths, patterns, most formats) are said in the hint instead.
  */
+
+/** Facts the contract keeps that a listing says in words, if at all. */
+const UNLISTED_FACTS = new Set(['examples', 'default', 'deprecated']);
 
 /** Optional nested fields a rich list leaves out are named, up to this many. */
 const MAX_OMITTED_NAMES = 6;
@@ -21,12 +29,25 @@ export function listingDetail(listedTools: number): Exclude<Detail, 'full'> {
   return listedTools <= RICH_LISTING_MAX_TOOLS ? 'rich' : 'lean';
 }
 
+/**
+ * A lean listing takes a tool's strict shape (every object with its fields, maps as pairs) when it costs at most
+ * this many bytes more than the plain projection; the list of all tools cannot afford more (300 KB), and more than
+ * 128 tools exceed what strict providers take in one request anyway.
+ */
+export const LEAN_STRICT_ALLOWANCE = 100;
+
 /** The listed input schema; without a context, no hints (the bare projection). */
 export function listedSchema(full: JsonSchema, context?: HintContext): JsonSchema {
+  const strict = projectArgs(full, new Projector(context, true));
+  if (context?.detail !== 'lean') return strict;
+  const plain = projectArgs(full, new Projector(context, false));
+  return JSON.stringify(strict).length - JSON.stringify(plain).length <= LEAN_STRICT_ALLOWANCE ? strict : plain;
+}
+
+function projectArgs(full: JsonSchema, projector: Projector): JsonSchema {
   const properties = full.properties as Record<string, JsonSchema> | undefined;
   if (!properties) return full;
   const required = new Set((full.required as string[] | undefined) ?? []);
-  const projector = new Projector(context);
   const siblings = Object.keys(properties);
   const listed: Record<string, JsonSchema> = {};
   for (const [name, schema] of Object.entries(properties)) listed[name] = projector.project(schema, 0, { name, required: required.has(name), siblings });
@@ -47,21 +68,26 @@ interface Field extends ArgPlace {
 }
 
 class Projector {
-  constructor(private readonly context?: HintContext) {}
+  /** `strict`: objects always list fields and maps are pairs (strict-subset.ts); otherwise only what is required. */
+  constructor(
+    private readonly context?: HintContext,
+    private readonly strict = true,
+  ) {}
 
   /** `depth`: levels of optional nested fields still shown; at 0 only required ones remain (at every depth). */
   project(schema: JsonSchema, depth: number, field: Field, top = false): JsonSchema {
     const full = this.context?.detail === 'full';
+    const shape = full ? schema : strictForm(schema, this.strict);
     const out: JsonSchema = {};
-    for (const [key, value] of Object.entries(schema)) {
+    for (const [key, value] of Object.entries(shape)) {
       if (key.startsWith('x-')) continue;
-      if (!full && (key === 'examples' || key === 'default' || key === 'deprecated' || (key === 'format' && !this.listsFormat(value as string)))) continue;
+      if (!full && (UNLISTED_FACTS.has(key) || UNLISTED_KEYWORDS.has(key) || (key === 'format' && !LISTED_FORMATS.has(value as string)))) continue;
       out[key] = value;
     }
     if (!full && Array.isArray(out.type)) out.type = (out.type as string[]).find((type) => type !== 'null');
     const dropped = full ? undefined : this.projectEnum(out, field.required);
-    if (out.properties) this.projectProperties(out, schema, depth, field);
-    if (out.items) out.items = this.project(out.items as JsonSchema, depth, { name: '', required: field.required, parent: field.name });
+    if (out.properties) this.projectProperties(out, shape, depth, field);
+    if (out.items) out.items = this.project(out.items as JsonSchema, depth, { name: '', required: field.required, parent: field.name, said: ownText(schema) ?? field.said });
     if (out.additionalProperties && typeof out.additionalProperties === 'object') {
       out.additionalProperties = this.project(out.additionalProperties as JsonSchema, depth - 1, { name: '', required: false });
     }
@@ -87,13 +113,13 @@ class Projector {
   }
 
   /**
-   * An object in a rich list in words: the fields it needs when given (agents skim past `required`), and the
-   * optional fields left out of the listing, so agents know they exist.
+   * An object in a rich list in words: the fields it needs when given (agents skim past `required`) or that none
+   * is needed, and the optional fields left out of the listing, so agents know they exist.
    */
   private objectWords(name: string, schema: JsonSchema, out: JsonSchema): string | undefined {
     if (this.context?.detail !== 'rich' || name === '') return undefined;
     const [full, shown] = schema.items ? [schema.items as JsonSchema, out.items as JsonSchema] : [schema, out];
-    if (full.type === 'object' && !full.properties && !full.additionalProperties) return `${schema.items ? 'each ' : ''}any JSON object`;
+    if (isOpenObject(full)) return `${schema.items ? 'each ' : ''}a map, as [{key, value}] pairs`;
     if (Array.isArray(full.anyOf)) {
       const fields = [...new Set((full.anyOf as JsonSchema[]).flatMap((variant) => Object.keys((variant.properties as JsonSchema | undefined) ?? {})))];
       return fields.length > 0 ? `${schema.items ? 'each ' : ''}with fields ${fields.slice(0, MAX_OMITTED_NAMES).join(', ')}` : undefined;
@@ -104,7 +130,10 @@ class Projector {
     const omitted = names.filter((field) => !listed.has(field));
     const each = schema.items ? 'each ' : '';
     const words: string[] = [];
-    if (needed.length > 0) words.push(`${each}needs ${needed.join(', ')}`);
+    // A lone listed field that is needed says so by being alone; the optional ones left out are still named.
+    if (needed.length > 0 && (listed.size > 1 || omitted.length === 0)) words.push(`${each}needs ${needed.join(', ')}`);
+    // A strict client makes every listed field required and nullable: null (or leaving out) is fine for all of them.
+    else if (needed.length === 0 && listed.size > 0) words.push('all fields optional');
     if (omitted.length > 0) {
       const more = omitted.length > MAX_OMITTED_NAMES ? ', …' : '';
       words.push(`${listed.size > 0 ? 'also' : `${each}fields`}: ${omitted.slice(0, MAX_OMITTED_NAMES).join(', ')}${more}`);
@@ -112,16 +141,14 @@ class Projector {
     return words.length > 0 ? words.join('; ') : undefined;
   }
 
-  /** Standard formats are listed as the keyword; a lean list keeps only the date ones (the names say email and URL). */
-  private listsFormat(format: string): boolean {
-    return STANDARD_FORMATS.has(format) && (this.context?.detail !== 'lean' || format.startsWith('date'));
-  }
-
-  /** Enums of up to MAX_LISTED_ENUM values are listed; a longer one only when required and not a standard set. */
+  /**
+   * Enums of up to MAX_LISTED_ENUM values are listed; a longer one only when required and not a standard set;
+   * values other than text never (Gemini refuses them): the hint names them.
+   */
   private projectEnum(out: JsonSchema, required: boolean): unknown[] | undefined {
     if (!Array.isArray(out.enum)) return undefined;
     const values = (out.enum as unknown[]).filter((value) => value !== null);
-    if (values.length > MAX_LISTED_ENUM && (!required || standardSet(values))) {
+    if (!listableEnum(values) || (values.length > MAX_LISTED_ENUM && (!required || standardSet(values)))) {
       delete out.enum;
       return values;
     }
@@ -132,16 +159,24 @@ class Projector {
   private projectProperties(out: JsonSchema, schema: JsonSchema, depth: number, parent: Field): void {
     const required = new Set((schema.required as string[] | undefined) ?? []);
     const properties = schema.properties as Record<string, JsonSchema>;
-    const shown = Object.keys(properties).filter((name) => depth > 0 || required.has(name));
+    const names = Object.keys(properties);
+    const needed = names.filter((name) => depth > 0 || required.has(name));
+    // An object is never listed without fields: with none required, its optional ones are shown.
+    const shown = needed.length > 0 || !this.strict ? needed : names;
     if (shown.length === 0) {
       delete out.properties;
       delete out.required;
       return;
     }
-    const siblings = Object.keys(properties);
-    const field = (name: string): Field => ({ name, required: required.has(name), parent: parent.name || parent.parent, siblings });
+    const said = ownText(schema) ?? parent.said;
+    const field = (name: string): Field => ({ name, required: required.has(name), parent: parent.name || parent.parent, siblings: names, said });
     out.properties = Object.fromEntries(shown.map((name) => [name, this.project(properties[name]!, depth - 1, field(name))]));
   }
+}
+
+/** A node's own words (an overlay's help text), which its fields' hints need not repeat. */
+function ownText(schema: JsonSchema): string | undefined {
+  return typeof schema.description === 'string' ? schema.description : undefined;
 }
 
 function uniqueByJson(schemas: JsonSchema[]): JsonSchema[] {

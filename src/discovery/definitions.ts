@@ -77,7 +77,8 @@ const DEFINITIONS: ToolDefinition[] = [
       type: 'object',
       properties: {
         name: str(),
-        arguments: { type: 'object' },
+        // Text, not an object: strict providers (OpenAI strict mode, Gemini) cannot take a free-form object.
+        arguments: str('JSON object text, e.g. {"contactId":"abc"}'),
         maxPages: int(1, MAX_PAGES, `Follow up to this many pages (default 1; ${DEFAULT_MAX_PAGES} when only maxItems is set).`),
         maxItems: int(1, MAX_ITEMS, `Stop after the page that reaches this many items (default ${DEFAULT_MAX_ITEMS}).`),
         verbatim: { type: 'boolean', description: 'true: GHL\'s body as sent (results otherwise leave out empty fields and lowercase copies).' },

@@ -72,7 +72,7 @@ describe.each(TRANSPORTS)('LangChain MCP adapters over %s', (transport) => {
     const through: string[] = [];
     await bookAndNote(async (name, args) => {
       // The adapter loaded its tools once and never re-reads them: what it does not list goes through ghl_call_tool.
-      const message = tool(name) ? await invoke(name, args) : (through.push(name), await invoke('ghl_call_tool', { name, arguments: args }));
+      const message = tool(name) ? await invoke(name, args) : (through.push(name), await invoke('ghl_call_tool', { name, arguments: JSON.stringify(args) }));
       expect(message.status).toBe('success');
       return message.content as string;
     });

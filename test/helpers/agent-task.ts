@@ -30,7 +30,8 @@ export async function bookAndNote(call: CallTool): Promise<{ contactId: string; 
 
   const enabled = await call('ghl_enable_toolset', { toolset: 'invoices' });
   expect(enabled).toMatch(/work right now through ghl_call_tool/);
-  const invoices = json(await call('ghl_call_tool', { name: 'invoices_list_invoices', arguments: { limit: '10', offset: '0' } }));
+  // ghl_call_tool lists its arguments as JSON text (strict providers take no free-form object), as a model writes them.
+  const invoices = json(await call('ghl_call_tool', { name: 'invoices_list_invoices', arguments: JSON.stringify({ limit: '10', offset: '0' }) }));
   expect(invoices.invoices.length).toBeGreaterThan(0);
   return { contactId: contact.id, appointmentId };
 }

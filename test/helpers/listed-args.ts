@@ -1,5 +1,41 @@
-import type { ToolDefinition } from '../../src/catalog/catalog.js';
+import type { Lookups } from '../../src/args/lookups.js';
+import { ArgPreparer } from '../../src/args/prepare.js';
+import type { CatalogTool, ToolDefinition } from '../../src/catalog/catalog.js';
 import type { JsonSchema } from '../../src/catalog/types.js';
+
+/** The location a listed call acts on, as the executor would read it (profile and contacts). */
+export const LISTED_LOCATION = 'loc-listed-1';
+
+const profile = {
+  id: LISTED_LOCATION,
+  name: 'Bright Smile Dental',
+  phone: '+14155550123',
+  email: 'front@brightsmile.example',
+  address: '1 Main St',
+  city: 'Austin',
+  state: 'TX',
+  country: 'US',
+  postalCode: '78701',
+  timezone: 'America/Chicago',
+  business: { name: 'Bright Smile Dental' },
+};
+const lookups = {
+  location: async () => profile,
+  contact: async (id: string) => ({ id, name: 'Ada Okafor', email: 'ada@example.com', phone: '+14155550199' }),
+} as unknown as Lookups;
+
+/**
+ * What our validation says of arguments as the executor would judge them: constants, configured defaults and
+ * what the location supplies filled, conversions made, then the tool's validator. Empty when they pass.
+ */
+export async function validationProblems(tool: CatalogTool, written: Record<string, unknown>, defaults: { locationId?: string }): Promise<string[]> {
+  const args: Record<string, unknown> = { ...written };
+  for (const [name, value] of tool.constants()) args[name] ??= value;
+  for (const [name, value] of tool.defaultedArgs(defaults)) args[name] ??= value;
+  const prepared = await new ArgPreparer(lookups, defaults, undefined, () => Date.UTC(2026, 10, 1)).prepare(tool, args);
+  const parsed = tool.zod().safeParse(prepared.args);
+  return [...prepared.refusals.map((refusal) => refusal.text), ...(parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`))];
+}
 
 /**
  * Arguments an agent would write from a tools/list entry alone: every required field at every depth, valued
@@ -69,7 +105,8 @@ function stringValue(schema: JsonSchema, description: string, example: unknown, 
   if (typeof example === 'string') return example;
   if (typeof example === 'number') return String(example);
   if (schema.format === 'date-time') return end ? '2026-12-02T09:30:00Z' : '2026-12-01T09:30:00Z';
-  if (schema.format === 'date') return end ? '2026-12-02' : '2026-12-01';
+  if (schema.format === 'date' || /\bdate YYYY-MM-DD\b/.test(description)) return end ? '2026-12-02' : '2026-12-01';
+  if (/\btime HH:mm\b/.test(description)) return end ? '17:00' : '09:00';
   const length = typeof schema.minLength === 'number' ? schema.minLength : 1;
   return 'x'.repeat(Math.max(1, length));
 }

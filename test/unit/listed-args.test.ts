@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Catalog, type CatalogTool, type ToolDefinition } from '../../src/catalog/catalog.js';
 import { listingDetail } from '../../src/catalog/listing.js';
-import { ArgPreparer } from '../../src/args/prepare.js';
-import type { Lookups } from '../../src/args/lookups.js';
 import { MODULES } from '../../tools/index.js';
 import { OVERLAYS } from '../../tools/overlays/index.js';
-import { argsFromListing } from '../helpers/listed-args.js';
+import { argsFromListing, LISTED_LOCATION as LOCATION, validationProblems } from '../helpers/listed-args.js';
 
 /**
  * Built only from what tools/list shows, a call to any tool passes our own validation: the arguments come from
@@ -13,34 +11,10 @@ import { argsFromListing } from '../helpers/listed-args.js';
  * the location supplies are filled as the executor fills them, then the tool's validator judges them.
  */
 const catalog = new Catalog(MODULES, OVERLAYS);
-const LOCATION = 'loc-listed-1';
-
-const profile = {
-  id: LOCATION,
-  name: 'Bright Smile Dental',
-  phone: '+14155550123',
-  email: 'front@brightsmile.example',
-  address: '1 Main St',
-  city: 'Austin',
-  state: 'TX',
-  country: 'US',
-  postalCode: '78701',
-  timezone: 'America/Chicago',
-  business: { name: 'Bright Smile Dental' },
-};
-const lookups = {
-  location: async () => profile,
-  contact: async (id: string) => ({ id, name: 'Ada Okafor', email: 'ada@example.com', phone: '+14155550199' }),
-} as unknown as Lookups;
 
 async function problemsOf(tool: CatalogTool, definition: ToolDefinition, defaults: { locationId?: string }): Promise<string | undefined> {
   const written = argsFromListing(definition);
-  const args: Record<string, unknown> = { ...written };
-  for (const [name, value] of tool.constants()) args[name] ??= value;
-  for (const [name, value] of tool.defaultedArgs(defaults)) args[name] ??= value;
-  const prepared = await new ArgPreparer(lookups, defaults, undefined, () => Date.UTC(2026, 10, 1)).prepare(tool, args);
-  const parsed = tool.zod().safeParse(prepared.args);
-  const issues = [...prepared.refusals.map((refusal) => refusal.text), ...(parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`))];
+  const issues = await validationProblems(tool, written, defaults);
   return issues.length > 0 ? `${tool.name} ${JSON.stringify(written)} → ${issues.join('; ')}` : undefined;
 }
 

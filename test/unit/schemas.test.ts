@@ -56,16 +56,19 @@ describe('listed schemas', () => {
     required: ['id'],
   };
 
-  it('keeps every argument, its type and required flag, drops depth that does not fit and long enums', () => {
+  it('keeps every argument, its type and required flag, lists the fields of an object that needs none, drops long enums', () => {
     const listed = listedSchema(big) as { properties: Record<string, Record<string, unknown>>; required: string[] };
     expect(Object.keys(listed.properties)).toEqual(['id', 'settings', 'color', 'scope']);
     expect(listed.required).toEqual(['id']);
-    expect(listed.properties.settings).toEqual({ type: 'object' });
+    // Strict providers refuse an object without fields: with none required, its optional ones are listed.
+    const settings = listed.properties.settings as { properties: Record<string, unknown> };
+    expect(Object.keys(settings.properties)).toHaveLength(30);
+    expect(settings.properties.field7).toEqual({ type: 'object', properties: { on: { type: 'boolean' } } });
     expect(listed.properties.color).toEqual({ type: 'string', enum: ['red', 'blue'] });
     expect(listed.properties.scope).toEqual({ type: 'string' });
   });
 
-  it('keeps required nested fields at every depth, with type and enum, and leaves optional ones out', () => {
+  it('keeps required nested fields at every depth, with type and enum, and leaves optional ones out where some are required', () => {
     const kinds = Array.from({ length: 20 }, (_, index) => `kind${index}`);
     const listed = listedSchema({
       type: 'object',
@@ -83,7 +86,7 @@ describe('listed schemas', () => {
       },
     });
     expect(listed.properties).toEqual({
-      dob: { type: 'object' },
+      dob: { type: 'object', properties: { year: { type: 'number' } } },
       rule: {
         type: 'object',
         properties: {
