@@ -1,13 +1,12 @@
-import { mainType } from '../catalog/strict-subset.js';
 import type { ArgSpec, JsonSchema } from '../catalog/types.js';
 import type { Findings } from './coerce.js';
 import { isRecord } from './paths.js';
 
 /**
  * Strict clients (OpenAI strict mode, as the Agents SDK applies it) make every listed field required and nullable,
- * so a model sends null for each field it leaves out. Where the contract does not take null, null can only mean
- * "left out": such fields are dropped, at every depth, and one note names them. Where null is a real value (the
- * contract allows it), it is sent.
+ * so a model sends null for each field it leaves out. tools/list never offers null as a value, so null can only
+ * mean "left out": such fields are dropped, at every depth, and one note names them. Sending them would do harm
+ * where the documents let a field take null: an update would empty every field the model did not mean to touch.
  */
 export function nullsLeftOut(args: readonly ArgSpec[], value: Record<string, unknown>, found: Findings): Record<string, unknown> {
   const dropped: string[] = [];
@@ -35,7 +34,7 @@ function withoutNulls(schema: JsonSchema, value: unknown, path: string, dropped:
   for (const [name, child] of Object.entries(value)) {
     const field = (properties as Record<string, JsonSchema>)[name];
     const at = path ? `${path}.${name}` : name;
-    if (child === null && field && !takesNull(field)) dropped.push(at);
+    if (child === null && field) dropped.push(at);
     else out[name] = field ? withoutNulls(field, child, at, dropped) : child;
   }
   return out;
@@ -46,13 +45,4 @@ function singleKind(schema: JsonSchema): JsonSchema | undefined {
   if (!Array.isArray(schema.anyOf)) return schema;
   const kinds = (schema.anyOf as JsonSchema[]).filter((variant) => variant.type !== 'null');
   return kinds.length === 1 ? singleKind(kinds[0]!) : undefined;
-}
-
-function takesNull(schema: JsonSchema): boolean {
-  if (Array.isArray(schema.type)) return (schema.type as string[]).includes('null');
-  if (schema.type === 'null') return true;
-  if (Array.isArray(schema.anyOf)) return (schema.anyOf as JsonSchema[]).some(takesNull);
-  if (Array.isArray(schema.enum)) return (schema.enum as unknown[]).includes(null);
-  // A node without a type takes anything, null included.
-  return mainType(schema) === undefined && !('properties' in schema) && !('items' in schema);
 }
