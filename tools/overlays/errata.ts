@@ -166,14 +166,14 @@ export const ERRATA: Erratum[] = [
     row: { module: 'opportunities', operation: 'POST /opportunities/search' },
     level: 'confirmed',
     tools: ['opportunities_search_opportunities_advanced'],
-    change: 'Optional filters and sort (open items) are added; only locationId is required, the rest is sent with neutral values when left out.',
+    change: 'Optional filters ({field, operator, value} items) and sort ({field, direction} items) are added; only locationId is required, the rest is sent with neutral values when left out.',
     patches: [
       {
         kind: 'add',
-        arg: { name: 'filters', in: 'body', schema: { type: 'array', items: { type: 'object' } } },
+        arg: { name: 'filters', in: 'body', schema: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, operator: { type: 'string' }, value: {} } } } },
         hint: 'Filter clauses, e.g. [{field: "status", operator: "eq", value: "open"}].',
       },
-      { kind: 'add', arg: { name: 'sort', in: 'body', schema: { type: 'array', items: { type: 'object' } } }, hint: 'e.g. [{field: "date_added", direction: "desc"}].' },
+      { kind: 'add', arg: { name: 'sort', in: 'body', schema: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, direction: { type: 'string' } } } } }, hint: 'e.g. [{field: "date_added", direction: "desc"}].' },
       {
         kind: 'fill',
         values: {
