@@ -38,8 +38,10 @@ export const LEAN_STRICT_ALLOWANCE = 100;
 
 /** The listed input schema; without a context, no hints (the bare projection). */
 export function listedSchema(full: JsonSchema, context?: HintContext): JsonSchema {
-  const strict = projectArgs(full, new Projector(context, true));
-  if (context?.detail !== 'lean') return strict;
+  const projector = new Projector(context, true);
+  const strict = projectArgs(full, projector);
+  // Most tools are in the strict subset as they are: only those it reshaped are weighed against their plain form.
+  if (context?.detail !== 'lean' || projector.reshaped === 0) return strict;
   const plain = projectArgs(full, new Projector(context, false));
   return JSON.stringify(strict).length - JSON.stringify(plain).length <= LEAN_STRICT_ALLOWANCE ? strict : plain;
 }
@@ -68,6 +70,9 @@ interface Field extends ArgPlace {
 }
 
 class Projector {
+  /** How many objects the strict shape changed (listed as pairs, or with optional fields a plain list leaves out). */
+  reshaped = 0;
+
   /** `strict`: objects always list fields and maps are pairs (strict-subset.ts); otherwise only what is required. */
   constructor(
     private readonly context?: HintContext,
@@ -78,6 +83,7 @@ class Projector {
   project(schema: JsonSchema, depth: number, field: Field, top = false): JsonSchema {
     const full = this.context?.detail === 'full';
     const shape = full ? schema : strictForm(schema, this.strict);
+    if (this.strict && !full && isOpenObject(schema)) this.reshaped += 1;
     const out: JsonSchema = {};
     for (const [key, value] of Object.entries(shape)) {
       if (key.startsWith('x-')) continue;
@@ -163,6 +169,7 @@ class Projector {
     const needed = names.filter((name) => depth > 0 || required.has(name));
     // An object is never listed without fields: with none required, its optional ones are shown.
     const shown = needed.length > 0 || !this.strict ? needed : names;
+    if (shown !== needed) this.reshaped += 1;
     if (shown.length === 0) {
       delete out.properties;
       delete out.required;
