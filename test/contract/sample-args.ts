@@ -83,6 +83,8 @@ function sampleString(schema: JsonSchema, where: string): string {
     return sample;
   }
   if (typeof schema.format === 'string' && FORMAT_SAMPLES[schema.format]) return FORMAT_SAMPLES[schema.format]!;
+  // Epoch times the documents type as text are sent as their digits.
+  if (schema.format === 'epoch-ms' || schema.format === 'epoch-s') return String(epochSample(schema.format, where));
   const minLength = typeof schema.minLength === 'number' ? schema.minLength : 0;
   const maxLength = typeof schema.maxLength === 'number' ? schema.maxLength : Infinity;
   const text = 'sample'.padEnd(minLength, 'x');
@@ -93,11 +95,13 @@ function sampleString(schema: JsonSchema, where: string): string {
 const EPOCH_SAMPLE_MS = Date.UTC(2026, 0, 15, 9, 30);
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+function epochSample(format: 'epoch-ms' | 'epoch-s', where: string): number {
+  const at = EPOCH_SAMPLE_MS + (/(^|\.)(end|to)([A-Z]|$)/.test(where) ? DAY_MS : 0);
+  return format === 'epoch-s' ? at / 1000 : at;
+}
+
 function sampleNumber(schema: JsonSchema, integer: boolean, where: string): number {
-  if (schema.format === 'epoch-ms' || schema.format === 'epoch-s') {
-    const at = EPOCH_SAMPLE_MS + (/(^|\.)(end|to)([A-Z]|$)/.test(where) ? DAY_MS : 0);
-    return schema.format === 'epoch-s' ? at / 1000 : at;
-  }
+  if (schema.format === 'epoch-ms' || schema.format === 'epoch-s') return epochSample(schema.format, where);
   const minimum = typeof schema.minimum === 'number' ? schema.minimum : undefined;
   const maximum = typeof schema.maximum === 'number' ? schema.maximum : undefined;
   let value = minimum ?? Math.min(1, maximum ?? 1);
