@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultTokenFile } from './auth/file-store.js';
 import { LIVE_DOCS_URL } from './catalog/documents.js';
+import { WEBHOOK_OPTIONS, WEBHOOK_USAGE, type WebhookConfig, webhookConfig } from './events/options.js';
 import { RESULT_FORMATS, type ResultFormat } from './results.js';
 import { SELF_UPDATE_MODES, type SelfUpdateMode } from './self-update/mode.js';
 import { defaultOverridesFile } from './self-update/overrides.js';
@@ -55,6 +56,8 @@ export interface Config {
   selfUpdate: SelfUpdateConfig;
   /** Serve MCP over streamable HTTP (--http) instead of stdio. */
   http?: HttpConfig;
+  /** Receive GHL's webhook deliveries beside /mcp (--webhooks). */
+  webhooks?: WebhookConfig;
 }
 
 export interface HttpConfig {
@@ -132,6 +135,7 @@ const OPTIONS = {
   'max-sessions-per-client': { env: 'GHL_HTTP_MAX_SESSIONS_PER_CLIENT' },
   'client-rpm': { env: 'GHL_HTTP_CLIENT_RPM' },
   'shutdown-timeout-ms': { env: 'GHL_HTTP_SHUTDOWN_TIMEOUT_MS' },
+  ...WEBHOOK_OPTIONS,
 } as const;
 
 type OptionName = keyof typeof OPTIONS;
@@ -207,7 +211,7 @@ Streamable HTTP (instead of stdio); MCP at /mcp, /mcp/readonly, /mcp/x/{toolsets
   --max-sessions-per-client N  GHL_HTTP_MAX_SESSIONS_PER_CLIENT  default 100
   --client-rpm N          GHL_HTTP_CLIENT_RPM     requests per minute per client, default 1200
   --shutdown-timeout-ms N GHL_HTTP_SHUTDOWN_TIMEOUT_MS  SIGTERM waits this long for calls, default 30000
-
+${WEBHOOK_USAGE}
 Commands:
   ghl-mcp auth login [--user-type Location|Company] [--scope "a b"] [--no-browser]
                        OAuth login in the browser; stores the tokens
@@ -230,7 +234,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliRequest {
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { ...options, 'read-only': { type: 'boolean' }, 'confirm-destructive': { type: 'boolean' }, 'no-overrides': { type: 'boolean' }, sandbox: { type: 'boolean' }, 'sandbox-reset': { type: 'boolean' }, http: { type: 'boolean' }, stateless: { type: 'boolean' }, 'multi-tenant': { type: 'boolean' }, help: { type: 'boolean' }, version: { type: 'boolean' } },
+      options: { ...options, 'read-only': { type: 'boolean' }, 'confirm-destructive': { type: 'boolean' }, 'no-overrides': { type: 'boolean' }, sandbox: { type: 'boolean' }, 'sandbox-reset': { type: 'boolean' }, http: { type: 'boolean' }, stateless: { type: 'boolean' }, 'multi-tenant': { type: 'boolean' }, webhooks: { type: 'boolean' }, help: { type: 'boolean' }, version: { type: 'boolean' } },
       strict: true,
     }));
   } catch (error) {
@@ -287,6 +291,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliRequest {
         useOverrides: !(values['no-overrides'] === true || flag('GHL_NO_OVERRIDES', env.GHL_NO_OVERRIDES)),
       },
       http: values.http === true || flag('GHL_HTTP', env.GHL_HTTP) ? http(values, pick, env) : undefined,
+      webhooks: webhooks(values, pick, env),
     },
   };
 }
@@ -317,6 +322,15 @@ function http(values: Record<string, string | boolean | undefined>, pick: (name:
     clientRequestsPerMinute: positiveInt('client-rpm', pick('client-rpm'), 1200),
     shutdownTimeoutMs: positiveInt('shutdown-timeout-ms', pick('shutdown-timeout-ms'), 30_000),
   };
+}
+
+function webhooks(values: Record<string, string | boolean | undefined>, pick: (name: OptionName) => string | undefined, env: NodeJS.ProcessEnv): WebhookConfig | undefined {
+  const enabled = values.webhooks === true || flag('GHL_WEBHOOKS', env.GHL_WEBHOOKS);
+  try {
+    return webhookConfig(enabled, values.http === true || flag('GHL_HTTP', env.GHL_HTTP), pick);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
 }
 
 function resultFormat(raw: string): ResultFormat {

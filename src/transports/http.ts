@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Server } from '@modelcontextprotocol/server';
 import type { Config, HttpConfig } from '../config.js';
+import { createWebhookReceiver, type DeliveryNote } from '../events/receiver.js';
 import type { Logger } from '../logger.js';
 import type { ServerDeps } from '../server.js';
 import type { SelectionRequest, ToolSelection } from '../toolsets/selection.js';
@@ -71,6 +72,9 @@ export async function serveHttp(app: HttpApp, config: Config & { http: HttpConfi
       }),
   });
 
+  // GHL's deliveries carry no MCP token and no browser Origin: their signature is their authentication.
+  const webhooks = config.webhooks && createWebhookReceiver(config.webhooks, logger);
+
   let draining = false;
   let inFlight = 0;
 
@@ -79,6 +83,15 @@ export async function serveHttp(app: HttpApp, config: Config & { http: HttpConfi
     if (url.pathname === '/healthz') return json(res, 200, { status: 'ok' });
     // Unauthenticated: says ready or draining, nothing about who is connected.
     if (url.pathname === '/readyz') return json(res, draining ? 503 : 200, { status: draining ? 'draining' : 'ready' });
+    if (webhooks && url.pathname === webhooks.path) {
+      // Refused while draining with 429, the one answer GHL retries (api-facts §5).
+      if (draining) return json(res, 429, { error: 'The server is shutting down' }, { connection: 'close', 'retry-after': '60' });
+      inFlight += 1;
+      res.on('close', () => {
+        inFlight -= 1;
+      });
+      return webhooks.handle(req, res, note);
+    }
     const path = parseMcpPath(url.pathname);
     if (!path) return json(res, 404, { error: 'Not found: the MCP endpoint is /mcp' });
     if (draining) return rpcError(res, 503, RPC.serverError, 'The server is shutting down', { connection: 'close', 'retry-after': '1' });
@@ -203,6 +216,7 @@ export async function serveHttp(app: HttpApp, config: Config & { http: HttpConfi
       clearInterval(sweeper);
       await sessions.closeAll();
       await tenants?.closeAll();
+      await webhooks?.close();
       httpServer.closeAllConnections();
       await onClose();
     })();
@@ -210,7 +224,14 @@ export async function serveHttp(app: HttpApp, config: Config & { http: HttpConfi
   };
 
   logger.info(
-    { url: endpoint, stateless: options.stateless, auth: auth.enabled, multiTenant: options.multiTenant, cors: options.corsOrigins.length > 0 },
+    {
+      url: endpoint,
+      stateless: options.stateless,
+      auth: auth.enabled,
+      multiTenant: options.multiTenant,
+      cors: options.corsOrigins.length > 0,
+      ...(webhooks && { webhooks: webhooks.path, legacySignatures: config.webhooks!.legacyRsaKey !== undefined }),
+    },
     'serving MCP over streamable HTTP',
   );
   return { url: endpoint, shutdown };
@@ -224,7 +245,7 @@ const MAX_BATCH_MESSAGES = 20;
 const MAX_LOGGED_NAME = 120;
 
 /** What the access log says about a request besides method, path and status. */
-interface AccessNote {
+interface AccessNote extends DeliveryNote {
   client?: string;
   /** Fingerprint of the session a request opened. */
   session?: string;

@@ -1,0 +1,103 @@
+import type { EventEnvelope } from './envelope.js';
+
+/** An event as the log holds it: the envelope and its place in the log. */
+export interface LoggedEvent extends EventEnvelope {
+  /** Opaque and increasing within a location: pass it back as `after` to read only what came later. */
+  cursor: string;
+}
+
+export interface EventQuery {
+  /** Only these types (e.g. InboundMessage). */
+  types?: readonly string[];
+  contactId?: string;
+  /** Only events logged after this cursor. */
+  after?: string;
+  /** At most this many, the newest ones. */
+  limit?: number;
+}
+
+export interface EventRetention {
+  /** Events kept per location; the oldest go first. */
+  maxEvents: number;
+  /** Events older than this (by arrival) are dropped. */
+  maxAgeMs: number;
+  /** Locations tracked at most; the one written longest ago goes first. */
+  maxLocations: number;
+}
+
+/**
+ * Where received events are kept per location, and who hears of new ones. An in-memory ring now; a Redis Streams
+ * implementation (shared by replicas) fills the same contract: append stores before it resolves, listeners hear of
+ * an event after it is stored.
+ */
+export interface EventLog {
+  append(event: EventEnvelope): Promise<LoggedEvent>;
+  /** Matching events of one location ('' for events without one), oldest first. */
+  recent(locationId: string, query?: EventQuery): Promise<LoggedEvent[]>;
+  /** Calls `listener` for every event stored from now on; returns the unsubscribe. */
+  onEvent(listener: (event: LoggedEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+/** A bounded ring per location, in this process only. */
+export class MemoryEventLog implements EventLog {
+  private readonly locations = new Map<string, LoggedEvent[]>();
+  private readonly listeners = new Set<(event: LoggedEvent) => void>();
+  private sequence = 0;
+
+  constructor(
+    private readonly retention: EventRetention,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async append(event: EventEnvelope): Promise<LoggedEvent> {
+    const key = event.locationId ?? '';
+    const ring = this.locations.get(key) ?? [];
+    // Re-inserted so the map's order is "written longest ago" first.
+    this.locations.delete(key);
+    this.locations.set(key, ring);
+    this.sequence += 1;
+    const logged: LoggedEvent = { ...event, cursor: String(this.sequence).padStart(CURSOR_DIGITS, '0') };
+    ring.push(logged);
+    if (ring.length > this.retention.maxEvents) ring.splice(0, ring.length - this.retention.maxEvents);
+    this.dropExpired(ring);
+    if (this.locations.size > this.retention.maxLocations) this.locations.delete(this.locations.keys().next().value!);
+    // Listeners run after the delivery is acknowledged: a slow or failing one never delays or fails a delivery.
+    for (const listener of this.listeners) setImmediate(() => listener(logged));
+    return logged;
+  }
+
+  async recent(locationId: string, query: EventQuery = {}): Promise<LoggedEvent[]> {
+    const ring = this.locations.get(locationId);
+    if (!ring) return [];
+    this.dropExpired(ring);
+    const types = query.types && new Set(query.types);
+    const matching = ring.filter(
+      (event) =>
+        (query.after === undefined || event.cursor > query.after) &&
+        (!types || types.has(event.type)) &&
+        (query.contactId === undefined || event.ids.contactId === query.contactId),
+    );
+    return query.limit === undefined ? matching : matching.slice(Math.max(0, matching.length - query.limit));
+  }
+
+  onEvent(listener: (event: LoggedEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+    this.locations.clear();
+  }
+
+  private dropExpired(ring: LoggedEvent[]): void {
+    const oldest = this.now() - this.retention.maxAgeMs;
+    let expired = 0;
+    while (expired < ring.length && Date.parse(ring[expired]!.receivedAt) < oldest) expired += 1;
+    if (expired > 0) ring.splice(0, expired);
+  }
+}
+
+/** Cursors are compared as text: fixed width keeps that order numeric. */
+const CURSOR_DIGITS = 16;

@@ -1,0 +1,80 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../logger.js';
+import { BodyTooLargeError, readBodyBytes } from '../transports/http/limits.js';
+import { json } from '../transports/http/responses.js';
+import { normaliseEvent } from './envelope.js';
+import { type EventLog, MemoryEventLog } from './log.js';
+import type { WebhookConfig } from './options.js';
+import { ReplayGuard } from './replay.js';
+import { checkSignature, type SignatureKeys } from './signature.js';
+
+/** What the access log learns of a delivery: never its body. */
+export interface DeliveryNote {
+  event?: string;
+  refused?: string;
+}
+
+export interface WebhookReceiver {
+  readonly path: string;
+  readonly log: EventLog;
+  handle(req: IncomingMessage, res: ServerResponse, note: DeliveryNote): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** IDs remembered against replays at most: a day's worth at over 10 deliveries a second within a 5-minute window. */
+const MAX_REMEMBERED_DELIVERIES = 100_000;
+/** Locations with events kept at most. */
+const MAX_LOGGED_LOCATIONS = 10_000;
+
+/**
+ * Receives GHL's webhook deliveries: reads the raw body (bounded), checks its signature on those exact bytes, then
+ * its timestamp and ID against replays, and stores it in the event log before answering 200. Anything refused is
+ * not stored. Whatever follows a stored event (notifications, cache invalidation) runs after the answer.
+ */
+export function createWebhookReceiver(config: WebhookConfig, logger: Logger, log: EventLog = defaultLog(config)): WebhookReceiver {
+  const keys: SignatureKeys = { ed25519: config.ed25519Key, legacyRsa: config.legacyRsaKey };
+  const replay = new ReplayGuard({ toleranceMs: config.toleranceMs, maxRemembered: MAX_REMEMBERED_DELIVERIES });
+  const refuse = (res: ServerResponse, note: DeliveryNote, status: number, reason: string) => {
+    note.refused = reason;
+    json(res, status, { error: reason }, status === 413 ? { connection: 'close' } : {});
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse, note: DeliveryNote): Promise<void> => {
+    if (req.method !== 'POST') return json(res, 405, { error: 'Method not allowed: GHL posts deliveries here' }, { allow: 'POST' });
+    let raw: Buffer;
+    try {
+      raw = await readBodyBytes(req, config.maxBodyBytes);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) return refuse(res, note, 413, error.message);
+      throw error;
+    }
+    const signature = checkSignature(raw, req.headers, keys);
+    if (!signature.ok) return refuse(res, note, 401, `signature refused: ${signature.reason}`);
+    let payload: unknown;
+    try {
+      payload = JSON.parse(raw.toString('utf8'));
+    } catch {
+      return refuse(res, note, 400, 'the body is not JSON');
+    }
+    if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return refuse(res, note, 400, 'the body is not a JSON object');
+    const admitted = replay.admit(payload as Record<string, unknown>);
+    if (!admitted.ok) return refuse(res, note, admitted.status, admitted.reason);
+    const envelope = normaliseEvent(payload as Record<string, unknown>, admitted.webhookId, new Date());
+    note.event = envelope.type;
+    try {
+      await log.append(envelope);
+    } catch (error) {
+      // Not stored: GHL retries on 429 only (api-facts §5), so ask for that, and let the retry's ID in again.
+      replay.forget(admitted.webhookId);
+      logger.error({ err: (error as Error).message, event: envelope.type }, 'webhook event could not be stored');
+      return json(res, 429, { error: 'The event could not be stored; retry later' }, { 'retry-after': '60' });
+    }
+    json(res, 200, { received: true });
+  };
+
+  return { path: config.path, log, handle, close: () => log.close() };
+}
+
+function defaultLog(config: WebhookConfig): EventLog {
+  return new MemoryEventLog({ maxEvents: config.logMaxEvents, maxAgeMs: config.logMaxAgeMs, maxLocations: MAX_LOGGED_LOCATIONS });
+}

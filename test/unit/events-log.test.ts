@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { type EventEnvelope } from '../../src/events/envelope.js';
+import { type LoggedEvent, MemoryEventLog } from '../../src/events/log.js';
+import { ReplayGuard } from '../../src/events/replay.js';
+
+let clock = Date.parse('2026-11-30T12:00:00.000Z');
+const now = () => clock;
+
+function event(id: string, fields: Partial<EventEnvelope> = {}): EventEnvelope {
+  const at = new Date(clock).toISOString();
+  return { id, type: 'InboundMessage', locationId: 'loc1', time: at, receivedAt: at, ids: {}, payload: {}, ...fields };
+}
+
+describe('in-memory event log', () => {
+  it('keeps events per location, oldest first, filtered by type, contact and cursor', async () => {
+    const log = new MemoryEventLog({ maxEvents: 10, maxAgeMs: 60_000, maxLocations: 10 }, now);
+    const first = await log.append(event('a', { ids: { contactId: 'c1' } }));
+    await log.append(event('b', { type: 'ContactUpdate', ids: { contactId: 'c1' } }));
+    await log.append(event('c', { locationId: 'loc2' }));
+    await log.append(event('d', { ids: { contactId: 'c2' } }));
+    const ids = (events: LoggedEvent[]) => events.map((logged) => logged.id);
+    expect(ids(await log.recent('loc1'))).toEqual(['a', 'b', 'd']);
+    expect(ids(await log.recent('loc2'))).toEqual(['c']);
+    expect(ids(await log.recent('loc1', { types: ['InboundMessage'] }))).toEqual(['a', 'd']);
+    expect(ids(await log.recent('loc1', { contactId: 'c1' }))).toEqual(['a', 'b']);
+    expect(ids(await log.recent('loc1', { after: first.cursor }))).toEqual(['b', 'd']);
+    expect(ids(await log.recent('loc1', { limit: 2 }))).toEqual(['b', 'd']);
+    expect(await log.recent('nowhere')).toEqual([]);
+  });
+
+  it('orders cursors past ten events (they compare as text)', async () => {
+    const log = new MemoryEventLog({ maxEvents: 50, maxAgeMs: 60_000, maxLocations: 10 }, now);
+    const logged = [];
+    for (let index = 0; index < 12; index += 1) logged.push(await log.append(event(`e${index}`)));
+    expect((await log.recent('loc1', { after: logged[9]!.cursor })).map((item) => item.id)).toEqual(['e10', 'e11']);
+  });
+
+  it('bounds each location by count and age, and the number of locations', async () => {
+    const log = new MemoryEventLog({ maxEvents: 3, maxAgeMs: 60_000, maxLocations: 2 }, now);
+    for (const id of ['a', 'b', 'c', 'd']) await log.append(event(id));
+    expect((await log.recent('loc1')).map((logged) => logged.id)).toEqual(['b', 'c', 'd']);
+    clock += 30_000;
+    await log.append(event('e'));
+    clock += 40_000;
+    expect((await log.recent('loc1')).map((logged) => logged.id)).toEqual(['e']);
+    await log.append(event('x', { locationId: 'loc2' }));
+    await log.append(event('y', { locationId: 'loc3' }));
+    expect(await log.recent('loc1')).toEqual([]);
+    expect(await log.recent('loc3')).toHaveLength(1);
+  });
+
+  it('tells listeners of each stored event after append has resolved', async () => {
+    const log = new MemoryEventLog({ maxEvents: 3, maxAgeMs: 60_000, maxLocations: 2 }, now);
+    const heard: string[] = [];
+    const stop = log.onEvent((logged) => heard.push(logged.id));
+    const got = new Promise<LoggedEvent>((resolve) => log.onEvent(resolve));
+    await log.append(event('a'));
+    expect(heard).toEqual([]);
+    expect((await got).id).toBe('a');
+    expect(heard).toEqual(['a']);
+    stop();
+    await log.append(event('b'));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(heard).toEqual(['a']);
+  });
+});
+
+describe('replay guard', () => {
+  const at = (offsetMs: number) => new Date(clock + offsetMs).toISOString();
+
+  it('admits a fresh delivery once, and refuses its ID again', () => {
+    const guard = new ReplayGuard({ toleranceMs: 300_000, maxRemembered: 100, now });
+    expect(guard.admit({ webhookId: 'w1', timestamp: at(-1_000) })).toEqual({ ok: true, webhookId: 'w1' });
+    expect(guard.admit({ webhookId: 'w1', timestamp: at(0) })).toEqual({ ok: false, status: 409, reason: 'this webhookId was already received' });
+  });
+
+  it('refuses a timestamp outside the window either way, in ISO or epoch seconds or milliseconds', () => {
+    const guard = new ReplayGuard({ toleranceMs: 300_000, maxRemembered: 100, now });
+    expect(guard.admit({ webhookId: 'old', timestamp: at(-301_000) })).toMatchObject({ ok: false, status: 401 });
+    expect(guard.admit({ webhookId: 'future', timestamp: at(301_000) })).toMatchObject({ ok: false, status: 401 });
+    expect(guard.admit({ webhookId: 's', timestamp: Math.floor(clock / 1000) - 10 })).toMatchObject({ ok: true });
+    expect(guard.admit({ webhookId: 'ms', timestamp: clock - 10_000 })).toMatchObject({ ok: true });
+    expect(guard.admit({ webhookId: 'ms-old', timestamp: String(clock - 400_000) })).toMatchObject({ ok: false, status: 401 });
+  });
+
+  it('refuses a delivery without webhookId or timestamp', () => {
+    const guard = new ReplayGuard({ toleranceMs: 300_000, maxRemembered: 100, now });
+    expect(guard.admit({ timestamp: at(0) })).toMatchObject({ ok: false, status: 400, reason: 'the body has no webhookId' });
+    expect(guard.admit({ webhookId: 'w', timestamp: 'yesterday' })).toMatchObject({ ok: false, status: 400 });
+    expect(guard.size).toBe(0);
+  });
+
+  it('forgets IDs once no delivery carrying them could pass, and never holds more than its bound', () => {
+    const guard = new ReplayGuard({ toleranceMs: 1_000, maxRemembered: 3, now });
+    for (const id of ['a', 'b', 'c', 'd']) guard.admit({ webhookId: id, timestamp: at(0) });
+    expect(guard.size).toBe(3);
+    clock += 2_001;
+    guard.admit({ webhookId: 'e', timestamp: at(0) });
+    expect(guard.size).toBe(1);
+    guard.forget('e');
+    expect(guard.admit({ webhookId: 'e', timestamp: at(0) })).toMatchObject({ ok: true });
+  });
+});
