@@ -1,9 +1,11 @@
 import type { z } from 'zod';
 import type { Refusal } from './args/coerce.js';
 import { Lookups } from './args/lookups.js';
+import { missingFieldText } from './args/missing.js';
 import { ArgPreparer, notesBlock, type PreparedCall } from './args/prepare.js';
 import type { ArgDefaults, CatalogTool } from './catalog/catalog.js';
 import { errataChanges } from './catalog/errata-validator.js';
+import type { JsonSchema } from './catalog/types.js';
 import { CallCancelledError, CallFailedError, DailyBudgetError } from './client/errors.js';
 import { type GhlClient, type GhlResponse, MissingCredentialsError } from './client/ghl-client.js';
 import { type Logger, scrubJson } from './logger.js';
@@ -109,7 +111,7 @@ export class Executor {
     if (signal?.aborted) return { outcome: this.transportError(tool, new CallCancelledError(false)), notes: prepared.notes };
     const parsed = tool.zod().safeParse(prepared.args);
     if (!parsed.success || prepared.refusals.length > 0) {
-      const issues = parsed.success ? [] : formatIssues(parsed.error, prepared.refusals);
+      const issues = parsed.success ? [] : formatIssues(parsed.error, prepared.refusals, () => tool.describedInputSchema(this.options.defaults));
       const message = [...prepared.refusals.map((refusal) => refusal.text), ...issues];
       return { outcome: errorResult({ message, hint: `Fix the arguments listed and call ${tool.name} again.` }), notes: prepared.notes };
     }
@@ -196,11 +198,16 @@ export class Executor {
   }
 }
 
-/** Validation's findings, except on arguments already refused with a better reason. */
-function formatIssues(error: z.ZodError, refusals: readonly Refusal[]): string[] {
+/**
+ * Validation's findings, except on arguments already refused with a better reason; a required field left out is
+ * said so, with its hint (`described`: the schema ghl_describe_tool shows, built only when a field is missing).
+ */
+function formatIssues(error: z.ZodError, refusals: readonly Refusal[], described: () => JsonSchema): string[] {
   const refused = new Set(refusals.map((refusal) => refusal.path.replace(/\[(\d+)\]/g, '.$1')));
+  let schema: JsonSchema | undefined;
+  const wording = (path: readonly PropertyKey[], message: string) => (path.length > 0 && missingFieldText((schema ??= described()), path, message)) || message;
   return error.issues
-    .map((issue) => ({ where: issue.path.length > 0 ? issue.path.join('.') : 'arguments', message: issue.message }))
+    .map((issue) => ({ where: issue.path.length > 0 ? issue.path.join('.') : 'arguments', message: wording(issue.path, issue.message) }))
     .filter(({ where }) => !refused.has(where))
     .map(({ where, message }) => `${where}: ${message}`);
 }

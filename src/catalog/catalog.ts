@@ -84,11 +84,14 @@ export class CatalogTool {
       if (locationId && (arg.name === 'locationId' || arg.name === 'location_id')) filled.set(arg.name, locationId);
       if (companyId && arg.name === 'companyId') filled.set(arg.name, companyId);
     }
+    // altId is the location when altType offers "location" (as its enum or, typed as free text, its example), or
+    // when a required altId has no altType beside it (payment orders, product collections: "Location Id").
+    const altId = this.arg('altId');
     const altType = this.arg('altType');
-    const altTypes = (altType?.schema.enum as string[] | undefined) ?? [];
-    if (locationId && this.arg('altId') && altTypes.includes('location')) {
+    const altTypes = [...((altType?.schema.enum as string[] | undefined) ?? (altType?.schema.examples as string[] | undefined) ?? [])];
+    if (locationId && altId && (altTypes.includes('location') || (!altType && altId.required))) {
       filled.set('altId', locationId);
-      filled.set('altType', 'location');
+      if (altType) filled.set('altType', 'location');
     }
     return filled;
   }

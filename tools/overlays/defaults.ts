@@ -72,6 +72,15 @@ const CURRENCY: Record<ArgPath, FillSource> = {
   'items[].currency': { arg: 'currency' },
 };
 
+/**
+ * The invoice lists' documents require both paging values (typed text): left out, the call reads the first page,
+ * so asking for "all invoices" does not fail on them.
+ */
+const FIRST_PAGE: Record<ArgPath, FillSource> = {
+  limit: { value: '20', because: 'a page of 20' },
+  offset: { value: '0', because: 'the first page' },
+};
+
 const LIVE_MODE = 'true takes real payments; false is test mode, where no real money moves.';
 const SEND_ACTION = 'the channel: "email", "sms", "sms_and_email", or "send_manually" (marks it sent and sends nothing).';
 
@@ -103,6 +112,11 @@ export const ARG_RULES: Record<string, ArgRules> = {
       liveMode: LIVE_MODE,
     },
   },
+  invoices_list_invoices: { fill: FIRST_PAGE },
+  invoices_list_estimates: { fill: FIRST_PAGE },
+  invoices_list_invoice_schedules: { fill: FIRST_PAGE },
+  invoices_list_invoice_templates: { fill: FIRST_PAGE },
+  invoices_list_estimate_templates: { fill: FIRST_PAGE },
   invoices_send_invoice: { choices: { action: SEND_ACTION, liveMode: LIVE_MODE } },
   invoices_send_estimate: { choices: { action: SEND_ACTION, liveMode: LIVE_MODE } },
   invoices_schedule_invoice_schedule: { choices: { liveMode: LIVE_MODE } },

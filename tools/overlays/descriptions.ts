@@ -301,7 +301,7 @@ const ARG_HINTS: Record<string, Record<string, string>> = {
   invoices_create_new_estimate: { items: LINE_ITEMS },
   invoices_send_invoice: { action: SEND_ACTION },
   invoices_send_estimate: { action: SEND_ACTION },
-  invoices_record_invoice: { mode: 'How it was paid; card needs card {brand, last4}, cheque needs cheque {number}.' },
+  invoices_record_invoice: { mode: 'How it was paid; the documents require card {brand, last4}, cheque {number} and notes in any mode.' },
   payments_record_order_payment: { isPartialPayment: 'true when amount is less than what the order still owes.' },
 };
 

@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectSandbox, type SandboxSession } from '../helpers/sandbox.js';
+import { resultText } from '../helpers/results.js';
+
+type Json = any;
+
+/**
+ * More everyday steps, each with the natural, minimal arguments a new agent sends after reading only the listing
+ * (the audit beyond everyday-agent.test.ts). Steps the sandbox does not model must still pass our own validation:
+ * they reach the sandbox, which answers 501, instead of being refused before sending.
+ */
+describe('more everyday agent work on the sandbox, first try', () => {
+  let sandbox: SandboxSession;
+
+  const firstTry = async (name: string, args: Record<string, unknown>): Promise<{ body: Json; text: string }> => {
+    const result = await sandbox.client.callTool({ name, arguments: args });
+    const text = resultText(result);
+    if (result.isError) throw new Error(`${name} was refused on the first try:\n${text}`);
+    return { body: sandbox.parse(result), text };
+  };
+
+  /** A call the sandbox does not model: sent (validation passed), answered 501 by the fake GHL. */
+  const sentButNotModelled = async (name: string, args: Record<string, unknown>): Promise<string> => {
+    const text = await sandbox.fail(name, args);
+    expect(text).not.toMatch(/the call was not made/);
+    expect(text).toMatch(/^Error: GHL answered 501: .*not modelled in the sandbox/);
+    return text;
+  };
+
+  beforeAll(async () => {
+    sandbox = await connectSandbox();
+  });
+
+  afterAll(async () => {
+    await sandbox?.close();
+  });
+
+  it('lists invoices without paging arguments, reading the first page and saying so', async () => {
+    const { body, text } = await firstTry('invoices_list_invoices', {});
+    expect(body.invoices.length).toBeGreaterThan(0);
+    expect(text).toMatch(/limit filled with "20"/);
+    expect(text).toMatch(/offset filled with "0"/);
+    const { body: sent } = await firstTry('invoices_list_invoices', { status: 'sent' });
+    expect(sent.invoices.every((invoice: Json) => invoice.status === 'sent')).toBe(true);
+    await sentButNotModelled('invoices_list_estimates', {});
+  });
+
+  it('lists payment transactions and orders with the configured location as altId', async () => {
+    const tools = (await sandbox.client.listTools()).tools;
+    for (const name of ['payments_list_transactions', 'payments_list_orders', 'payments_get_transaction_by_id']) {
+      const schema = tools.find((tool) => tool.name === name)!.inputSchema as Json;
+      expect(schema.required ?? []).not.toContain('altId');
+      const described = await sandbox.call('ghl_describe_tool', { name });
+      expect(described.inputSchema.properties.altId.description).toMatch(/^default: the configured location/);
+    }
+    await sentButNotModelled('payments_list_transactions', {});
+    await sentButNotModelled('payments_list_orders', {});
+    await sentButNotModelled('payments_get_transaction_by_id', { transactionId: 'txn1' });
+    await sentButNotModelled('products_get_product_collection_id', { collectionId: 'col1' });
+  });
+
+  it('names a missing required field as missing, with where its value comes from', async () => {
+    const { body } = await firstTry('invoices_list_invoices', { status: 'draft' });
+    const invoiceId: string = body.invoices[0]._id;
+    const text = await sandbox.fail('invoices_send_invoice', { invoiceId, action: 'send_manually', liveMode: false });
+    expect(text).toMatch(/userId: required and missing — from users_search_users/);
+    expect(text).not.toMatch(/received undefined/);
+  });
+
+  it('says that recording a payment needs card, cheque and notes in any mode', async () => {
+    const tools = (await sandbox.client.listTools()).tools;
+    const schema = tools.find((tool) => tool.name === 'invoices_record_invoice')!.inputSchema as Json;
+    expect(schema.required).toEqual(expect.arrayContaining(['mode', 'card', 'cheque', 'notes']));
+    expect(schema.properties.mode.description).toMatch(/card \{brand, last4\}, cheque \{number\} and notes in any mode/);
+    const { body } = await firstTry('invoices_list_invoices', { status: 'draft' });
+    const { body: recorded } = await firstTry('invoices_record_invoice', {
+      invoiceId: body.invoices[0]._id,
+      mode: 'cash',
+      amount: 100,
+      notes: 'Paid at the front desk',
+      card: { brand: '', last4: '' },
+      cheque: { number: '' },
+    });
+    expect(recorded.invoice.amountPaid).toBe(100);
+  });
+});
