@@ -45,10 +45,16 @@ export class MemoryEventLog implements EventLog {
   private readonly listeners = new Set<(event: LoggedEvent) => void>();
   private sequence = 0;
 
+  private readonly now: () => number;
+  private readonly onListenerError: (error: unknown) => void;
+
   constructor(
     private readonly retention: EventRetention,
-    private readonly now: () => number = Date.now,
-  ) {}
+    options: { now?: () => number; onListenerError?: (error: unknown) => void } = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.onListenerError = options.onListenerError ?? (() => {});
+  }
 
   async append(event: EventEnvelope): Promise<LoggedEvent> {
     const key = event.locationId ?? '';
@@ -63,7 +69,7 @@ export class MemoryEventLog implements EventLog {
     this.dropExpired(ring);
     if (this.locations.size > this.retention.maxLocations) this.locations.delete(this.locations.keys().next().value!);
     // Listeners run after the delivery is acknowledged: a slow or failing one never delays or fails a delivery.
-    for (const listener of this.listeners) setImmediate(() => listener(logged));
+    for (const listener of this.listeners) setImmediate(() => this.tell(listener, logged));
     return logged;
   }
 
@@ -89,6 +95,15 @@ export class MemoryEventLog implements EventLog {
   async close(): Promise<void> {
     this.listeners.clear();
     this.locations.clear();
+  }
+
+  /** A listener that throws is reported, never allowed to crash the process: the event is stored all the same. */
+  private tell(listener: (event: LoggedEvent) => void, event: LoggedEvent): void {
+    try {
+      listener(event);
+    } catch (error) {
+      this.onListenerError(error);
+    }
   }
 
   private dropExpired(ring: LoggedEvent[]): void {

@@ -31,7 +31,7 @@ const MAX_LOGGED_LOCATIONS = 10_000;
  * its timestamp and ID against replays, and stores it in the event log before answering 200. Anything refused is
  * not stored. Whatever follows a stored event (notifications, cache invalidation) runs after the answer.
  */
-export function createWebhookReceiver(config: WebhookConfig, logger: Logger, log: EventLog = defaultLog(config)): WebhookReceiver {
+export function createWebhookReceiver(config: WebhookConfig, logger: Logger, log: EventLog = defaultLog(config, logger)): WebhookReceiver {
   const keys: SignatureKeys = { ed25519: config.ed25519Key, legacyRsa: config.legacyRsaKey };
   const replay = new ReplayGuard({ toleranceMs: config.toleranceMs, maxRemembered: MAX_REMEMBERED_DELIVERIES });
   const refuse = (res: ServerResponse, note: DeliveryNote, status: number, reason: string) => {
@@ -75,6 +75,9 @@ export function createWebhookReceiver(config: WebhookConfig, logger: Logger, log
   return { path: config.path, log, handle, close: () => log.close() };
 }
 
-function defaultLog(config: WebhookConfig): EventLog {
-  return new MemoryEventLog({ maxEvents: config.logMaxEvents, maxAgeMs: config.logMaxAgeMs, maxLocations: MAX_LOGGED_LOCATIONS });
+function defaultLog(config: WebhookConfig, logger: Logger): EventLog {
+  return new MemoryEventLog(
+    { maxEvents: config.logMaxEvents, maxAgeMs: config.logMaxAgeMs, maxLocations: MAX_LOGGED_LOCATIONS },
+    { onListenerError: (error) => logger.error({ err: (error as Error).message }, 'an event listener failed') },
+  );
 }

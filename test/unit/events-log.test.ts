@@ -13,7 +13,7 @@ function event(id: string, fields: Partial<EventEnvelope> = {}): EventEnvelope {
 
 describe('in-memory event log', () => {
   it('keeps events per location, oldest first, filtered by type, contact and cursor', async () => {
-    const log = new MemoryEventLog({ maxEvents: 10, maxAgeMs: 60_000, maxLocations: 10 }, now);
+    const log = new MemoryEventLog({ maxEvents: 10, maxAgeMs: 60_000, maxLocations: 10 }, { now });
     const first = await log.append(event('a', { ids: { contactId: 'c1' } }));
     await log.append(event('b', { type: 'ContactUpdate', ids: { contactId: 'c1' } }));
     await log.append(event('c', { locationId: 'loc2' }));
@@ -29,14 +29,14 @@ describe('in-memory event log', () => {
   });
 
   it('orders cursors past ten events (they compare as text)', async () => {
-    const log = new MemoryEventLog({ maxEvents: 50, maxAgeMs: 60_000, maxLocations: 10 }, now);
+    const log = new MemoryEventLog({ maxEvents: 50, maxAgeMs: 60_000, maxLocations: 10 }, { now });
     const logged = [];
     for (let index = 0; index < 12; index += 1) logged.push(await log.append(event(`e${index}`)));
     expect((await log.recent('loc1', { after: logged[9]!.cursor })).map((item) => item.id)).toEqual(['e10', 'e11']);
   });
 
   it('bounds each location by count and age, and the number of locations', async () => {
-    const log = new MemoryEventLog({ maxEvents: 3, maxAgeMs: 60_000, maxLocations: 2 }, now);
+    const log = new MemoryEventLog({ maxEvents: 3, maxAgeMs: 60_000, maxLocations: 2 }, { now });
     for (const id of ['a', 'b', 'c', 'd']) await log.append(event(id));
     expect((await log.recent('loc1')).map((logged) => logged.id)).toEqual(['b', 'c', 'd']);
     clock += 30_000;
@@ -50,7 +50,7 @@ describe('in-memory event log', () => {
   });
 
   it('tells listeners of each stored event after append has resolved', async () => {
-    const log = new MemoryEventLog({ maxEvents: 3, maxAgeMs: 60_000, maxLocations: 2 }, now);
+    const log = new MemoryEventLog({ maxEvents: 3, maxAgeMs: 60_000, maxLocations: 2 }, { now });
     const heard: string[] = [];
     const stop = log.onEvent((logged) => heard.push(logged.id));
     const got = new Promise<LoggedEvent>((resolve) => log.onEvent(resolve));
@@ -62,6 +62,18 @@ describe('in-memory event log', () => {
     await log.append(event('b'));
     await new Promise((resolve) => setImmediate(resolve));
     expect(heard).toEqual(['a']);
+  });
+  it('reports a listener that throws, and still tells the others', async () => {
+    const errors: unknown[] = [];
+    const log = new MemoryEventLog({ maxEvents: 3, maxAgeMs: 60_000, maxLocations: 2 }, { now, onListenerError: (error) => errors.push(error) });
+    log.onEvent(() => {
+      throw new Error('listener broke');
+    });
+    const got = new Promise<LoggedEvent>((resolve) => log.onEvent(resolve));
+    await log.append(event('a'));
+    expect((await got).id).toBe('a');
+    expect(errors).toEqual([new Error('listener broke')]);
+    expect(await log.recent('loc1')).toHaveLength(1);
   });
 });
 
