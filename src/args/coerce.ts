@@ -1,5 +1,6 @@
 import type { JsonSchema } from '../catalog/types.js';
 import { dayMonthUnclear, instantOf, parseTime, TIME_FORMS, type ZoneAnswer } from './times.js';
+import { offsetText, zoneOffset } from './zone.js';
 
 /** A value that has two readings (or none): `text` names the argument, the reason and the fix. */
 export interface Refusal {
@@ -64,7 +65,8 @@ export async function coerce(schema: JsonSchema, value: unknown, path: string, f
       return coerceBoolean(value, path, found);
     case 'string':
       // A few epoch fields are typed string (calendar events' startTime): the same number, sent as its digits.
-      return EPOCH_UNITS[String(shape.format)] ? coerceEpoch(shape, value, path, found, zone, true) : coerceText(shape, value, path, found, carriage.asText === true);
+      if (EPOCH_UNITS[String(shape.format)]) return coerceEpoch(shape, value, path, found, zone, true);
+      return shape.format === 'date-time' ? withOffset(coerceText(shape, value, path, found, carriage.asText === true), path, found, zone) : coerceText(shape, value, path, found, carriage.asText === true);
   }
 }
 
@@ -149,6 +151,28 @@ function coerceText(schema: JsonSchema, value: unknown, path: string, found: Fin
   const unordered = typeof value === 'string' && dayMonthUnclear(value);
   if (unordered) refuse(found, path, unordered);
   return value;
+}
+
+/**
+ * A date-time written without an offset (`2026-12-03T10:30`) is a wall-clock time in the location's zone, sent
+ * with that zone's offset so GHL cannot read it in another (its servers' UTC, say). A date alone, or a time with
+ * Z or an offset, goes as written.
+ */
+async function withOffset(value: unknown, path: string, found: Findings, zone: ZoneSource): Promise<unknown> {
+  if (typeof value !== 'string') return value;
+  const written = parseTime(value);
+  if ('refused' in written || written.dateOnly || written.offset !== undefined) return value;
+  const where = await zone(path);
+  const reading = instantOf(written, where);
+  // instantOf refuses a time without offset when the zone is not known.
+  if ('refused' in reading || !('zone' in where)) {
+    if ('refused' in reading) refuse(found, path, reading.refused);
+    return value;
+  }
+  const clock = written.clock.length === 16 ? `${written.clock}:00` : written.clock;
+  const sent = `${clock}${offsetText(zoneOffset(reading.instant, where.zone))}`;
+  found.notes.push(`${path} read as ${reading.shown}, sent as ${sent}`);
+  return sent;
 }
 
 /**

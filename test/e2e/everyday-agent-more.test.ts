@@ -83,4 +83,23 @@ describe('more everyday agent work on the sandbox, first try', () => {
     });
     expect(recorded.invoice.amountPaid).toBe(100);
   });
+
+  it('reschedules an appointment to a local time written without an offset, sent with the location offset', async () => {
+    const { body: calendars } = await firstTry('calendars_get_calendars', {});
+    const calendarId: string = calendars.calendars[0].id;
+    const day = new Date(Date.now() + 2 * 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
+    const next = new Date(Date.parse(day) + 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
+    const { body: slots } = await firstTry('calendars_get_free_slots', { calendarId, startDate: day, endDate: next });
+    const { body: contacts } = await firstTry('contacts_search_contacts_advanced', { query: '', pageLimit: 1 });
+    const free: string[] = Object.values(slots).flatMap((entry: Json) => entry?.slots ?? []);
+    expect(free.length).toBeGreaterThan(1);
+    const { body: booked } = await firstTry('calendars_create_appointment', { calendarId, contactId: contacts.contacts[0].id, startTime: free[0] });
+    const eventId: string = booked.id ?? booked.appointment?.id ?? booked.event?.id;
+    const local = free[1]!.slice(0, 16);
+    const { body: moved, text } = await firstTry('calendars_edit_appointment', { eventId, startTime: local });
+    expect(text).toContain(`startTime read as ${local} America/Chicago, sent as ${free[1]}`);
+    expect(moved.startTime).toBe(free[1]);
+    const { body: cancelled } = await firstTry('calendars_edit_appointment', { eventId, appointmentStatus: 'cancelled' });
+    expect(cancelled.appointmentStatus).toBe('cancelled');
+  });
 });
