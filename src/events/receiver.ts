@@ -5,7 +5,7 @@ import { json } from '../transports/http/responses.js';
 import { normaliseEvent } from './envelope.js';
 import { type EventLog, MemoryEventLog } from './log.js';
 import type { WebhookConfig } from './options.js';
-import { ReplayGuard } from './replay.js';
+import { type DeliveryIds, MemoryDeliveryIds, ReplayGuard } from './replay.js';
 import { checkSignature, type SignatureKeys } from './signature.js';
 
 /** What the access log learns of a delivery: never its body. */
@@ -31,9 +31,10 @@ const MAX_LOGGED_LOCATIONS = 10_000;
  * its timestamp and ID against replays, and stores it in the event log before answering 200. Anything refused is
  * not stored. Whatever follows a stored event (notifications, cache invalidation) runs after the answer.
  */
-export function createWebhookReceiver(config: WebhookConfig, logger: Logger, log: EventLog = defaultLog(config, logger)): WebhookReceiver {
+export function createWebhookReceiver(config: WebhookConfig, logger: Logger, stores: Partial<WebhookStores> = {}): WebhookReceiver {
+  const { log, ids } = { ...memoryStores(config, logger), ...stores };
   const keys: SignatureKeys = { ed25519: config.ed25519Key, legacyRsa: config.legacyRsaKey };
-  const replay = new ReplayGuard({ toleranceMs: config.toleranceMs, maxRemembered: MAX_REMEMBERED_DELIVERIES });
+  const replay = new ReplayGuard(ids, config.toleranceMs);
   const refuse = (res: ServerResponse, note: DeliveryNote, status: number, reason: string) => {
     note.refused = reason;
     json(res, status, { error: reason }, status === 413 ? { connection: 'close' } : {});
@@ -57,7 +58,7 @@ export function createWebhookReceiver(config: WebhookConfig, logger: Logger, log
       return refuse(res, note, 400, 'the body is not JSON');
     }
     if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return refuse(res, note, 400, 'the body is not a JSON object');
-    const admitted = replay.admit(payload as Record<string, unknown>);
+    const admitted = await replay.admit(payload as Record<string, unknown>);
     if (!admitted.ok) return refuse(res, note, admitted.status, admitted.reason);
     const envelope = normaliseEvent(payload as Record<string, unknown>, admitted.webhookId, new Date());
     note.event = envelope.type;
@@ -65,19 +66,32 @@ export function createWebhookReceiver(config: WebhookConfig, logger: Logger, log
       await log.append(envelope);
     } catch (error) {
       // Not stored: GHL retries on 429 only (api-facts §5), so ask for that, and let the retry's ID in again.
-      replay.forget(admitted.webhookId);
+      await replay.release(admitted.webhookId).catch(() => {});
       logger.error({ err: (error as Error).message, event: envelope.type }, 'webhook event could not be stored');
       return json(res, 429, { error: 'The event could not be stored; retry later' }, { 'retry-after': '60' });
     }
     json(res, 200, { received: true });
   };
 
-  return { path: config.path, log, handle, close: () => log.close() };
+  const close = async () => {
+    await Promise.all([log.close(), ids.close()]);
+  };
+  return { path: config.path, log, handle, close };
 }
 
-function defaultLog(config: WebhookConfig, logger: Logger): EventLog {
-  return new MemoryEventLog(
-    { maxEvents: config.logMaxEvents, maxAgeMs: config.logMaxAgeMs, maxLocations: MAX_LOGGED_LOCATIONS },
-    { onListenerError: (error) => logger.error({ err: (error as Error).message }, 'an event listener failed') },
-  );
+/** Where deliveries go: the event log, and the IDs duplicates are refused by. */
+export interface WebhookStores {
+  log: EventLog;
+  ids: DeliveryIds;
+}
+
+/** This process's own stores: a bounded ring per location, bounded delivery IDs. */
+export function memoryStores(config: WebhookConfig, logger: Logger): WebhookStores {
+  return {
+    log: new MemoryEventLog(
+      { maxEvents: config.logMaxEvents, maxAgeMs: config.logMaxAgeMs, maxLocations: MAX_LOGGED_LOCATIONS },
+      { onListenerError: (error) => logger.error({ err: (error as Error).message }, 'an event listener failed') },
+    ),
+    ids: new MemoryDeliveryIds(MAX_REMEMBERED_DELIVERIES),
+  };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type EventEnvelope } from '../../src/events/envelope.js';
 import { type LoggedEvent, MemoryEventLog } from '../../src/events/log.js';
-import { ReplayGuard } from '../../src/events/replay.js';
+import { MemoryDeliveryIds, ReplayGuard } from '../../src/events/replay.js';
 
 let clock = Date.parse('2026-11-30T12:00:00.000Z');
 const now = () => clock;
@@ -79,37 +79,42 @@ describe('in-memory event log', () => {
 
 describe('replay guard', () => {
   const at = (offsetMs: number) => new Date(clock + offsetMs).toISOString();
+  const guard = (ids = new MemoryDeliveryIds(100, now)) => new ReplayGuard(ids, 300_000, now);
 
-  it('admits a fresh delivery once, and refuses its ID again', () => {
-    const guard = new ReplayGuard({ toleranceMs: 300_000, maxRemembered: 100, now });
-    expect(guard.admit({ webhookId: 'w1', timestamp: at(-1_000) })).toEqual({ ok: true, webhookId: 'w1' });
-    expect(guard.admit({ webhookId: 'w1', timestamp: at(0) })).toEqual({ ok: false, status: 409, reason: 'this webhookId was already received' });
+  it('admits a fresh delivery once, and refuses its ID again until released', async () => {
+    const replay = guard();
+    expect(await replay.admit({ webhookId: 'w1', timestamp: at(-1_000) })).toEqual({ ok: true, webhookId: 'w1' });
+    expect(await replay.admit({ webhookId: 'w1', timestamp: at(0) })).toEqual({ ok: false, status: 409, reason: 'this webhookId was already received' });
+    await replay.release('w1');
+    expect(await replay.admit({ webhookId: 'w1', timestamp: at(0) })).toMatchObject({ ok: true });
   });
 
-  it('refuses a timestamp outside the window either way, in ISO or epoch seconds or milliseconds', () => {
-    const guard = new ReplayGuard({ toleranceMs: 300_000, maxRemembered: 100, now });
-    expect(guard.admit({ webhookId: 'old', timestamp: at(-301_000) })).toMatchObject({ ok: false, status: 401 });
-    expect(guard.admit({ webhookId: 'future', timestamp: at(301_000) })).toMatchObject({ ok: false, status: 401 });
-    expect(guard.admit({ webhookId: 's', timestamp: Math.floor(clock / 1000) - 10 })).toMatchObject({ ok: true });
-    expect(guard.admit({ webhookId: 'ms', timestamp: clock - 10_000 })).toMatchObject({ ok: true });
-    expect(guard.admit({ webhookId: 'ms-old', timestamp: String(clock - 400_000) })).toMatchObject({ ok: false, status: 401 });
+  it('refuses a timestamp outside the window either way, in ISO or epoch seconds or milliseconds', async () => {
+    const replay = guard();
+    expect(await replay.admit({ webhookId: 'old', timestamp: at(-301_000) })).toEqual({ ok: false, status: 401, reason: 'timestamp is 301 s from now (allowed ±300 s)' });
+    expect(await replay.admit({ webhookId: 'future', timestamp: at(301_000) })).toMatchObject({ ok: false, status: 401 });
+    expect(await replay.admit({ webhookId: 's', timestamp: Math.floor(clock / 1000) - 10 })).toMatchObject({ ok: true });
+    expect(await replay.admit({ webhookId: 'ms', timestamp: clock - 10_000 })).toMatchObject({ ok: true });
+    expect(await replay.admit({ webhookId: 'ms-old', timestamp: String(clock - 400_000) })).toMatchObject({ ok: false, status: 401 });
   });
 
-  it('refuses a delivery without webhookId or timestamp', () => {
-    const guard = new ReplayGuard({ toleranceMs: 300_000, maxRemembered: 100, now });
-    expect(guard.admit({ timestamp: at(0) })).toMatchObject({ ok: false, status: 400, reason: 'the body has no webhookId' });
-    expect(guard.admit({ webhookId: 'w', timestamp: 'yesterday' })).toMatchObject({ ok: false, status: 400 });
-    expect(guard.size).toBe(0);
+  it('refuses a delivery without webhookId or timestamp, claiming nothing', async () => {
+    const ids = new MemoryDeliveryIds(100, now);
+    const replay = guard(ids);
+    expect(await replay.admit({ timestamp: at(0) })).toMatchObject({ ok: false, status: 400, reason: 'the body has no webhookId' });
+    expect(await replay.admit({ webhookId: 'w', timestamp: 'yesterday' })).toMatchObject({ ok: false, status: 400 });
+    expect(await replay.admit({ webhookId: 'x'.repeat(201), timestamp: at(0) })).toMatchObject({ ok: false, status: 400 });
+    expect(ids.size).toBe(0);
   });
 
-  it('forgets IDs once no delivery carrying them could pass, and never holds more than its bound', () => {
-    const guard = new ReplayGuard({ toleranceMs: 1_000, maxRemembered: 3, now });
-    for (const id of ['a', 'b', 'c', 'd']) guard.admit({ webhookId: id, timestamp: at(0) });
-    expect(guard.size).toBe(3);
-    clock += 2_001;
-    guard.admit({ webhookId: 'e', timestamp: at(0) });
-    expect(guard.size).toBe(1);
-    guard.forget('e');
-    expect(guard.admit({ webhookId: 'e', timestamp: at(0) })).toMatchObject({ ok: true });
+  it('forgets IDs once their claim runs out, and never holds more than its bound', async () => {
+    const ids = new MemoryDeliveryIds(3, now);
+    for (const id of ['a', 'b', 'c', 'd']) expect(await ids.claim(id, 1_000)).toBe(true);
+    expect(ids.size).toBe(3);
+    expect(await ids.claim('d', 1_000)).toBe(false);
+    clock += 1_001;
+    expect(await ids.claim('e', 1_000)).toBe(true);
+    expect(ids.size).toBe(1);
+    expect(await ids.claim('d', 1_000)).toBe(true);
   });
 });

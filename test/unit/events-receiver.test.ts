@@ -125,7 +125,7 @@ describe('webhook receiver', () => {
   // How fast is bench's business (never asserted here); this checks that a burst loses and doubles nothing.
   it('acknowledges a burst of 1,000 overlapping deliveries with no loss and no duplicate', async () => {
     const burst = new MemoryEventLog({ maxEvents: 5000, maxAgeMs: 3_600_000, maxLocations: 10 });
-    const burstReceiver = createWebhookReceiver(config, createLogger('silent'), burst);
+    const burstReceiver = createWebhookReceiver(config, createLogger('silent'), { log: burst });
     const target = await serve(burstReceiver);
     const bodies = Array.from({ length: 1000 }, (_, index) => delivery({ type: 'InboundMessage', locationId: 'burst', body: `m${index}` }, { webhookId: `b${index}` }));
     const statuses: number[] = [];
@@ -144,7 +144,7 @@ describe('webhook receiver', () => {
 
   it('asks GHL to retry (429) when the event cannot be stored, and then lets the same delivery in', async () => {
     const flaky = new FailingLog({ maxEvents: 10, maxAgeMs: 60_000, maxLocations: 10 });
-    const target = await serve(createWebhookReceiver(config, createLogger('silent'), flaky));
+    const target = await serve(createWebhookReceiver(config, createLogger('silent'), { log: flaky }));
     const body = delivery({ type: 'InboundMessage', locationId: 'loc1' });
     const refused = await post(target.url, body, signed(body, ghl));
     expect(refused.status).toBe(429);
