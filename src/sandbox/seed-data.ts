@@ -92,6 +92,9 @@ export const PIPELINES = [
   { name: 'Invisalign', stages: ['Inquiry', 'Scan Scheduled', 'Proposal Sent', 'Aligners Ordered'], value: [3500, 6000], label: 'Invisalign' },
 ] as const;
 
+/** Why deals are lost, as a practice names them (ids go in lostReasonId). */
+export const LOST_REASONS = ['Price too high', 'Chose another practice', 'No response', 'Insurance not accepted'] as const;
+
 /** Open hours per weekday set (0 = Sunday), in the location's time zone. */
 export const CALENDARS = [
   {

@@ -106,6 +106,10 @@ export function seedDemo(store: SandboxStore, random = seededRandom(DEMO_SEED)):
   seedCalendars(store, contacts, users, pick, between);
   seedConversations(store, contacts, between);
   seedCatalog(store, contacts);
+  // Last, so the IDs seeded before stay what they were.
+  for (const name of demo.LOST_REASONS) {
+    store.collection('lostReasons').insert({ id: store.id(), name, locationId: demo.DEMO_LOCATION_ID, createdAt: store.iso(now - 90 * DAY), updatedAt: store.iso(now - 90 * DAY) });
+  }
 }
 
 type Pick = <T>(list: readonly T[]) => T;

@@ -16,6 +16,7 @@ export const COLLECTIONS = {
   customValues: 'id',
   pipelines: 'id',
   opportunities: 'id',
+  lostReasons: 'id',
   calendars: 'id',
   appointments: 'id',
   conversations: 'id',

@@ -102,4 +102,15 @@ describe('more everyday agent work on the sandbox, first try', () => {
     const { body: cancelled } = await firstTry('calendars_edit_appointment', { eventId, appointmentStatus: 'cancelled' });
     expect(cancelled.appointmentStatus).toBe('cancelled');
   });
+
+  it('marks a deal lost with a reason from the lost reasons of the location', async () => {
+    const { body: reasons } = await firstTry('opportunities_get_lost_reason', {});
+    const reason = reasons.lostReasons.find((item: Json) => item.name === 'Price too high');
+    expect(reason?.id).toBeTruthy();
+    const { body: found } = await firstTry('opportunities_search_opportunity', { status: 'open' });
+    const id: string = found.opportunities[0].id;
+    await firstTry('opportunities_update_opportunity_status', { id, status: 'lost', lostReasonId: reason.id });
+    const { body: lost } = await firstTry('opportunities_get_opportunity', { id });
+    expect(lost.opportunity).toMatchObject({ status: 'lost', lostReasonId: reason.id });
+  });
 });

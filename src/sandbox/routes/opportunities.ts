@@ -19,12 +19,13 @@ const RULES: Record<string, Rule[]> = {
 };
 const UPDATE_RULES = Object.fromEntries(Object.entries(RULES).map(([field, rules]) => [field, rules.filter((rule) => rule !== 'required')]));
 
-/** Pipelines with their stages, and opportunities: search with GHL's startAfter/startAfterId meta, create, move, close. */
+/** Pipelines with their stages, lost reasons, and opportunities: search with GHL's startAfter/startAfterId meta, create, move, close. */
 export function opportunityRoutes(router: SandboxRouter): void {
   const { store, locationId } = router.context;
   const opportunities = store.collection('opportunities');
   const pipelines = store.collection('pipelines');
   const contacts = store.collection('contacts');
+  const lostReasons = store.collection('lostReasons');
 
   /** An opportunity as GHL answers it: with a summary of its contact, read fresh. */
   const view = (opportunity: Doc): Doc => {
@@ -69,6 +70,11 @@ export function opportunityRoutes(router: SandboxRouter): void {
 
   router
     .on('GET /opportunities/pipelines', () => ok({ pipelines: pipelines.all() }))
+    .on('GET /opportunities/lost-reason', ({ query }) => {
+      const matching = lostReasons.all().filter((reason) => matchesText(reason, query.get('query') ?? query.get('name'), ['name']));
+      const skip = numberParam(query, 'skip', 0);
+      return ok({ lostReasons: matching.slice(skip, skip + numberParam(query, 'limit', 100)), total: matching.length });
+    })
     .on('GET /opportunities/{id}', ({ params }) => ok({ opportunity: view(find(params.id!)) }))
     .on('POST /opportunities/', ({ body }) => {
       validate(body, RULES);
