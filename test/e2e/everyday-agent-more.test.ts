@@ -65,6 +65,12 @@ describe('more everyday agent work on the sandbox, first try', () => {
     const text = await sandbox.fail('invoices_send_invoice', { invoiceId, action: 'send_manually', liveMode: false });
     expect(text).toMatch(/userId: required and missing — from users_search_users/);
     expect(text).not.toMatch(/received undefined/);
+    // A choice with sending consequences is spelled out, once, and never assumed.
+    const unchosen = await sandbox.fail('invoices_send_invoice', { invoiceId, userId: 'u1', liveMode: false });
+    expect(unchosen).toMatch(/action is required, and never assumed .*"send_manually" \(marks it sent and sends nothing\)\.?\nHint:/);
+    const tools = (await sandbox.client.listTools()).tools;
+    const action = (tools.find((tool) => tool.name === 'invoices_send_invoice')!.inputSchema as Json).properties.action;
+    expect(action.description.match(/send_manually/g)).toHaveLength(1);
   });
 
   it('says that recording a payment needs card, cheque and notes in any mode', async () => {

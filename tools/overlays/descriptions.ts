@@ -208,7 +208,6 @@ const PAYMENTS: Record<string, string> = {
 const REPLACES_TAGS = 'Replaces ALL tags; to add or remove some, use contacts_add_tags or contacts_remove_tags.';
 const OWNER = 'Owner: a user id (users_get_user_by_location lists them).';
 const LINE_ITEMS = '{name, amount, qty, currency} each; amount = price of one unit. Not price/quantity.';
-const SEND_ACTION = 'email, sms or sms_and_email deliver it; send_manually only marks it sent.';
 const DEAL_VALUE = 'Deal value in the currency of the location, a plain number.';
 
 /**
@@ -299,8 +298,6 @@ const ARG_HINTS: Record<string, Record<string, string>> = {
   },
   invoices_update_invoice: { invoiceItems: `Replaces all. ${LINE_ITEMS}` },
   invoices_create_new_estimate: { items: LINE_ITEMS },
-  invoices_send_invoice: { action: SEND_ACTION },
-  invoices_send_estimate: { action: SEND_ACTION },
   invoices_record_invoice: { mode: 'How it was paid; the documents require card {brand, last4}, cheque {number} and notes in any mode.' },
   payments_record_order_payment: { isPartialPayment: 'true when amount is less than what the order still owes.' },
 };
