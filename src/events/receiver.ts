@@ -5,6 +5,7 @@ import { json } from '../transports/http/responses.js';
 import { normaliseEvent } from './envelope.js';
 import { type EventLog, MemoryEventLog } from './log.js';
 import type { WebhookConfig } from './options.js';
+import { RedisDeliveryIds, RedisEventLog } from './redis-log.js';
 import { type DeliveryIds, MemoryDeliveryIds, ReplayGuard } from './replay.js';
 import { checkSignature, type SignatureKeys } from './signature.js';
 
@@ -23,6 +24,8 @@ export interface WebhookReceiver {
 
 /** IDs remembered against replays at most: a day's worth at over 10 deliveries a second within a 5-minute window. */
 const MAX_REMEMBERED_DELIVERIES = 100_000;
+/** GHL waits about 10 minutes between retries whatever we say (api-facts §5); this is for other senders. */
+const RETRY_AFTER_SECONDS = 60;
 /** Locations with events kept at most. */
 const MAX_LOGGED_LOCATIONS = 10_000;
 
@@ -31,8 +34,8 @@ const MAX_LOGGED_LOCATIONS = 10_000;
  * its timestamp and ID against replays, and stores it in the event log before answering 200. Anything refused is
  * not stored. Whatever follows a stored event (notifications, cache invalidation) runs after the answer.
  */
-export function createWebhookReceiver(config: WebhookConfig, logger: Logger, stores: Partial<WebhookStores> = {}): WebhookReceiver {
-  const { log, ids } = { ...memoryStores(config, logger), ...stores };
+export function createWebhookReceiver(config: WebhookConfig, logger: Logger, stores: WebhookStores = memoryStores(config, logger)): WebhookReceiver {
+  const { log, ids } = stores;
   const keys: SignatureKeys = { ed25519: config.ed25519Key, legacyRsa: config.legacyRsaKey };
   const replay = new ReplayGuard(ids, config.toleranceMs);
   const refuse = (res: ServerResponse, note: DeliveryNote, status: number, reason: string) => {
@@ -58,17 +61,27 @@ export function createWebhookReceiver(config: WebhookConfig, logger: Logger, sto
       return refuse(res, note, 400, 'the body is not JSON');
     }
     if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return refuse(res, note, 400, 'the body is not a JSON object');
-    const admitted = await replay.admit(payload as Record<string, unknown>);
+    // Not stored (the store is down): GHL retries on 429 only (api-facts §5), never on 5xx, so ask for that.
+    const retryLater = (error: unknown, what: string) => {
+      note.refused = `${what} unavailable`;
+      logger.error({ err: (error as Error).message }, `webhook delivery not stored: the ${what} is unavailable`);
+      json(res, 429, { error: 'The event could not be stored; retry later' }, { 'retry-after': String(RETRY_AFTER_SECONDS) });
+    };
+    let admitted: Awaited<ReturnType<ReplayGuard['admit']>>;
+    try {
+      admitted = await replay.admit(payload as Record<string, unknown>);
+    } catch (error) {
+      return retryLater(error, 'delivery ID store');
+    }
     if (!admitted.ok) return refuse(res, note, admitted.status, admitted.reason);
     const envelope = normaliseEvent(payload as Record<string, unknown>, admitted.webhookId, new Date());
     note.event = envelope.type;
     try {
       await log.append(envelope);
     } catch (error) {
-      // Not stored: GHL retries on 429 only (api-facts §5), so ask for that, and let the retry's ID in again.
+      // The retry must not be refused as a duplicate of what was never stored.
       await replay.release(admitted.webhookId).catch(() => {});
-      logger.error({ err: (error as Error).message, event: envelope.type }, 'webhook event could not be stored');
-      return json(res, 429, { error: 'The event could not be stored; retry later' }, { 'retry-after': '60' });
+      return retryLater(error, 'event log');
     }
     json(res, 200, { received: true });
   };
@@ -83,6 +96,19 @@ export function createWebhookReceiver(config: WebhookConfig, logger: Logger, sto
 export interface WebhookStores {
   log: EventLog;
   ids: DeliveryIds;
+}
+
+/** Redis when REDIS_URL is set (shared by replicas), else this process's own memory. */
+export function webhookStores(config: WebhookConfig, redisUrl: string | undefined, logger: Logger): WebhookStores {
+  if (!redisUrl) return memoryStores(config, logger);
+  return {
+    log: new RedisEventLog({
+      url: redisUrl,
+      retention: { maxEvents: config.logMaxEvents, maxAgeMs: config.logMaxAgeMs },
+      onListenerError: (error) => logger.error({ err: (error as Error).message }, 'an event listener failed'),
+    }),
+    ids: new RedisDeliveryIds(redisUrl),
+  };
 }
 
 /** This process's own stores: a bounded ring per location, bounded delivery IDs. */

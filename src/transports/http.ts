@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Server } from '@modelcontextprotocol/server';
 import type { Config, HttpConfig } from '../config.js';
-import { createWebhookReceiver, type DeliveryNote } from '../events/receiver.js';
+import { createWebhookReceiver, type DeliveryNote, webhookStores } from '../events/receiver.js';
 import type { Logger } from '../logger.js';
 import type { ServerDeps } from '../server.js';
 import type { SelectionRequest, ToolSelection } from '../toolsets/selection.js';
@@ -73,7 +73,7 @@ export async function serveHttp(app: HttpApp, config: Config & { http: HttpConfi
   });
 
   // GHL's deliveries carry no MCP token and no browser Origin: their signature is their authentication.
-  const webhooks = config.webhooks && createWebhookReceiver(config.webhooks, logger);
+  const webhooks = config.webhooks && createWebhookReceiver(config.webhooks, logger, webhookStores(config.webhooks, config.redisUrl, logger));
 
   let draining = false;
   let inFlight = 0;
@@ -230,7 +230,7 @@ export async function serveHttp(app: HttpApp, config: Config & { http: HttpConfi
       auth: auth.enabled,
       multiTenant: options.multiTenant,
       cors: options.corsOrigins.length > 0,
-      ...(webhooks && { webhooks: webhooks.path, legacySignatures: config.webhooks!.legacyRsaKey !== undefined }),
+      ...(webhooks && { webhooks: webhooks.path, legacySignatures: config.webhooks!.legacyRsaKey !== undefined, eventStore: config.redisUrl ? 'redis' : 'memory' }),
     },
     'serving MCP over streamable HTTP',
   );

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectHttp, type HttpServerProcess, rawRequest, startHttpServer } from '../helpers/http.js';
+import { redisMissing, TEST_REDIS_URL } from '../helpers/redis-server.js';
 import { delivery, ed25519Keys, rsaKeys, signed } from '../helpers/webhooks.js';
 
 /** Words only a delivery's body holds: the access log must never show them. */
@@ -28,7 +30,7 @@ describe('GHL webhooks over HTTP (built server, --webhooks)', () => {
 
   it('announces the receiver and acknowledges a signed delivery, whatever Host a tunnel sends', async () => {
     expect(server.stderr()).toContain('"webhooks":"/webhooks/ghl"');
-    expect(server.stderr()).toContain('"legacySignatures":false');
+    expect(server.stderr()).toContain('"legacySignatures":false,"eventStore":"memory"');
     const body = delivery({ type: 'InboundMessage', locationId: 'loc-e2e', contactId: 'c1', body: PRIVATE_TEXT }, { webhookId: 'e2e-1' });
     const answer = await deliver(body, signed(body, ghl), 'abc123.tunnel.example');
     expect(answer).toMatchObject({ status: 200, body: '{"received":true}' });
@@ -65,5 +67,28 @@ describe('GHL webhooks over HTTP (built server, --webhooks)', () => {
   it('has no receiver unless asked for', async () => {
     const body = delivery({ type: 'InboundMessage', locationId: 'loc-e2e' });
     expect((await rawRequest(`${plain.origin}/webhooks/ghl`, { headers: signed(body, ghl), body })).status).toBe(404);
+  });
+});
+
+describe.skipIf(await redisMissing())('GHL webhooks on two replicas sharing Redis', () => {
+  const ghl = ed25519Keys();
+  let replicas: HttpServerProcess[] = [];
+
+  beforeAll(async () => {
+    // Not the sandbox (it keeps to itself): credentials that are never used, as nothing here calls GHL.
+    const env = { GHL_API_KEY: 'pit-unused', GHL_LOCATION_ID: 'loc-unused', REDIS_URL: TEST_REDIS_URL, GHL_WEBHOOKS: 'true', GHL_WEBHOOK_KEY: ghl.publicPem, GHL_WEBHOOK_LOG_MAX_AGE_MS: '60000' };
+    replicas = await Promise.all([startHttpServer(env), startHttpServer(env)]);
+  });
+  afterAll(async () => {
+    await Promise.all(replicas.map((replica) => replica.stop()));
+  });
+
+  it('refuses on one replica a delivery the other has stored', async () => {
+    expect(replicas[0]!.stderr()).toContain('"eventStore":"redis"');
+    const body = delivery({ type: 'InboundMessage', locationId: `loc-${randomUUID()}` });
+    const to = (replica: HttpServerProcess) =>
+      rawRequest(`${replica.origin}/webhooks/ghl`, { headers: { 'content-type': 'application/json', ...signed(body, ghl) }, body });
+    expect((await to(replicas[0]!)).status).toBe(200);
+    expect(await to(replicas[1]!)).toMatchObject({ status: 409, body: '{"error":"this webhookId was already received"}' });
   });
 });

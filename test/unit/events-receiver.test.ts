@@ -5,7 +5,7 @@ import { ConfigError, parseCli } from '../../src/config.js';
 import type { EventEnvelope } from '../../src/events/envelope.js';
 import { MemoryEventLog } from '../../src/events/log.js';
 import { WEBHOOK_PATH, type WebhookConfig } from '../../src/events/options.js';
-import { createWebhookReceiver, type DeliveryNote, type WebhookReceiver } from '../../src/events/receiver.js';
+import { createWebhookReceiver, type DeliveryNote, memoryStores, type WebhookReceiver } from '../../src/events/receiver.js';
 import { createLogger } from '../../src/logger.js';
 import { delivery, ed25519Keys, rsaKeys, signed } from '../helpers/webhooks.js';
 
@@ -125,7 +125,7 @@ describe('webhook receiver', () => {
   // How fast is bench's business (never asserted here); this checks that a burst loses and doubles nothing.
   it('acknowledges a burst of 1,000 overlapping deliveries with no loss and no duplicate', async () => {
     const burst = new MemoryEventLog({ maxEvents: 5000, maxAgeMs: 3_600_000, maxLocations: 10 });
-    const burstReceiver = createWebhookReceiver(config, createLogger('silent'), { log: burst });
+    const burstReceiver = createWebhookReceiver(config, createLogger('silent'), { ...memoryStores(config, createLogger('silent')), log: burst });
     const target = await serve(burstReceiver);
     const bodies = Array.from({ length: 1000 }, (_, index) => delivery({ type: 'InboundMessage', locationId: 'burst', body: `m${index}` }, { webhookId: `b${index}` }));
     const statuses: number[] = [];
@@ -144,14 +144,26 @@ describe('webhook receiver', () => {
 
   it('asks GHL to retry (429) when the event cannot be stored, and then lets the same delivery in', async () => {
     const flaky = new FailingLog({ maxEvents: 10, maxAgeMs: 60_000, maxLocations: 10 });
-    const target = await serve(createWebhookReceiver(config, createLogger('silent'), { log: flaky }));
+    const target = await serve(createWebhookReceiver(config, createLogger('silent'), { ...memoryStores(config, createLogger('silent')), log: flaky }));
     const body = delivery({ type: 'InboundMessage', locationId: 'loc1' });
     const refused = await post(target.url, body, signed(body, ghl));
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toBe('60');
+    expect(target.notes.at(-1)).toEqual({ event: 'InboundMessage', refused: 'event log unavailable' });
     flaky.failing = false;
     expect((await post(target.url, body, signed(body, ghl))).status).toBe(200);
     expect(await flaky.recent('loc1')).toHaveLength(1);
+    await new Promise((resolve) => target.server.close(resolve));
+  });
+
+  it('asks GHL to retry (429), storing nothing, when the delivery IDs cannot be checked', async () => {
+    const stores = memoryStores(config, createLogger('silent'));
+    const down = { ...stores, ids: { claim: () => Promise.reject(new Error('redis down')), release: async () => {}, close: async () => {} } };
+    const target = await serve(createWebhookReceiver(config, createLogger('silent'), down));
+    const body = delivery({ type: 'InboundMessage', locationId: 'loc1' });
+    expect((await post(target.url, body, signed(body, ghl))).status).toBe(429);
+    expect(target.notes.at(-1)).toEqual({ refused: 'delivery ID store unavailable' });
+    expect(await stores.log.recent('loc1')).toEqual([]);
     await new Promise((resolve) => target.server.close(resolve));
   });
 });
