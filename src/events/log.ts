@@ -77,14 +77,7 @@ export class MemoryEventLog implements EventLog {
     const ring = this.locations.get(locationId);
     if (!ring) return [];
     this.dropExpired(ring);
-    const types = query.types && new Set(query.types);
-    const matching = ring.filter(
-      (event) =>
-        (query.after === undefined || event.cursor > query.after) &&
-        (!types || types.has(event.type)) &&
-        (query.contactId === undefined || event.ids.contactId === query.contactId),
-    );
-    return query.limit === undefined ? matching : matching.slice(Math.max(0, matching.length - query.limit));
+    return selectEvents(query.after === undefined ? ring : ring.filter((event) => event.cursor > query.after!), query);
   }
 
   onEvent(listener: (event: LoggedEvent) => void): () => void {
@@ -112,6 +105,13 @@ export class MemoryEventLog implements EventLog {
     while (expired < ring.length && Date.parse(ring[expired]!.receivedAt) < oldest) expired += 1;
     if (expired > 0) ring.splice(0, expired);
   }
+}
+
+/** The events of `events` (oldest first) that match the query's type and contact, the newest `limit` of them. */
+export function selectEvents(events: readonly LoggedEvent[], query: EventQuery): LoggedEvent[] {
+  const types = query.types && new Set(query.types);
+  const matching = events.filter((event) => (!types || types.has(event.type)) && (query.contactId === undefined || event.ids.contactId === query.contactId));
+  return query.limit === undefined ? matching : matching.slice(Math.max(0, matching.length - query.limit));
 }
 
 /** Cursors are compared as text: fixed width keeps that order numeric. */

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { EventEnvelope } from './envelope.js';
-import type { EventLog, EventQuery, EventRetention, LoggedEvent } from './log.js';
+import { type EventLog, type EventQuery, type EventRetention, type LoggedEvent, selectEvents } from './log.js';
 import type { DeliveryIds } from './replay.js';
 
 export interface RedisEventOptions {
@@ -46,17 +46,10 @@ export class RedisEventLog implements EventLog {
     if (query.after !== undefined && !STREAM_ID.test(query.after)) throw new Error(`"${query.after}" is not a cursor of this event log`);
     const redis = await this.commands.get();
     const entries = await redis.xrange(this.streamKey(locationId), query.after === undefined ? '-' : `(${query.after}`, '+');
+    // Trimming by age happens on append: a quiet location's stream may still hold events past it.
     const oldest = Date.now() - this.options.retention.maxAgeMs;
-    const types = query.types && new Set(query.types);
-    const matching = entries
-      .map(([cursor, fields]) => ({ ...(JSON.parse(fields[1]!) as EventEnvelope), cursor }))
-      .filter(
-        (event) =>
-          Date.parse(event.receivedAt) >= oldest &&
-          (!types || types.has(event.type)) &&
-          (query.contactId === undefined || event.ids.contactId === query.contactId),
-      );
-    return query.limit === undefined ? matching : matching.slice(Math.max(0, matching.length - query.limit));
+    const events = entries.map(([cursor, fields]) => ({ ...(JSON.parse(fields[1]!) as EventEnvelope), cursor }));
+    return selectEvents(events.filter((event) => Date.parse(event.receivedAt) >= oldest), query);
   }
 
   onEvent(listener: (event: LoggedEvent) => void): () => void {
