@@ -1,20 +1,22 @@
 // GHL webhook deliveries against the built server (--webhooks): a burst of signed deliveries, overlapping as GHL's
 // delivery workers would. Reports acknowledgements (target: all 200), the time to acknowledge (p50/p99), the whole
 // burst's duration and the server's peak RSS. Receive-to-notification latency comes once notifications exist.
-// Usage: npm run build && node bench/webhooks.mjs [--deliveries 1000] [--senders 50]
+// Usage: npm run build && node bench/webhooks.mjs [--deliveries 1000] [--senders 50] [--redis redis://127.0.0.1:6390]
+//   --redis: the event log and delivery IDs in that Redis (as replicas share them) instead of in memory.
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import { request } from 'node:http';
 import { parseArgs } from 'node:util';
 import { CLI, peakRssMb } from './lib.mjs';
 
-const { values } = parseArgs({ options: { deliveries: { type: 'string', default: '1000' }, senders: { type: 'string', default: '50' } } });
+const { values } = parseArgs({ options: { deliveries: { type: 'string', default: '1000' }, senders: { type: 'string', default: '50' }, redis: { type: 'string' } } });
 const deliveries = Number(values.deliveries);
 const senders = Number(values.senders);
 
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-const server = spawn(process.execPath, [CLI, '--http', '--port', '0', '--sandbox', '--webhooks'], {
-  env: { PATH: process.env.PATH, GHL_LOG_LEVEL: 'info', GHL_WEBHOOK_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString(), GHL_WEBHOOK_LOG_MAX_EVENTS: String(deliveries) },
+// No GHL call is made: the credentials are never used.
+const server = spawn(process.execPath, [CLI, '--http', '--port', '0', '--webhooks'], {
+  env: { PATH: process.env.PATH, GHL_API_KEY: 'pit-unused', GHL_LOCATION_ID: 'loc-bench', ...(values.redis && { REDIS_URL: values.redis }), GHL_LOG_LEVEL: 'info', GHL_WEBHOOK_LOG_MAX_AGE_MS: '600000', GHL_WEBHOOK_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString(), GHL_WEBHOOK_LOG_MAX_EVENTS: String(deliveries) },
   stdio: ['ignore', 'ignore', 'pipe'],
 });
 let announced = '';
@@ -62,6 +64,7 @@ const percentile = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p
 process.stdout.write(
   `${JSON.stringify({
     bench: 'webhooks',
+    store: values.redis ? 'redis' : 'memory',
     deliveries,
     senders,
     acknowledged: results.filter((result) => result.status === 200).length,
