@@ -1,7 +1,7 @@
 import { DEMO_LOCATION_ID, LOCATION } from './seed-data.js';
 
 /** The modules the sandbox answers (others say they are not modelled). */
-export const SANDBOX_MODULES = ['locations', 'users', 'contacts', 'opportunities', 'calendars', 'conversations', 'products', 'invoices', 'objects', 'custom_fields'];
+export const SANDBOX_MODULES = ['locations', 'users', 'contacts', 'opportunities', 'calendars', 'conversations', 'products', 'invoices', 'payments', 'objects', 'custom_fields'];
 
 /** What the server tells the client (`initialize` instructions) and the person at the terminal in sandbox mode. */
 export function sandboxNotice(dataFile: string | undefined): string {

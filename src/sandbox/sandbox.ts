@@ -10,6 +10,7 @@ import { invoiceRoutes } from './routes/invoices.js';
 import { locationRoutes } from './routes/locations.js';
 import { objectRoutes } from './routes/objects.js';
 import { opportunityRoutes } from './routes/opportunities.js';
+import { paymentRoutes } from './routes/payments.js';
 import { productRoutes } from './routes/products.js';
 import { userRoutes } from './routes/users.js';
 import { seedDemo } from './seed.js';
@@ -21,7 +22,7 @@ export { DEMO_COMPANY_ID, DEMO_LOCATION_ID } from './seed-data.js';
 /** GHL's documented budget per app and location, with its rate-limit headers on every answer. */
 export const GHL_RATE_LIMIT = { max: 100, intervalMs: 10_000, dailyMax: 200_000 };
 
-const MODULE_ROUTES = [locationRoutes, objectRoutes, userRoutes, contactRoutes, opportunityRoutes, calendarRoutes, conversationRoutes, productRoutes, invoiceRoutes];
+const MODULE_ROUTES = [locationRoutes, objectRoutes, userRoutes, contactRoutes, opportunityRoutes, calendarRoutes, conversationRoutes, productRoutes, invoiceRoutes, paymentRoutes];
 
 export interface SandboxOptions extends StoreOptions {
   /** Keep the state in this file across restarts (written atomically after every change). */

@@ -2,6 +2,7 @@ import { snakeKey } from './text.js';
 import { applyContactFields } from './routes/contacts.js';
 import { openConversation, recordMessage } from './routes/conversations.js';
 import { newInvoice } from './routes/invoices.js';
+import { recordedTransaction } from './routes/payments.js';
 import * as demo from './seed-data.js';
 import { freeSlots, isoInZone } from './slots.js';
 import { type Doc, type SandboxStore, seededRandom } from './state.js';
@@ -107,6 +108,7 @@ export function seedDemo(store: SandboxStore, random = seededRandom(DEMO_SEED)):
   seedConversations(store, contacts, between);
   seedCatalog(store, contacts);
   // Last, so the IDs seeded before stay what they were.
+  for (const invoice of store.collection('invoices').filter((record) => record.status === 'paid')) recordedTransaction(store, invoice, invoice.total, 'card', invoice.updatedAt);
   for (const name of demo.LOST_REASONS) {
     store.collection('lostReasons').insert({ id: store.id(), name, locationId: demo.DEMO_LOCATION_ID, createdAt: store.iso(now - 90 * DAY), updatedAt: store.iso(now - 90 * DAY) });
   }

@@ -24,6 +24,7 @@ export const COLLECTIONS = {
   products: '_id',
   prices: '_id',
   invoices: '_id',
+  transactions: '_id',
 } as const;
 
 export type CollectionName = keyof typeof COLLECTIONS;

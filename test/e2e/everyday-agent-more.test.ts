@@ -45,7 +45,7 @@ describe('more everyday agent work on the sandbox, first try', () => {
     await sentButNotModelled('invoices_list_estimates', {});
   });
 
-  it('lists payment transactions and orders with the configured location as altId', async () => {
+  it('lists and reads payment transactions (and sends an orders list) with the configured location as altId', async () => {
     const tools = (await sandbox.client.listTools()).tools;
     for (const name of ['payments_list_transactions', 'payments_list_orders', 'payments_get_transaction_by_id']) {
       const schema = tools.find((tool) => tool.name === name)!.inputSchema as Json;
@@ -53,9 +53,11 @@ describe('more everyday agent work on the sandbox, first try', () => {
       const described = await sandbox.call('ghl_describe_tool', { name });
       expect(described.inputSchema.properties.altId.description).toMatch(/^default: the configured location/);
     }
-    await sentButNotModelled('payments_list_transactions', {});
+    const { body: listed } = await firstTry('payments_list_transactions', {});
+    expect(listed.totalCount).toBeGreaterThan(0);
+    const { body: one } = await firstTry('payments_get_transaction_by_id', { transactionId: listed.data[0]._id });
+    expect(one).toMatchObject({ _id: listed.data[0]._id, altId: 'sndbxLoc7Qz4mWp9XhT2' });
     await sentButNotModelled('payments_list_orders', {});
-    await sentButNotModelled('payments_get_transaction_by_id', { transactionId: 'txn1' });
     await sentButNotModelled('products_get_product_collection_id', { collectionId: 'col1' });
   });
 
@@ -88,6 +90,8 @@ describe('more everyday agent work on the sandbox, first try', () => {
       cheque: { number: '' },
     });
     expect(recorded.invoice.amountPaid).toBe(100);
+    const { body: payments } = await firstTry('payments_list_transactions', { entityId: body.invoices[0]._id });
+    expect(payments.data).toEqual([expect.objectContaining({ amount: 100, entityType: 'invoice', paymentMethod: { mode: 'cash' } })]);
   });
 
   it('reschedules an appointment to a local time written without an offset, sent with the location offset', async () => {

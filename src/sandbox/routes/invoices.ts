@@ -4,11 +4,12 @@ import { matchesText } from '../text.js';
 import type { SandboxRouter } from '../router.js';
 import type { Doc, SandboxStore } from '../state.js';
 import { validate } from '../validate.js';
+import { recordedTransaction } from './payments.js';
 
 const PAYMENT_MODES = ['cash', 'card', 'cheque', 'bank_transfer', 'other'] as const;
 const SEND_ACTIONS = ['sms_and_email', 'send_manually', 'email', 'sms'] as const;
 
-/** Invoices: list (limit/offset), get, create with computed totals, send, record a payment, void, delete. */
+/** Invoices: list (limit/offset), get, create with computed totals, send, record a payment (and its transaction), void, delete. */
 export function invoiceRoutes(router: SandboxRouter): void {
   const { store, locationId } = router.context;
   const invoices = store.collection('invoices');
@@ -71,6 +72,7 @@ export function invoiceRoutes(router: SandboxRouter): void {
       invoice.amountPaid = round(invoice.amountPaid + amount);
       invoice.amountDue = round(invoice.total - invoice.amountPaid);
       invoice.status = invoice.amountDue === 0 ? 'paid' : 'partially_paid';
+      recordedTransaction(store, invoice, amount, String(body.mode));
       return ok({ success: true, invoice: touch(invoice) });
     })
     .on('POST /invoices/{invoiceId}/void', ({ params }) => {
