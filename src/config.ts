@@ -148,7 +148,7 @@ Credentials come from the environment only (never flags, which other users can s
   GHL_API_KEY          Private Integration Token or access token (Bearer)
   GHL_CLIENT_ID        OAuth app client id
   GHL_CLIENT_SECRET    OAuth app client secret
-  REDIS_URL            Redis shared by replicas (OAuth tokens, rate limits)
+  REDIS_URL            Redis shared by replicas (OAuth tokens, rate limits, webhook events)
 
 Options (flag / environment variable):
   --location-id ID        GHL_LOCATION_ID         fills locationId / altId where a tool needs it
