@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { VERSION } from './app.js';
-import { ConfigError, parseCli, securityWarnings, USAGE } from './config.js';
+import { ConfigError, parseCli, USAGE } from './config.js';
+import { securityWarnings } from './config-warnings.js';
 import { launch } from './launch.js';
 import { createLogger } from './logger.js';
 import { serveStdio } from './transports/stdio.js';

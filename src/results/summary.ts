@@ -22,12 +22,15 @@ export function shapeOf(tool: CatalogTool, body: unknown): AnswerShape {
   if (located && (located.length === 1 || tool.entry.paging)) {
     const count = listAt(body, located)!.length;
     const total = totalOf(body, located);
-    const name = located.at(-1)!;
+    const name = GENERIC_LISTS.has(located.at(-1)!) ? 'items' : located.at(-1)!;
     return { listPath: located, phrase: `${count} ${count === 1 ? singular(name) : name}${typeof total === 'number' && total !== count ? ` (total ${total})` : ''}` };
   }
   const record = recordOf(body);
   return record ? { phrase: record } : {};
 }
+
+/** List keys that name no kind of record ("with 1 data" says nothing): counted as items. */
+const GENERIC_LISTS = new Set(['data', 'list']);
 
 /** "1 opportunity", "1 address": the list's name for one item, when English makes it plainly. */
 function singular(name: string): string {

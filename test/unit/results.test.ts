@@ -87,7 +87,7 @@ describe('the first line says plainly what happened', () => {
     expect(first({ opportunities: [{ id: 'a' }], meta: { total: 1, nextPage: null } })).toBe('OK: GHL answered 200 with 1 opportunity.');
     expect(first({ addresses: [{ id: 'a' }], total: 3 })).toBe('OK: GHL answered 200 with 1 address (total 3).');
     expect(first({ messages: [{ id: 'a' }] })).toBe('OK: GHL answered 200 with 1 message.');
-    expect(first({ data: [{ id: 'a' }] })).toBe('OK: GHL answered 200 with 1 data.');
+    expect(first({ data: [{ id: 'a' }] })).toBe('OK: GHL answered 200 with 1 item.');
     expect(first([1, 2, 3])).toBe('OK: GHL answered 200 with 3 items.');
     expect(first({ succeded: true })).toBe('OK: GHL answered 200.');
     expect(first('', 204)).toBe('OK: GHL answered 204 with no content.');

@@ -2,7 +2,8 @@ import { chmodSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseCli, securityWarnings } from '../../src/config.js';
+import { securityWarnings } from '../../src/config-warnings.js';
+import { parseCli } from '../../src/config.js';
 
 const STRONG = 'f3a9c2e1b7d04a6e9c8b1f2d3e4a5b6c7d8e9f0a1b2c3d4e';
 
