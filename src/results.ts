@@ -68,7 +68,8 @@ export function toWire(result: ToolResult): { content: ToolResult['content']; is
 
 export function errorResult(error: ToolError): ToolResult {
   const head = error.status ? `Error: GHL answered ${error.status}` : error.sent ? 'Error: the call did not complete' : 'Error: the call was not made';
-  const message = Array.isArray(error.message) ? error.message.join('; ') : error.message;
+  // Several problems read as one sentence: a problem's own closing full stop would stand before the separator.
+  const message = Array.isArray(error.message) ? error.message.map((part, index, all) => (index < all.length - 1 ? part.replace(/\.$/, '') : part)).join('; ') : error.message;
   const lines = [`${head}: ${message}`];
   const facts = Object.entries(error.facts ?? {}).map(([name, value]) => `${name}: ${value}`);
   if (error.traceId) facts.unshift(`traceId: ${error.traceId}`);

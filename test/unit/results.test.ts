@@ -71,6 +71,7 @@ describe('the first line says plainly what happened', () => {
     const first = (result: { content: { text: string }[] }) => textOf(result).split('\n')[0];
     expect(first(upstreamErrorResult(tool(), response(404, { message: 'Not found' })))).toBe('Error: GHL answered 404: Not found');
     expect(first(upstreamErrorResult(tool(), response(422, { message: ['a is wrong', 'b is missing'] })))).toBe('Error: GHL answered 422: a is wrong; b is missing');
+    expect(first(upstreamErrorResult(tool(), response(422, { message: ['a is wrong.', 'b is missing.'] })))).toBe('Error: GHL answered 422: a is wrong; b is missing.');
     expect(first(upstreamErrorResult(tool(), response(502, 'Bad Gateway')))).toBe('Error: GHL answered 502: Bad Gateway');
     expect(first(errorResult({ message: ['email: Invalid email'], hint: 'Fix it.' }))).toBe('Error: the call was not made: email: Invalid email');
     expect(first(errorResult({ message: 'timed out', hint: 'Check.', sent: true }))).toBe('Error: the call did not complete: timed out');
