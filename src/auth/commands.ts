@@ -1,5 +1,6 @@
-import { type Config, ConfigError, parseCli, USAGE } from '../config.js';
-import { createLogger, scrubSecrets } from '../logger.js';
+import { startCommand } from '../command-start.js';
+import { type Config, ConfigError, USAGE } from '../config.js';
+import { scrubSecrets } from '../logger.js';
 import { createOAuthClient, createTokenStore } from './auth.js';
 import { runDoctor } from './doctor.js';
 import { login } from './login.js';
@@ -22,23 +23,9 @@ export async function runCommand(argv: string[], env: NodeJS.ProcessEnv): Promis
   const say = (text: string) => void process.stderr.write(`${text}\n`);
   const [command, ...rest] = argv;
   const sub = command === 'auth' ? rest.shift() : undefined;
-  let config: Config;
-  let flags: LoginFlags | undefined;
-  try {
-    flags = sub === 'login' ? takeLoginFlags(rest) : undefined;
-    const request = parseCli(rest, env);
-    if (!request.config) {
-      say(USAGE);
-      return 0;
-    }
-    config = request.config;
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    say(`ghl-mcp: ${error.message}`);
-    return 2;
-  }
-  const explicitLevel = env.GHL_LOG_LEVEL !== undefined || rest.some((arg) => arg.startsWith('--log-level'));
-  const logger = createLogger(explicitLevel ? config.logLevel : 'warn');
+  const started = startCommand(rest, env, say, (args) => (sub === 'login' ? takeLoginFlags(args) : undefined), () => USAGE);
+  if ('exit' in started) return started.exit;
+  const { config, logger, extra: flags } = started;
   const store = createTokenStore(config);
   const secrets = [config.clientSecret, config.apiKey].filter((value): value is string => Boolean(value));
   try {

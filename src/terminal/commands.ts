@@ -1,9 +1,9 @@
 import { createInterface } from 'node:readline/promises';
 import type { ElicitRequestFormParams, ElicitResult } from '@modelcontextprotocol/server';
 import { VERSION } from '../app.js';
-import { type Config, ConfigError, parseCli, USAGE } from '../config.js';
+import { startCommand } from '../command-start.js';
+import { type Config, ConfigError, USAGE } from '../config.js';
 import { launch } from '../launch.js';
-import { createLogger } from '../logger.js';
 import { connectLocal, type LocalClient } from './local-client.js';
 
 type Listed = { name: string; description?: string; annotations?: { readOnlyHint?: boolean; destructiveHint?: boolean } };
@@ -21,24 +21,11 @@ const CALL_USAGE = `Usage: ghl-mcp call <tool> ['<json arguments>'] [options]
 export async function runTerminalCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const say = (text: string) => void process.stderr.write(`${text}\n`);
   const [command, ...rest] = argv;
-  let config: Config;
-  let call: { tool: string; args: Record<string, unknown> } | undefined;
-  try {
-    if (command === 'call') call = takeCall(rest);
-    const request = parseCli(rest, env);
-    if (!request.config) {
-      say(request.version ? VERSION : `${CALL_USAGE}\n\n${USAGE}`);
-      return 0;
-    }
-    config = request.config;
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    say(`ghl-mcp: ${error.message}`);
-    return 2;
-  }
-  // A person trying a call wants its answer, not the server's routine info lines; --log-level still wins.
-  const explicitLevel = env.GHL_LOG_LEVEL !== undefined || rest.some((arg) => arg.startsWith('--log-level'));
-  const logger = createLogger(explicitLevel ? config.logLevel : 'warn');
+  const started = startCommand(rest, env, say, (args) => (command === 'call' ? takeCall(args) : undefined), (request) =>
+    request.version ? VERSION : `${CALL_USAGE}\n\n${USAGE}`,
+  );
+  if ('exit' in started) return started.exit;
+  const { config, logger, extra: call } = started;
   const launched = await launch({ ...config, http: undefined }, logger);
   const client = await connectLocal(launched.app.server, { version: VERSION, elicit: process.stdin.isTTY ? askOnTerminal : undefined });
   try {
