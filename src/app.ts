@@ -1,5 +1,6 @@
 import { type ArgDefaults, Catalog } from './catalog/catalog.js';
 import { createAuth } from './auth/auth.js';
+import { createBus } from './bus/index.js';
 import { DestructiveConfirmation } from './confirm/destructive.js';
 import { GhlClient } from './client/ghl-client.js';
 import { createSendPolicy } from './client/send-policy.js';
@@ -29,6 +30,14 @@ export function createApp(config: Config, logger: Logger) {
   const auth = createAuth(config, logger);
   const policy = createSendPolicy({ ...config.rate, redisUrl: config.redisUrl }, logger);
   const client = new GhlClient(config.baseUrl, auth.tokens, config.timeouts, policy);
+  // One per process: replicas share it through Redis (session notifications, cache invalidation, events).
+  let lastBusError = '';
+  const bus = createBus(config.redisUrl, (error) => {
+    // ioredis repeats the same error on every reconnect attempt: one line per distinct failure is enough.
+    const text = (error as Error).message;
+    if (text !== lastBusError) logger.warn({ err: text }, 'message bus: Redis failed; other replicas may miss news from this one');
+    lastBusError = text;
+  });
   const defaults = { locationId: config.locationId, companyId: config.companyId };
   const onUpstreamError: ExecutorOptions['onUpstreamError'] = (tool, result, status) => selfUpdate.failures.enrich(tool, result, status);
   const executor = new Executor(
@@ -95,7 +104,7 @@ export function createApp(config: Config, logger: Logger) {
   };
   /** A session's own selection (HTTP headers or URL); SelectionError when it names unknown toolsets or tools. */
   const select = (request: SelectionRequest) => ToolSelection.create(catalog, request, NON_CATALOG_TOOLS);
-  return { catalog, client, server, newServer, select, forTenant, notices, auth };
+  return { catalog, client, server, newServer, select, forTenant, notices, auth, bus };
 }
 
 type SessionParts = Partial<Pick<ServerDeps, 'selection' | 'executor' | 'discovery' | 'listing' | 'notices' | 'resources' | 'selfUpdate'>>;
