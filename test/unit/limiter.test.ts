@@ -81,4 +81,17 @@ describe('FairGate', () => {
     await Promise.all(all);
     expect(admitted).toEqual(['a', 'b', 'c', 'a', 'a']);
   });
+
+  it("gives an aborted waiter's place to nobody: the next caller enters at once when the holder leaves", async () => {
+    const gate = new FairGate(1);
+    await gate.enter('a', never);
+    const controller = new AbortController();
+    const aborted = gate.enter('b', controller.signal);
+    controller.abort(new Error('cancelled by the client'));
+    await expect(aborted).rejects.toThrow('cancelled by the client');
+    gate.leave();
+    // Still queued, the aborted waiter would take the free place for ever and this enter would never resolve.
+    const admitted = await Promise.race([gate.enter('c', never).then(() => 'admitted'), new Promise((resolve) => setImmediate(() => resolve('still waiting')))]);
+    expect(admitted).toBe('admitted');
+  });
 });
