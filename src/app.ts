@@ -10,12 +10,19 @@ import { DiscoveryTools } from './discovery/handlers.js';
 import { Executor, type ExecutorOptions } from './executor.js';
 import { sandboxNotice } from './sandbox/notice.js';
 import type { Logger } from './logger.js';
+import type { Bus } from './bus/index.js';
 import { ResourceHub } from './resources/hub.js';
+import { RedisSubscriptionIndex } from './resources/redis-subscriptions.js';
 import { tokenScope } from './resources/scope.js';
 import { createSelfUpdate, SELF_UPDATE_TOOL, selfUpdateDefinitions } from './self-update/index.js';
 import { createServer, type ServerDeps } from './server.js';
 import { ToolListing } from './toolsets/listing.js';
-import type { TenantCredentials } from './transports/http/auth.js';
+import { fingerprint, type HeaderTenant, type SignedInUser } from './transports/http/auth.js';
+import { createOAuthClient } from './auth/auth.js';
+import { LocationTokens } from './auth/location-tokens.js';
+import { OAuthTokenSource } from './auth/oauth-source.js';
+import { Refresher } from './auth/refresher.js';
+import type { GrantStores } from './authz/grants.js';
 import { SelectionError, type SelectionRequest, ToolSelection } from './toolsets/selection.js';
 import { MODULES } from '../tools/index.js';
 import { OVERLAYS } from '../tools/overlays/index.js';
@@ -60,8 +67,10 @@ export function createApp(config: Config, logger: Logger) {
   const listing = new ToolListing(defaults, extraTools);
   const discovery = new DiscoveryTools(catalog, executor, defaults);
   const oauth = auth.oauth;
+  const hub = createHub(config, logger, bus);
   const resources: ServerDeps['resources'] = {
-    hub: new ResourceHub({ ttlMs: config.resourceCacheTtlMs, logger }),
+    hub,
+    tenantKey: serverTenantKey(config),
     catalog,
     scope: tokenScope(defaults, oauth && { current: () => oauth.refresher.current(), appId: oauth.client.appId }),
     defaultLocationId: config.locationId,
@@ -83,7 +92,7 @@ export function createApp(config: Config, logger: Logger) {
     return listings.get(shape)!;
   };
   /** Multi-tenant HTTP: a client's own GHL credentials, with its own client, limiter slots, executor and resource view. */
-  const forTenant = (tenant: TenantCredentials) => {
+  const forTenant = (tenant: HeaderTenant) => {
     const tenantClient = new GhlClient(config.baseUrl, { token: async () => tenant.token }, config.timeouts, policy.withOwnConcurrency(), `tenant:${tenant.id}`);
     const tenantDefaults = { locationId: tenant.locationId, companyId: tenant.companyId };
     const secrets = () => [tenant.token];
@@ -97,14 +106,69 @@ export function createApp(config: Config, logger: Logger) {
       executor: tenantExecutor,
       discovery: new DiscoveryTools(catalog, tenantExecutor, tenantDefaults),
       listing: listingFor(tenantDefaults),
-      resources: { ...resources, scope: tokenScope(tenantDefaults), defaultLocationId: tenant.locationId, secrets },
+      resources: { ...resources, tenantKey: `tenant:${tenant.id}`, scope: tokenScope(tenantDefaults), defaultLocationId: tenant.locationId, secrets },
       selfUpdate: selfUpdate.tenant.tool,
       close: () => tenantClient.close(),
     };
   };
+  /**
+   * Signed-in users (--signin): the user's stored GHL grant, refreshed (and rotated) by the server through the same
+   * refresher as `auth login`, with the user's own client, limiter slots, executor and resource view. Built from
+   * the grant store alone, so any replica can build it.
+   */
+  const forUser = (user: SignedInUser, grants: GrantStores) => {
+    const store = grants.forSubject(user.subject);
+    const ghlOAuth = createOAuthClient(config);
+    const refresher = new Refresher(store, ghlOAuth, logger);
+    const locations = new LocationTokens(ghlOAuth, refresher, logger);
+    const userClient = new GhlClient(config.baseUrl, new OAuthTokenSource(refresher, locations), config.timeouts, policy.withOwnConcurrency(), user.id);
+    const userDefaults = { locationId: user.locationId, companyId: user.companyId };
+    const secrets = () => [...refresher.secrets(), ...locations.secrets()];
+    const onUpstreamError: ExecutorOptions['onUpstreamError'] = (tool, result, status) => selfUpdate.tenant.failures.enrich(tool, result, status);
+    const userExecutor = new Executor(
+      userClient,
+      { defaults: userDefaults, maxResultChars: config.maxResultChars, resultFormat: config.resultFormat, secrets, notices: () => refresher.notices(), onUpstreamError },
+      logger,
+    );
+    const scope = tokenScope(userDefaults, { current: () => refresher.current(), appId: ghlOAuth.appId });
+    return {
+      executor: userExecutor,
+      discovery: new DiscoveryTools(catalog, userExecutor, userDefaults),
+      listing: listingFor(userDefaults),
+      resources: { ...resources, tenantKey: user.id, scope, defaultLocationId: user.locationId, secrets },
+      selfUpdate: selfUpdate.tenant.tool,
+      close: async () => {
+        await userClient.close();
+        await refresher.close();
+        await store.close();
+      },
+    };
+  };
   /** A session's own selection (HTTP headers or URL); SelectionError when it names unknown toolsets or tools. */
   const select = (request: SelectionRequest) => ToolSelection.create(catalog, request, NON_CATALOG_TOOLS);
-  return { catalog, client, server, newServer, select, forTenant, notices, auth, bus };
+  return { catalog, client, server, newServer, select, forTenant, forUser, notices, auth, bus, hub };
+}
+
+/**
+ * The resource hub: changes reach every replica over the bus; with REDIS_URL and stateful HTTP sessions, who
+ * subscribed to what is kept in Redis, so the replica that sees a change finds every subscriber.
+ */
+function createHub(config: Config, logger: Logger, bus: Bus): ResourceHub {
+  const shared = config.redisUrl && config.http && !config.http.stateless;
+  const index = shared
+    ? new RedisSubscriptionIndex({
+        url: config.redisUrl!,
+        idleMs: config.http!.sessionIdleMs,
+        onError: (error) => logger.warn({ err: (error as Error).message }, 'resource subscriptions: Redis failed'),
+      })
+    : undefined;
+  return new ResourceHub({ ttlMs: config.resourceCacheTtlMs, logger, bus, index });
+}
+
+/** The server's own credentials as a tenant: the same on every replica configured alike, and no secret in it. */
+function serverTenantKey(config: Config): string {
+  const credentials = config.apiKey ? `pit\0${config.apiKey}` : `oauth\0${config.clientId ?? 'default'}`;
+  return `server:${fingerprint(`${credentials}\0${config.locationId ?? ''}\0${config.companyId ?? ''}`, 'ghl-tenant')}`;
 }
 
 type SessionParts = Partial<Pick<ServerDeps, 'selection' | 'executor' | 'discovery' | 'listing' | 'notices' | 'resources' | 'selfUpdate'>>;

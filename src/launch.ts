@@ -32,6 +32,7 @@ export async function launch(requested: Config, logger: Logger): Promise<Launche
     close: async () => {
       await app.client.close();
       await app.auth.close();
+      await app.hub.close();
       await app.bus.close();
       await sandbox?.close();
     },

@@ -114,7 +114,7 @@ export function createServer(deps: ServerDeps): Server {
     return run(() => executor.call(tool, args, ctx.mcpReq.signal));
   });
 
-  const resources = registerResources(server, { ...deps.resources, executor });
+  const resources = registerResources(server, { ...deps.resources, executor, stateless: deps.stateless });
   registerPrompts(server, { data: new LocationData(resources.resources, executor), secrets: deps.resources.secrets, completeResource: resources.complete });
   return server;
 }

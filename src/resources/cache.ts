@@ -85,20 +85,29 @@ export class ResourceCache {
     }
   }
 
-  /** Drops the answers read by these resources (for one location, or for all when the write named none). */
-  invalidate(tenant: string, resources: Set<string>, locationId?: string): number {
-    const entries = this.tenants.get(tenant);
-    if (!entries) return 0;
+  /**
+   * Drops the answers read by these resources (`all`: every answer) for one location, or for all when the change
+   * named none; for one tenant, or (undefined) for every tenant whose credentials read that location.
+   */
+  invalidate(tenant: string | undefined, resources: Set<string> | 'all', locationId?: string): number {
     let dropped = 0;
-    for (const [key, entry] of entries) {
-      const read = [...entry.readers].some((name) => resources.has(name));
-      const sameLocation = !locationId || !entry.locationId || entry.locationId === locationId;
-      if (read && sameLocation) {
-        entries.delete(key);
-        dropped += 1;
+    for (const [name, entries] of this.tenants) {
+      if (tenant !== undefined && name !== tenant) continue;
+      for (const [key, entry] of entries) {
+        const read = resources === 'all' || [...entry.readers].some((reader) => resources.has(reader));
+        const sameLocation = !locationId || !entry.locationId || entry.locationId === locationId;
+        if (read && sameLocation) {
+          entries.delete(key);
+          dropped += 1;
+        }
       }
     }
     return dropped;
+  }
+
+  /** Drops one answer (another replica found it changed). */
+  forget(tenant: string, key: string): void {
+    this.tenants.get(tenant)?.delete(key);
   }
 
   private entries(tenant: string): Map<string, Entry> {

@@ -1,44 +1,65 @@
+import type { Bus } from '../bus/index.js';
 import type { CatalogTool } from '../catalog/catalog.js';
 import type { Executor } from '../executor.js';
 import type { Logger } from '../logger.js';
 import type { ToolResult } from '../results.js';
 import { RESOURCES, VARIABLE_SOURCES } from '../../resources/index.js';
 import { ResourceCache } from './cache.js';
+import { asChangeMessage, CHANGES_TOPIC, notificationsFor, type ResourceChange, type SessionNotification } from './changes.js';
 import { type TenantOptions, TenantResources } from './reader.js';
 import { ResourceRegistry } from './registry.js';
+import { MemorySubscriptionIndex, type SubscriptionIndex } from './subscriptions.js';
 import type { ResourceDefinition, Vars } from './types.js';
 
-/** One MCP session's view of the hub: its tenant, what it subscribed to, and how to tell it. */
+export type { ResourceChange } from './changes.js';
+
+/** One MCP session's server on this replica: its tenant, what it subscribed to here, and how to tell it. */
 export interface ResourceSession {
+  /** The MCP session id (a local one in stdio mode); undefined when the session cannot be told anything (stateless). */
+  id(): string | undefined;
   resources: TenantResources;
   subscriptions: Set<string>;
   updated(uri: string): void;
   listChanged(): void;
 }
 
+/**
+ * Sends a notification to a session wherever its stream is held (SESSIONS' delivery across replicas); false when the
+ * session no longer exists.
+ */
+export type Deliver = (sessionId: string, notification: SessionNotification) => Promise<boolean | void>;
+
 export interface HubOptions {
   /** How long a GHL answer behind a resource is reused; 0 reads GHL every time (and never polls). */
   ttlMs: number;
   logger: Logger;
+  /** The process's bus: changes made here drop the same cached answers on every replica. */
+  bus?: Bus;
+  /** Who subscribed to what; in Redis when replicas share it. Default: this process's memory. */
+  index?: SubscriptionIndex;
 }
 
 /**
- * Process-wide resource state shared by every session: the cache, and which sessions subscribed to what. A
- * successful write through any tool drops the cached answers it may have changed and tells the subscribed
- * sessions of the same tenant; subscribed resources are also read again every TTL, so changes made outside this
- * server (GHL's UI, other apps) are announced too.
+ * Resource state shared by every session: the cache, and who subscribed to what. A change (a successful write through
+ * any tool, a poll finding a new answer, a webhook event through `invalidate`) drops the cached answers it may have
+ * changed on every replica (over the bus), and the replica that saw it tells every subscribed session of the tenant,
+ * wherever that session's stream is held (through the subscription index and `deliver`).
  */
 export class ResourceHub {
   readonly registry: ResourceRegistry;
   readonly cache: ResourceCache;
   private readonly sessions = new Set<ResourceSession>();
-  /** A cache partition per executor (per set of credentials), named on first use. */
-  private readonly tenants = new WeakMap<Executor, string>();
+  private readonly index: SubscriptionIndex;
+  /** Executors whose writes are watched, each under its tenant key. */
+  private readonly watched = new WeakSet<Executor>();
+  /** Sessions already in the index, by the id they were registered under. */
+  private readonly registered = new WeakMap<ResourceSession, string>();
   /** The last item IDs seen per listed source (`tenant|pipelines|loc`), to notice a changed resource list. */
   private readonly itemSets = new Map<string, string>();
-  private tenantCount = 0;
+  private deliver?: Deliver;
   private poller?: NodeJS.Timeout;
   private polling = false;
+  private readonly stopListening: () => void;
 
   constructor(
     private readonly options: HubOptions,
@@ -47,32 +68,93 @@ export class ResourceHub {
   ) {
     this.registry = new ResourceRegistry(definitions, sources);
     this.cache = new ResourceCache(options.ttlMs);
+    this.index = options.index ?? new MemorySubscriptionIndex();
+    this.stopListening =
+      options.bus?.subscribe(CHANGES_TOPIC, (message) => {
+        const parsed = asChangeMessage(message);
+        if (parsed && parsed.origin !== options.bus!.origin) this.drop(parsed.change);
+      }) ?? (() => {});
+  }
+
+  /** How notifications reach sessions held by any replica (SESSIONS); without it, only sessions served here are told. */
+  setDelivery(deliver: Deliver): void {
+    this.deliver = deliver;
+  }
+
+  /** The resource definition names `invalidate` takes. */
+  resourceNames(): string[] {
+    return this.registry.definitions().map((definition) => definition.name);
+  }
+
+  /**
+   * Something changed in GHL (EVENTS: a webhook; tools: a write): every replica drops the cached answers concerned,
+   * and every session subscribed to a concerned URI is told (`resources/updated`; `list_changed` when items came or went).
+   */
+  async invalidate(change: ResourceChange): Promise<void> {
+    this.drop(change);
+    const { bus } = this.options;
+    await bus?.publish(CHANGES_TOPIC, { origin: bus.origin, change }).catch((error: unknown) => this.warn('resource change not published', error));
+    await this.tell(change);
+  }
+
+  /** These URIs changed (EVENTS serves them, or a poll found new answers): their subscribers are told, on every replica. */
+  announce(uris: string[], options: { tenant?: string } = {}): Promise<void> {
+    return this.invalidate({ tenant: options.tenant, resources: [], uris });
+  }
+
+  /** The session ended for good (DELETE, idle expiry): it is forgotten by every replica. */
+  async sessionEnded(sessionId: string): Promise<void> {
+    await this.index.forget(sessionId).catch((error: unknown) => this.warn('subscriptions not forgotten', error));
   }
 
   /** A reader for one tenant; the writes its executor makes invalidate what they change. */
   tenant(options: TenantOptions): TenantResources {
-    const tenant = this.tenants.get(options.executor) ?? this.watch(options.executor);
+    const tenant = options.tenantKey;
+    if (!this.watched.has(options.executor)) {
+      this.watched.add(options.executor);
+      options.executor.onResult(({ tool, args, result }) => this.afterCall(tenant, tool, args, result));
+    }
     return new TenantResources(options, tenant, this.registry, this.cache, (definition, vars, ids) => this.noteItems(tenant, definition, vars, ids));
-  }
-
-  private watch(executor: Executor): string {
-    this.tenantCount += 1;
-    const tenant = `tenant-${this.tenantCount}`;
-    this.tenants.set(executor, tenant);
-    executor.onResult(({ tool, args, result }) => this.afterCall(tenant, tool, args, result));
-    return tenant;
   }
 
   attach(session: ResourceSession): void {
     this.sessions.add(session);
+    // In one process a session is known from the start; with a shared index, from its first resource request.
+    if (this.options.index === undefined) void this.touch(session);
   }
 
+  /** This replica's server for the session is gone (the session may live on elsewhere). */
   detach(session: ResourceSession): void {
     this.sessions.delete(session);
+    if (this.options.index === undefined) {
+      const id = this.registered.get(session);
+      if (id) void this.index.forget(id);
+    }
   }
 
-  subscribe(session: ResourceSession, uri: string): void {
+  /**
+   * Notes the session in the index, under the first id it gives (once per server; a server rebuilt on another
+   * replica reloads what the session subscribed to, for its poll).
+   */
+  async touch(session: ResourceSession): Promise<void> {
+    if (this.registered.has(session)) return;
+    const id = session.id();
+    if (!id) return;
+    this.registered.set(session, id);
+    try {
+      await this.index.register(id, session.resources.tenant);
+      if (this.options.index) for (const uri of await this.index.uris(id)) session.subscriptions.add(uri);
+    } catch (error) {
+      this.registered.delete(session);
+      this.warn('session not indexed', error);
+    }
+  }
+
+  async subscribe(session: ResourceSession, uri: string): Promise<void> {
     session.subscriptions.add(uri);
+    await this.touch(session);
+    const id = this.registered.get(session);
+    if (id) await this.index.subscribe(id, session.resources.tenant, uri);
     // A first read gives the poll an answer to compare with.
     session.resources.read(uri).catch(() => undefined);
     if (!this.poller && this.cache.ttlMs > 0) {
@@ -81,30 +163,68 @@ export class ResourceHub {
     }
   }
 
-  close(): void {
+  async unsubscribe(session: ResourceSession, uri: string): Promise<void> {
+    session.subscriptions.delete(uri);
+    const id = this.registered.get(session);
+    if (id) await this.index.unsubscribe(id, uri);
+  }
+
+  async close(): Promise<void> {
     clearInterval(this.poller);
     this.poller = undefined;
+    this.stopListening();
+    await this.index.close();
+  }
+
+  /** Drops what the change made stale, here. */
+  private drop(change: ResourceChange): void {
+    const resources = change.resources === 'all' ? 'all' : new Set(change.resources);
+    if (resources === 'all' || resources.size > 0) this.cache.invalidate(change.tenant, resources, change.locationId);
+    if (change.tenant) for (const key of change.keys ?? []) this.cache.forget(change.tenant, key);
+    // Announced already: the next read of the items is the new baseline, not another change.
+    if (change.listChanged) {
+      for (const key of this.itemSets.keys()) if (change.tenant === undefined || key.startsWith(`${change.tenant}|`)) this.itemSets.delete(key);
+    }
+  }
+
+  /** Tells every session concerned, wherever it is served. */
+  private async tell(change: ResourceChange): Promise<void> {
+    let targets: Awaited<ReturnType<SubscriptionIndex['sessions']>>;
+    try {
+      targets = await this.index.sessions(change.tenant);
+    } catch (error) {
+      return this.warn('subscribers not found', error);
+    }
+    await Promise.all(
+      targets.flatMap((target) =>
+        notificationsFor(change, this.registry, target.uris).map(async (notification) => {
+          try {
+            if ((await this.send(target.id, notification)) === false) await this.index.forget(target.id);
+          } catch (error) {
+            this.warn(`${notification.method} not sent`, error);
+          }
+        }),
+      ),
+    );
+  }
+
+  private async send(id: string, notification: SessionNotification): Promise<boolean | void> {
+    if (this.deliver) return this.deliver(id, notification);
+    const session = [...this.sessions].find((candidate) => this.registered.get(candidate) === id);
+    if (!session) return undefined;
+    if (notification.params) session.updated(notification.params.uri);
+    else session.listChanged();
+    return true;
   }
 
   private afterCall(tenant: string, tool: CatalogTool, args: Record<string, unknown>, result: ToolResult): void {
     if (result.isError) return;
-    const changed = this.registry.changedBy(tool, args);
+    const changed = this.registry.changedBy(tool, args).map((definition) => definition.name);
     const listChanged = this.registry.changesList(tool);
     if (changed.length === 0 && !listChanged) return;
     const locationId = locationOf(args);
-    this.cache.invalidate(tenant, new Set(changed.map((definition) => definition.name)), locationId);
-    this.options.logger.debug({ tool: tool.name, resources: changed.map((definition) => definition.name), locationId }, 'resources invalidated');
-    for (const session of this.sessionsOf(tenant)) {
-      for (const uri of session.subscriptions) {
-        const matched = this.safeMatch(uri);
-        if (!matched || !changed.includes(matched.definition)) continue;
-        if (locationId && matched.vars.locationId && matched.vars.locationId !== locationId) continue;
-        session.updated(uri);
-      }
-      if (listChanged) session.listChanged();
-    }
-    // Announced already: the next read of the items is the new baseline, not another change.
-    if (listChanged) for (const key of this.itemSets.keys()) if (key.startsWith(`${tenant}|`)) this.itemSets.delete(key);
+    this.options.logger.debug({ tool: tool.name, resources: changed, locationId }, 'resources invalidated');
+    void this.invalidate({ tenant, resources: changed, locationId, listChanged });
   }
 
   private noteItems(tenant: string, definition: ResourceDefinition, vars: Vars, ids: string[]): void {
@@ -114,50 +234,46 @@ export class ResourceHub {
     const before = this.itemSets.get(key);
     this.itemSets.set(key, seen);
     if (before === undefined || before === seen) return;
-    for (const session of this.sessionsOf(tenant)) session.listChanged();
+    void this.tell({ tenant, resources: [], listChanged: true });
   }
 
-  /** Reads every subscribed answer again; subscribers of the answers that changed are told. */
+  /** Reads every answer subscribed here again; the subscribers of those that changed are told. */
   private async poll(): Promise<void> {
     if (this.polling) return;
     const subscribed = [...this.sessions].filter((session) => session.subscriptions.size > 0);
-    if (subscribed.length === 0) return this.close();
+    if (subscribed.length === 0) {
+      clearInterval(this.poller);
+      this.poller = undefined;
+      return;
+    }
     this.polling = true;
     try {
-      const changed = new Set<string>();
+      const changed = new Map<string, { tenant: string; key: string; uris: Set<string> }>();
       const refreshed = new Set<string>();
       for (const session of subscribed) {
         for (const uri of session.subscriptions) {
           const key = await session.resources.keyOf(uri).catch(() => undefined);
+          if (!key) continue;
           const tenantKey = `${session.resources.tenant}\u0000${key}`;
-          if (!key || refreshed.has(tenantKey)) continue;
-          refreshed.add(tenantKey);
-          const outcome = await session.resources.refresh(uri).catch(() => undefined);
-          if (outcome?.changed) changed.add(tenantKey);
+          if (!refreshed.has(tenantKey)) {
+            refreshed.add(tenantKey);
+            const outcome = await session.resources.refresh(uri).catch(() => undefined);
+            if (outcome?.changed) changed.set(tenantKey, { tenant: session.resources.tenant, key, uris: new Set() });
+          }
+          changed.get(tenantKey)?.uris.add(uri);
         }
       }
-      if (changed.size === 0) return;
-      for (const session of subscribed) {
-        for (const uri of session.subscriptions) {
-          const key = await session.resources.keyOf(uri).catch(() => undefined);
-          if (key && changed.has(`${session.resources.tenant}\u0000${key}`)) session.updated(uri);
-        }
+      for (const { tenant, key, uris } of changed.values()) {
+        // Other replicas drop their copy: their own poll then reads it fresh rather than announce it again.
+        await this.invalidate({ tenant, resources: [], uris: [...uris], keys: [key] });
       }
     } finally {
       this.polling = false;
     }
   }
 
-  private sessionsOf(tenant: string): ResourceSession[] {
-    return [...this.sessions].filter((session) => session.resources.tenant === tenant);
-  }
-
-  private safeMatch(uri: string) {
-    try {
-      return this.registry.match(uri);
-    } catch {
-      return undefined;
-    }
+  private warn(what: string, error: unknown): void {
+    this.options.logger.warn({ err: (error as Error).message }, what);
   }
 }
 

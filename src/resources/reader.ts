@@ -22,10 +22,14 @@ export class ResourceReadError extends Error {
 /** What one tenant (one set of GHL credentials) reads resources with. */
 export interface TenantOptions {
   /**
-   * The executor reads go through. It stands for one set of GHL credentials: sessions sharing an executor share
-   * cached answers and change notifications, and nothing cached through one executor is served through another.
+   * The executor reads go through; its successful writes are changes the hub announces under `tenantKey`.
    */
   executor: Executor;
+  /**
+   * The tenant's stable key (location/company and a fingerprint of the credentials, never a per-process counter):
+   * the cache partition and the audience of change notifications, the same on every replica.
+   */
+  tenantKey: string;
   catalog: Catalog;
   /** Which locations the credentials reach; asked on every read, as an OAuth login can change it. */
   scope: () => Promise<TokenScope>;
@@ -50,7 +54,7 @@ export interface ReadView {
 export class TenantResources {
   constructor(
     readonly options: TenantOptions,
-    /** The cache partition of the executor's credentials. */
+    /** The cache partition of the credentials (`tenantKey`). */
     readonly tenant: string,
     readonly registry: ResourceRegistry,
     private readonly cache: ResourceCache,

@@ -1,4 +1,5 @@
 import { type CompleteRequestParams, type CompleteResult, ProtocolError, ProtocolErrorCode, ResourceNotFoundError, type Server } from '@modelcontextprotocol/server';
+import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import type { ResourceHub, ResourceSession } from './hub.js';
 import { completeVariable, listResources } from './listing.js';
@@ -9,6 +10,8 @@ export interface ResourceDeps extends TenantOptions {
   /** Shared by every session of the process. */
   hub: ResourceHub;
   logger: Logger;
+  /** Stateless HTTP: the server answers one request and can be told nothing later. */
+  stateless?: boolean;
 }
 
 const PAGE_SIZE = 100;
@@ -28,7 +31,10 @@ export function registerResources(server: Server, deps: ResourceDeps): ResourceC
     if (!server.transport) return hub.detach(session);
     logger.warn({ err: (error as Error).message }, `${what} not sent`);
   };
+  const localId = randomUUID();
   const session: ResourceSession = {
+    // The MCP session id over HTTP; stdio has one session, named here.
+    id: () => (deps.stateless ? undefined : (server.transport?.sessionId ?? localId)),
     resources,
     subscriptions: new Set(),
     updated: (uri) => void server.sendResourceUpdated({ uri }).catch(warn('resources/updated')),
@@ -42,6 +48,7 @@ export function registerResources(server: Server, deps: ResourceDeps): ResourceC
   };
 
   server.setRequestHandler('resources/list', async (request) => {
+    await hub.touch(session);
     const all = await listResources(resources);
     const start = Number(request.params?.cursor ?? 0);
     if (!Number.isInteger(start) || start < 0) throw new ProtocolError(ProtocolErrorCode.InvalidParams, 'Invalid cursor');
@@ -61,6 +68,7 @@ export function registerResources(server: Server, deps: ResourceDeps): ResourceC
 
   server.setRequestHandler('resources/read', async (request) => {
     const { uri } = request.params;
+    await hub.touch(session);
     try {
       return { contents: [{ uri, mimeType: RESOURCE_MIME_TYPE, text: await resources.read(uri) }] };
     } catch (error) {
@@ -70,18 +78,18 @@ export function registerResources(server: Server, deps: ResourceDeps): ResourceC
 
   // Any URI may be subscribed to (the specification sets no condition; the conformance suite subscribes to its
   // own); only the URIs of these resources ever change.
-  server.setRequestHandler('resources/subscribe', (request) => {
+  server.setRequestHandler('resources/subscribe', async (request) => {
     const { uri } = request.params;
     // Each subscription is read again every TTL: a session may hold only so many.
     if (session.subscriptions.size >= MAX_SUBSCRIPTIONS && !session.subscriptions.has(uri)) {
       throw new ProtocolError(ProtocolErrorCode.InvalidParams, `At most ${MAX_SUBSCRIPTIONS} subscriptions per session; unsubscribe from some first.`);
     }
-    hub.subscribe(session, uri);
+    await hub.subscribe(session, uri);
     return {};
   });
 
-  server.setRequestHandler('resources/unsubscribe', (request) => {
-    session.subscriptions.delete(request.params.uri);
+  server.setRequestHandler('resources/unsubscribe', async (request) => {
+    await hub.unsubscribe(session, request.params.uri);
     return {};
   });
 

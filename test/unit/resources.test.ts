@@ -134,7 +134,7 @@ describe('resource text', () => {
     const token = 'pit-location-secret-7777';
     const answer = JSON.stringify({ location: { id: 'loc-1', name: `Echo ${token}`, email: 'x' } }).replace('x', token.replace(/-/g, '\\u002d'));
     const executor = { fetch: async () => ({ response: { status: 200, headers: {}, text: answer } }) } as unknown as Executor;
-    const options = { executor, catalog, scope: async (): Promise<TokenScope> => ({ kind: 'location', locationId: 'loc-1' }), maxChars: 10_000, secrets: () => [token] };
+    const options = { executor, tenantKey: 'tenant', catalog, scope: async (): Promise<TokenScope> => ({ kind: 'location', locationId: 'loc-1' }), maxChars: 10_000, secrets: () => [token] };
     const reader = new TenantResources(options, 'tenant', registry, new ResourceCache(0));
     const text = await reader.read('ghl://locations/loc-1');
     expect(JSON.parse(text)).toMatchObject({ id: 'loc-1', name: 'Echo [redacted]', email: '[redacted]' });
