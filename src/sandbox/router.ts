@@ -32,6 +32,11 @@ interface Operation {
 export interface RouterHooks {
   /** Called after every successful write (persistence saves here). */
   afterWrite?: () => void;
+  /**
+   * Called before each write with the operation (`METHOD /path` as the catalog writes it); what it returns is called
+   * with the answer once the write has succeeded (webhook events: the record before and after).
+   */
+  watchWrite?: (operation: string, request: SandboxRequest) => ((response: FakeResponse) => void) | undefined;
 }
 
 /**
@@ -63,6 +68,11 @@ export class SandboxRouter {
     return this;
   }
 
+  /** Whether the sandbox answers this operation (`METHOD /path`) itself. */
+  models(operation: string): boolean {
+    return Boolean(this.operations.get(operation)?.handler);
+  }
+
   /** The modules with at least one modelled operation. */
   modelledModules(): string[] {
     return [...new Set([...this.operations.values()].filter((op) => op.handler).map((op) => op.module))];
@@ -78,17 +88,40 @@ export class SandboxRouter {
     }
   }
 
+  /** Runs a modelled operation from inside the sandbox (simulated traffic), with the same handler and hooks as a request. */
+  perform(operation: string, request: SandboxRequest): FakeResponse {
+    const known = this.operations.get(operation);
+    if (!known?.handler) throw new Error(`The sandbox does not model ${operation}`);
+    return this.answered(() => this.run(known, request));
+  }
+
   private answer(operation: Operation, modelled: Set<string>, request: FakeRequest): FakeResponse {
     const { entry, module, handler } = operation;
-    try {
+    return this.answered(() => {
       checkVersion(entry, request);
       if (!handler) throw notModelled(module, entry, modelled.has(module));
       const body = isObject(request.json) ? request.json : {};
       checkDeclared(entry, request.query, request.json);
       this.checkLocation(request.params, request.query, body);
-      const response = handler({ params: request.params, query: request.query, body });
-      if (entry.method !== 'GET' && response.status < 300) this.hooks.afterWrite?.();
-      return response;
+      return this.run(operation, { params: request.params, query: request.query, body });
+    });
+  }
+
+  private run({ entry, handler }: Operation, request: SandboxRequest): FakeResponse {
+    const write = entry.method !== 'GET';
+    const settle = write ? this.hooks.watchWrite?.(`${entry.method} ${entry.path}`, request) : undefined;
+    const response = handler!(request);
+    if (write && response.status < 300) {
+      this.hooks.afterWrite?.();
+      settle?.(response);
+    }
+    return response;
+  }
+
+  /** A GhlError thrown by a check or a handler, as the answer GHL gives. */
+  private answered(respond: () => FakeResponse): FakeResponse {
+    try {
+      return respond();
     } catch (error) {
       if (!(error instanceof GhlError)) throw error;
       return { status: error.status, body: { ...error.body, traceId: this.context.store.uuid() } };

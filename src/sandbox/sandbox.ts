@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { homedir } from 'node:os';
 import { type Config, ConfigError } from '../config.js';
+import { enableSandboxSignIn } from './authorize-page-sandbox.js';
 import { FakeGhl } from './fake-ghl.js';
 import { loadSnapshot, saveSnapshot } from './persistence.js';
 import { SandboxRouter } from './router.js';
@@ -16,6 +18,8 @@ import { userRoutes } from './routes/users.js';
 import { seedDemo } from './seed.js';
 import { DEMO_COMPANY_ID, DEMO_LOCATION_ID } from './seed-data.js';
 import { SandboxStore, type StoreOptions } from './state.js';
+import { sandboxControlDir } from './webhooks/control-file.js';
+import { SandboxEvents, type SandboxWebhooks } from './webhooks/sandbox-webhooks.js';
 
 export { DEMO_COMPANY_ID, DEMO_LOCATION_ID } from './seed-data.js';
 
@@ -31,6 +35,11 @@ export interface SandboxOptions extends StoreOptions {
   reset?: boolean;
   /** Test-only: a fixed bearer token (the fake's other switches are on `Sandbox.fake`). */
   token?: string;
+  /**
+   * Where the sandbox leaves its address for `ghl-mcp sandbox simulate` once it delivers webhooks (control-file.ts);
+   * default `$XDG_CONFIG_HOME/ghl-mcp/sandboxes`.
+   */
+  controlDir?: string;
 }
 
 export interface Sandbox {
@@ -40,6 +49,8 @@ export interface Sandbox {
   companyId: string;
   store: SandboxStore;
   fake: FakeGhl;
+  /** Signed GHL webhook events for the sandbox's writes and simulated traffic. */
+  webhooks: SandboxWebhooks;
   /** Back to a fresh demo location (and saved, with a data file). */
   reset(): void;
   close(): Promise<void>;
@@ -67,11 +78,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const token = options.token ?? `sandbox-${randomBytes(18).toString('base64url')}`;
   const fake = new FakeGhl({ tokens: [token] }).rateLimit(GHL_RATE_LIMIT);
-  const router = new SandboxRouter({ store, locationId: DEMO_LOCATION_ID, companyId: DEMO_COMPANY_ID }, { afterWrite: save });
+  const webhooks = new SandboxEvents(store, DEMO_LOCATION_ID, { controlDir: options.controlDir ?? sandboxControlDir(process.env, homedir()) });
+  const router = new SandboxRouter({ store, locationId: DEMO_LOCATION_ID, companyId: DEMO_COMPANY_ID }, { afterWrite: save, watchWrite: webhooks.watchWrite });
   for (const routes of MODULE_ROUTES) routes(router);
   router.install(fake);
+  webhooks.install(fake, router, token, save);
   const baseUrl = await fake.listen();
-  return { baseUrl, token, locationId: DEMO_LOCATION_ID, companyId: DEMO_COMPANY_ID, store, fake, reset: reseed, close: () => fake.close() };
+  webhooks.listening(baseUrl);
+  const close = async () => {
+    await webhooks.close();
+    await fake.close();
+  };
+  return { baseUrl, token, locationId: DEMO_LOCATION_ID, companyId: DEMO_COMPANY_ID, store, fake, webhooks, reset: reseed, close };
 }
 
 /**
@@ -79,7 +97,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
  * credentials and shared Redis state are set aside, so a sandbox session never touches a real account.
  */
 export function sandboxConfig(config: Config, sandbox: Sandbox): Config {
+  // --signin: the sandbox plays the marketplace app too (chooser page, token endpoint), so sign-in runs offline.
+  const signIn = config.signin && enableSandboxSignIn(sandbox);
   return {
+    ...(signIn && { clientId: signIn.clientId, clientSecret: signIn.clientSecret, authUrl: signIn.authUrl }),
     ...config,
     apiKey: sandbox.token,
     baseUrl: sandbox.baseUrl,

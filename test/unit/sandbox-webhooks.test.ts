@@ -1,0 +1,197 @@
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LoggedEvent } from '../../src/events/log.js';
+import { createWebhookReceiver, type WebhookReceiver } from '../../src/events/receiver.js';
+import { createLogger } from '../../src/logger.js';
+import { type Sandbox, startSandbox } from '../../src/sandbox/sandbox.js';
+import { seededRandom } from '../../src/sandbox/state.js';
+import { findRunningSandbox } from '../../src/sandbox/webhooks/control-file.js';
+import { sandboxWebhookConfig } from '../../src/sandbox/webhooks/config.js';
+import { WebhookEmitter } from '../../src/sandbox/webhooks/emitter.js';
+import { sandboxRequester } from '../helpers/sandbox-http.js';
+
+/** The server's real receiver, configured as sandbox mode configures it, on a loopback port. */
+async function startReceiver(publicKeyPem: string): Promise<{ url: string; receiver: WebhookReceiver; statuses: number[]; server: Server; hold?: Promise<void> }> {
+  const receiver = createWebhookReceiver(sandboxWebhookConfig(publicKeyPem), createLogger('silent'));
+  const statuses: number[] = [];
+  const server = createServer((req, res) => {
+    res.on('finish', () => statuses.push(res.statusCode));
+    void receiver.handle(req, res, {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/ghl`, receiver, statuses, server };
+}
+
+describe('sandbox webhooks: signed GHL events for its writes, verified by the real receiver', () => {
+  let sandbox: Sandbox;
+  let hook: Awaited<ReturnType<typeof startReceiver>>;
+  const controlDir = mkdtempSync(path.join(tmpdir(), 'ghl-sandbox-control-'));
+  const request = sandboxRequester(() => sandbox);
+  const events = () => hook.receiver.log.recent(sandbox.locationId);
+  const eventsOf = async (type: string): Promise<LoggedEvent[]> => (await events()).filter((event) => event.type === type);
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ random: seededRandom(11), token: 'sandbox-test-token', controlDir });
+    hook = await startReceiver(sandbox.webhooks.publicKeyPem);
+    sandbox.webhooks.deliverTo(hook.url);
+  });
+  afterAll(async () => {
+    await sandbox?.close();
+    hook?.server.close();
+    await hook?.receiver.close();
+  });
+
+  it('delivers ContactCreate, ContactTagUpdate and ContactDelete with the documented fields, each accepted', async () => {
+    const made = await request('POST', '/contacts/', { body: { locationId: sandbox.locationId, firstName: 'Ada', lastName: 'Quinn', phone: '+15125550188', email: 'ada@example.com', tags: ['new'] } });
+    expect(made.status).toBe(201);
+    const id = made.body.contact.id;
+    expect((await request('POST', `/contacts/${id}/tags`, { body: { tags: ['VIP'] } })).status).toBe(201);
+    // Adding a tag it already has changes nothing: no event.
+    expect((await request('POST', `/contacts/${id}/tags`, { body: { tags: ['vip'] } })).status).toBe(201);
+    expect((await request('DELETE', `/contacts/${id}`)).status).toBe(200);
+    await sandbox.webhooks.idle();
+    const [create] = await eventsOf('ContactCreate');
+    expect(create).toMatchObject({ locationId: sandbox.locationId, ids: { contactId: id } });
+    expect(create!.payload).toMatchObject({ type: 'ContactCreate', locationId: sandbox.locationId, id, firstName: 'Ada', lastName: 'Quinn', name: 'Ada Quinn', phone: '+15125550188', email: 'ada@example.com', tags: ['new'] });
+    expect(typeof create!.payload.webhookId).toBe('string');
+    expect(Date.parse(String(create!.payload.timestamp))).toBeGreaterThan(Date.now() - 60_000);
+    const tagged = await eventsOf('ContactTagUpdate');
+    expect(tagged.map((event) => event.payload.tags)).toEqual([['new', 'vip']]);
+    expect((await eventsOf('ContactDelete'))[0]!.payload).toMatchObject({ id, name: 'Ada Quinn' });
+    expect(hook.statuses.every((status) => status === 200)).toBe(true);
+    expect(sandbox.webhooks.counts).toMatchObject({ refused: 0, failed: 0, dropped: 0 });
+  });
+
+  it('tells a stage move from a status change, and an outbound SMS, a note and a paid invoice', async () => {
+    const { body } = await request('GET', `/opportunities/search?location_id=${sandbox.locationId}&status=open`);
+    const deal = body.opportunities[0];
+    const { body: pipelines } = await request('GET', `/opportunities/pipelines?locationId=${sandbox.locationId}`);
+    const stages = pipelines.pipelines.find((pipeline: { id: string }) => pipeline.id === deal.pipelineId).stages;
+    const otherStage = stages.find((stage: { id: string }) => stage.id !== deal.pipelineStageId).id;
+    expect((await request('PUT', `/opportunities/${deal.id}`, { body: { pipelineStageId: otherStage } })).status).toBe(200);
+    expect((await request('PUT', `/opportunities/${deal.id}/status`, { body: { status: 'won' } })).status).toBe(200);
+    const contactId = deal.contactId;
+    expect((await request('POST', '/conversations/messages', { version: '2021-04-15', body: { type: 'SMS', contactId, message: 'See you Tuesday' } })).status).toBe(200);
+    expect((await request('POST', `/contacts/${contactId}/notes`, { body: { body: 'Prefers mornings' } })).status).toBe(201);
+    const { body: invoices } = await request('GET', `/invoices/?altId=${sandbox.locationId}&altType=location&limit=100&offset=0`);
+    const due = invoices.invoices.find((invoice: { amountDue: number; status: string }) => invoice.amountDue > 0 && invoice.status !== 'void');
+    expect((await request('POST', `/invoices/${due._id}/record-payment`, { body: { altId: sandbox.locationId, altType: 'location', mode: 'cash' } })).status).toBe(200);
+    await sandbox.webhooks.idle();
+    expect((await eventsOf('OpportunityStageUpdate')).map((event) => event.payload)).toEqual([expect.objectContaining({ id: deal.id, pipelineStageId: otherStage, status: 'open' })]);
+    expect((await eventsOf('OpportunityStatusUpdate')).map((event) => event.payload)).toEqual([expect.objectContaining({ id: deal.id, status: 'won' })]);
+    expect((await eventsOf('OpportunityUpdate')).length).toBe(1);
+    const [outbound] = await eventsOf('OutboundMessage');
+    expect(outbound!.payload).toMatchObject({ direction: 'outbound', messageType: 'SMS', body: 'See you Tuesday', contactId });
+    expect(outbound!.ids).toMatchObject({ contactId, conversationId: expect.any(String), messageId: expect.any(String) });
+    expect((await eventsOf('NoteCreate'))[0]!.payload).toMatchObject({ body: 'Prefers mornings', contactId });
+    const [paid] = await eventsOf('InvoicePaid');
+    expect(paid).toMatchObject({ ids: { invoiceId: due._id }, payload: { status: 'paid', amountDue: 0, altId: sandbox.locationId } });
+  });
+
+  it('raises nothing for a refused write or a read', async () => {
+    const before = (await events()).length;
+    expect((await request('POST', '/contacts/', { body: { locationId: sandbox.locationId } })).status).toBe(400);
+    expect((await request('GET', `/contacts/?locationId=${sandbox.locationId}`)).status).toBe(200);
+    await sandbox.webhooks.idle();
+    expect((await events()).length).toBe(before);
+  });
+
+  it('simulates an inbound SMS: the message is in the conversation and InboundMessage is delivered', async () => {
+    const simulate = (kind: string, body: unknown, token = 'sandbox-test-token') =>
+      fetch(`${sandbox.baseUrl}/sandbox/simulate/${kind}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const contact = sandbox.store.collection('contacts').find((record) => Boolean(record.phone))!;
+    const answer = await simulate('inbound-sms', { contactId: contact.id, body: 'Can I move my cleaning to Friday?' });
+    expect(answer.status).toBe(200);
+    const result = (await answer.json()) as { summary: string; receiver: string; events: { type: string; status: number; webhookId: string }[] };
+    expect(result.receiver).toBe(hook.url);
+    expect(result.events).toEqual([{ type: 'InboundMessage', webhookId: expect.any(String), status: 200 }]);
+    const [inbound] = await eventsOf('InboundMessage');
+    expect(inbound!.id).toBe(result.events[0]!.webhookId);
+    expect(inbound!.payload).toMatchObject({ direction: 'inbound', messageType: 'SMS', body: 'Can I move my cleaning to Friday?', contactId: contact.id });
+    const conversation = await request('GET', `/conversations/${inbound!.ids.conversationId}/messages`, { version: '2021-04-15' });
+    expect(conversation.body.messages.messages[0]).toMatchObject({ id: inbound!.ids.messageId, direction: 'inbound', body: 'Can I move my cleaning to Friday?' });
+    expect((await simulate('inbound-sms', { body: 'x' }, 'wrong')).status).toBe(401);
+    expect((await simulate('inbound-fax', { body: 'x' })).status).toBe(404);
+    const noBody = await simulate('inbound-sms', { contactId: contact.id });
+    expect(noBody.status).toBe(400);
+    expect(((await noBody.json()) as { message: string }).message).toMatch(/^body is required/);
+  });
+
+  it('simulates a form submission and a payment through the API operations that make them', async () => {
+    const simulate = async (kind: string, body: unknown) =>
+      (await (await fetch(`${sandbox.baseUrl}/sandbox/simulate/${kind}`, { method: 'POST', headers: { authorization: 'Bearer sandbox-test-token' }, body: JSON.stringify(body) })).json()) as {
+        summary: string;
+        events: { type: string; status: number }[];
+      };
+    const form = await simulate('form', { name: 'Lena Ortiz', email: 'lena@example.com', form: 'New patient' });
+    expect(form.events).toEqual([expect.objectContaining({ type: 'ContactCreate', status: 200 })]);
+    expect((await eventsOf('ContactCreate')).at(-1)!.payload).toMatchObject({ email: 'lena@example.com', firstName: 'Lena', source: 'form: New patient' });
+    const payment = await simulate('payment', { amount: 1, mode: 'cash' });
+    expect(payment.events).toEqual([expect.objectContaining({ type: 'InvoicePartiallyPaid', status: 200 })]);
+  });
+
+  it('leaves its address for the simulate command while it runs, and removes it when it stops', async () => {
+    expect(findRunningSandbox(controlDir)).toMatchObject({ url: sandbox.baseUrl, token: 'sandbox-test-token', pid: process.pid, locationId: sandbox.locationId });
+    const other = await startSandbox({ controlDir });
+    expect(readdirSync(controlDir)).toHaveLength(1);
+    await other.close();
+    expect(existsSync(controlDir)).toBe(true);
+  });
+});
+
+describe('sandbox webhooks: delivery never slows the API and stays bounded', () => {
+  let release!: () => void;
+  let hanging: Server;
+  let url: string;
+  beforeAll(async () => {
+    const held = new Promise<void>((resolve) => (release = resolve));
+    hanging = createServer((req, res) => void held.then(() => res.end('{"received":true}')));
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}/webhooks/ghl`;
+  });
+  afterAll(() => {
+    release();
+    hanging.close();
+  });
+
+  it('answers writes while the receiver has answered no delivery yet, then delivers each in order', async () => {
+    const sandbox = await startSandbox({ controlDir: mkdtempSync(path.join(tmpdir(), 'ghl-sandbox-control-')) });
+    sandbox.webhooks.deliverTo(url);
+    const request = sandboxRequester(() => sandbox);
+    for (let index = 0; index < 20; index += 1) {
+      expect((await request('POST', '/contacts/', { body: { locationId: sandbox.locationId, firstName: `Burst${index}` } })).status).toBe(201);
+    }
+    expect(sandbox.webhooks.counts.delivered).toBe(0);
+    release();
+    await sandbox.webhooks.idle();
+    expect(sandbox.webhooks.counts).toMatchObject({ delivered: 20, dropped: 0, failed: 0 });
+    await sandbox.close();
+  });
+
+  it('keeps at most maxQueue deliveries waiting: the oldest waiting one is dropped and says so', async () => {
+    let hold!: () => void;
+    const stuck = new Promise<void>((resolve) => (hold = resolve));
+    const slow = createServer((req, res) => void stuck.then(() => res.end('{}')));
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const emitter = new WebhookEmitter({ maxQueue: 3 });
+    emitter.deliverTo(`http://127.0.0.1:${(slow.address() as AddressInfo).port}/`);
+    // One in flight, three waiting; the fifth and sixth push the two oldest waiting out.
+    const outcomes = Array.from({ length: 6 }, (_, index) => emitter.emit({ type: 'ContactCreate', n: index }));
+    expect(await outcomes[1]).toMatchObject({ type: 'ContactCreate', problem: 'dropped: more than 3 deliveries were waiting' });
+    expect(await outcomes[2]).toMatchObject({ problem: expect.stringMatching(/^dropped/) });
+    hold();
+    expect((await Promise.all(outcomes)).map((outcome) => outcome.status)).toEqual([200, undefined, undefined, 200, 200, 200]);
+    expect(emitter.counts).toEqual({ delivered: 4, refused: 0, failed: 0, dropped: 2 });
+    slow.close();
+  });
+
+  it('with no receiver builds nothing, and says why', async () => {
+    const emitter = new WebhookEmitter();
+    expect(await emitter.emit({ type: 'ContactCreate' })).toMatchObject({ problem: expect.stringMatching(/^no receiver/) });
+    expect(emitter.counts).toEqual({ delivered: 0, refused: 0, failed: 0, dropped: 0 });
+  });
+});
