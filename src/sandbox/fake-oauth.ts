@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ToolEntry } from '../catalog/types.js';
 import { MODULES } from '../../tools/index.js';
+import { type ChooserOptions, type FakeGhlUser, readChoice, renderChooser } from './authorize-page.js';
 import type { FakeGhl, FakeRequest, FakeResponse, RecordedRequest } from './fake-ghl.js';
 
 export type FakeUserType = 'Location' | 'Company';
@@ -11,6 +12,10 @@ export interface FakeGrantSpec {
   scopes: string[];
   locationId?: string;
   companyId?: string;
+  /** The GHL user who signed in (GHL reports the installer's user id). */
+  userId?: string;
+  /** Which sign-in on the chooser page the grant comes from: refreshed and derived tokens keep it. */
+  signIn?: number;
 }
 
 interface AccessGrant extends FakeGrantSpec {
@@ -36,6 +41,11 @@ export interface FakeOAuthOptions {
   /** The locations of the company the app is installed in. */
   locations?: FakeInstalledLocation[];
   accessTtlSeconds?: number;
+  /**
+   * Show GHL's "choose location" page (who signs in, which location or the agency) instead of granting `consent`
+   * at once; the choice is posted back to the same path.
+   */
+  chooser?: { users: FakeGhlUser[]; companyId?: string };
 }
 
 interface Operation {
@@ -64,6 +74,8 @@ export class FakeOAuth {
   private readonly refreshTokens = new Map<string, RefreshGrant>();
   private readonly codes = new Map<string, { spec: FakeGrantSpec; redirectUri: string }>();
   private readonly operations: Operation[];
+  private readonly chooser?: ChooserOptions;
+  private signIns = 0;
 
   constructor(options: FakeOAuthOptions) {
     this.clientId = options.clientId;
@@ -72,11 +84,13 @@ export class FakeOAuth {
     this.locations = options.locations ?? [];
     this.accessTtlSeconds = options.accessTtlSeconds ?? 86_399;
     this.operations = catalogOperations();
+    if (options.chooser) this.chooser = { clientId: this.clientId, locations: this.locations, ...options.chooser };
   }
 
   install(fake: FakeGhl): this {
     fake
       .route('GET', '/v2/oauth/chooselocation', (request) => this.chooseLocation(request), { anonymous: true })
+      .route('POST', '/v2/oauth/chooselocation', (request) => this.chosen(request), { anonymous: true })
       .route('POST', '/oauth/token', (request) => this.token(request), { anonymous: true })
       .route('POST', '/oauth/locationToken', (request) => this.locationToken(request))
       .route('GET', '/oauth/installedLocations', (request) => this.installedLocations(request))
@@ -100,21 +114,47 @@ export class FakeOAuth {
     if (grant) grant.expiresAt = Date.now() - 1;
   }
 
+  /** The grant an access token (OAuth or derived location token) stands for: whose sign-in, which location. */
+  grantOf(accessToken: string): FakeGrantSpec | undefined {
+    const grant = this.access.get(accessToken);
+    if (!grant) return undefined;
+    const { expiresAt: _expiresAt, ...spec } = grant;
+    return spec;
+  }
+
   /** The refresh tokens GHL would still accept. */
   liveRefreshTokens(): string[] {
     return [...this.refreshTokens].filter(([, grant]) => !grant.used).map(([token]) => token);
   }
 
   private chooseLocation(request: FakeRequest): FakeResponse {
+    if (this.chooser) return renderChooser(request, this.chooser);
     const redirectUri = request.query.get('redirect_uri');
     if (request.query.get('client_id') !== this.clientId || request.query.get('response_type') !== 'code' || !redirectUri) {
       return { status: 400, body: { statusCode: 400, message: 'Invalid client_id, response_type or redirect_uri' } };
     }
+    return this.redirectWithCode(this.consent, redirectUri, request.query.get('state'));
+  }
+
+  /** The choice posted from the chooser page: a grant for that user and location (or the agency). */
+  private chosen(request: FakeRequest): FakeResponse {
+    if (!this.chooser) return { status: 404, body: { statusCode: 404, message: 'Cannot POST /v2/oauth/chooselocation' } };
+    const read = readChoice(request, this.chooser);
+    if ('status' in read) return read;
+    const { choice, form } = read;
+    const spec: FakeGrantSpec =
+      choice.kind === 'company'
+        ? { userType: 'Company', scopes: this.consent.scopes, companyId: this.chooser.companyId, userId: choice.userId }
+        : { userType: 'Location', scopes: this.consent.scopes, locationId: choice.locationId, companyId: this.chooser.companyId, userId: choice.userId };
+    spec.signIn = ++this.signIns;
+    return this.redirectWithCode(spec, form.get('redirect_uri')!, form.get('state'));
+  }
+
+  private redirectWithCode(spec: FakeGrantSpec, redirectUri: string, state: string | null): FakeResponse {
     const code = this.secret('code');
-    this.codes.set(code, { spec: this.consent, redirectUri });
+    this.codes.set(code, { spec, redirectUri });
     const target = new URL(redirectUri);
     target.searchParams.set('code', code);
-    const state = request.query.get('state');
     if (state !== null) target.searchParams.set('state', state);
     return { status: 302, headers: { location: target.toString() } };
   }
@@ -124,7 +164,6 @@ export class FakeOAuth {
     if (form.get('client_id') !== this.clientId || form.get('client_secret') !== this.clientSecret) {
       return { status: 401, body: { error: 'invalid_client', error_description: 'Client authentication failed' } };
     }
-    const userType = form.get('user_type') ?? 'Location';
     let spec: FakeGrantSpec;
     if (form.get('grant_type') === 'authorization_code') {
       const code = this.codes.get(form.get('code') ?? '');
@@ -140,7 +179,9 @@ export class FakeOAuth {
     } else {
       return { status: 400, body: { error: 'unsupported_grant_type', error_description: 'grant_type is not supported' } };
     }
-    if (userType !== spec.userType) return invalidGrant(`This grant is for user_type ${spec.userType}`);
+    // user_type is optional: without it the token is of the kind the user chose on the consent page.
+    const userType = form.get('user_type');
+    if (userType !== null && userType !== spec.userType) return invalidGrant(`This grant is for user_type ${spec.userType}`);
     const { accessToken, refreshToken } = this.grant(spec);
     return {
       status: 200,
@@ -153,7 +194,7 @@ export class FakeOAuth {
         userType: spec.userType,
         locationId: spec.locationId,
         companyId: spec.companyId,
-        userId: 'user-1',
+        userId: spec.userId ?? 'user-1',
         approvedLocations: spec.userType === 'Company' ? this.locations.map((location) => location._id) : undefined,
       },
     };
@@ -171,10 +212,11 @@ export class FakeOAuth {
     }
     const accessToken = this.secret('lt');
     const scopes = agency.scopes;
-    this.access.set(accessToken, { userType: 'Location', scopes, locationId: locationId!, companyId: agency.companyId, expiresAt: Date.now() + this.accessTtlSeconds * 1000 });
+    const { userId = 'user-1', signIn } = agency;
+    this.access.set(accessToken, { userType: 'Location', scopes, locationId: locationId!, companyId: agency.companyId, userId, signIn, expiresAt: Date.now() + this.accessTtlSeconds * 1000 });
     return {
       status: 200,
-      body: { access_token: accessToken, token_type: 'Bearer', expires_in: this.accessTtlSeconds, scope: scopes.join(' '), locationId, userId: 'user-1' },
+      body: { access_token: accessToken, token_type: 'Bearer', expires_in: this.accessTtlSeconds, scope: scopes.join(' '), locationId, userId },
     };
   }
 
