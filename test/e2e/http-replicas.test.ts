@@ -1,36 +1,13 @@
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGhl, type RecordedRequest } from '../../src/sandbox/fake-ghl.js';
 import { connectHttp, type HttpServerProcess, startHttpServer } from '../helpers/http.js';
 import { type OwnRedis, redisServerMissing, startOwnRedis } from '../helpers/redis-server.js';
+import { roundRobin } from '../helpers/replicas.js';
 
 const GHL_TOKEN = 'pit-replicas-secret-4242';
 const WINDOW = { max: 10, intervalMs: 1000 };
 const CLIENTS = 3;
 const CALLS_PER_CLIENT = 15;
-
-/** A tiny load balancer: each request goes to the next replica in turn. */
-async function roundRobin(targets: string[]): Promise<{ url: string; close: () => Promise<void> }> {
-  let next = 0;
-  const server: Server = createServer((req, res) => {
-    const target = new URL(targets[next++ % targets.length]!);
-    const upstream = request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    upstream.on('error', () => res.destroy());
-    req.pipe(upstream);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
 
 /** The most requests in any window of GHL's interval: those it accepted, or (`all`) every one that arrived. */
 function busiestWindow(requests: RecordedRequest[], all = false): number {
@@ -72,7 +49,7 @@ describe.skipIf(redisServerMissing())('streamable HTTP: stateless replicas behin
       REDIS_URL: redisUrl,
     };
     const replicas: HttpServerProcess[] = await Promise.all([0, 1, 2].map(() => startHttpServer(env, ['--stateless'])));
-    const balancer = await roundRobin(replicas.map((replica) => replica.url));
+    const balancer = await roundRobin(() => replicas.map((replica) => replica.url));
     try {
       const sessions = await Promise.all(Array.from({ length: CLIENTS }, () => connectHttp(balancer.url)));
       const calls = sessions.flatMap((session) =>

@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type Sandbox, startSandbox } from '../../src/sandbox/sandbox.js';
+import { connectHttp, type HttpSession } from '../helpers/http.js';
+import { redisServerMissing } from '../helpers/redis-server.js';
+import { type ReplicaSet, startReplicas } from '../helpers/replicas.js';
+import { resultBody, resultText } from '../helpers/results.js';
+
+type Json = any;
+const REPLICAS = 3;
+
+/** A client that records the notifications a session under test must get. */
+async function watched(url: string) {
+  const session = await connectHttp(url);
+  const seen = { toolsChanged: 0, resourcesChanged: 0, updated: [] as string[] };
+  session.client.setNotificationHandler('notifications/tools/list_changed', () => void (seen.toolsChanged += 1));
+  session.client.setNotificationHandler('notifications/resources/list_changed', () => void (seen.resourcesChanged += 1));
+  session.client.setNotificationHandler('notifications/resources/updated', (notification) => void seen.updated.push(notification.params.uri));
+  return { session, seen };
+}
+
+async function call(session: HttpSession, name: string, args: Record<string, unknown> = {}): Promise<Json> {
+  const result = await session.client.callTool({ name, arguments: args });
+  expect(result.isError, `${name}: ${resultText(result)}`).toBeFalsy();
+  return resultBody(result);
+}
+
+async function read(session: HttpSession, uri: string): Promise<Json> {
+  return JSON.parse(((await session.client.readResource({ uri })).contents[0] as { text: string }).text);
+}
+
+describe.skipIf(redisServerMissing())('stateful sessions across three replicas behind a round-robin balancer (Redis)', () => {
+  let sandbox: Sandbox;
+  let set: ReplicaSet;
+  let watcher: Awaited<ReturnType<typeof watched>>;
+  /** Another client of the same GHL credentials: its writes go through other replicas than the watcher's requests. */
+  let writer: HttpSession;
+  let tags: string;
+  const slotsOf = (session: HttpSession, method = 'POST') =>
+    set.balancer.routed.filter((entry) => entry.session === session.transport.sessionId && entry.method === method).map((entry) => entry.slot);
+  /** Requests without a session id: initializations (the client re-initializing would add one). */
+  const initializations = () => set.balancer.routed.filter((entry) => entry.method === 'POST' && !entry.session).length;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ token: 'sandbox-replica-sessions-01' });
+    set = await startReplicas({
+      count: REPLICAS,
+      env: { GHL_API_KEY: sandbox.token, GHL_BASE_URL: sandbox.baseUrl, GHL_LOCATION_ID: sandbox.locationId, GHL_COMPANY_ID: sandbox.companyId },
+    });
+    tags = `ghl://locations/${sandbox.locationId}/tags`;
+    watcher = await watched(set.url);
+    writer = await connectHttp(set.url.replace(/\/mcp$/, '/mcp/x/locations,calendars'));
+  }, 60_000);
+
+  afterAll(async () => {
+    await watcher?.session.close();
+    await writer?.close();
+    await set?.close();
+    await sandbox?.close();
+  });
+
+  it('enables a toolset on one replica; the tool list change reaches the client and every replica lists the new tools', async () => {
+    const before = (await watcher.session.client.listTools()).tools.map((tool) => tool.name);
+    expect(before).not.toContain('locations_create_tag');
+    expect(resultText(await watcher.session.client.callTool({ name: 'ghl_enable_toolset', arguments: { toolset: 'locations' } }))).toMatch(/Enabled locations/);
+    await vi.waitFor(() => expect(watcher.seen.toolsChanged).toBeGreaterThan(0), { timeout: 10_000 });
+    for (let replica = 0; replica < REPLICAS; replica += 1) {
+      expect((await watcher.session.client.listTools()).tools.map((tool) => tool.name)).toContain('locations_create_tag');
+    }
+    expect((await call(watcher.session, 'locations_get_location')).id ?? '').toBeDefined();
+  });
+
+  it('a write through another replica drops the cached answer everywhere and tells the subscribed session', async () => {
+    await watcher.session.client.subscribeResource({ uri: tags });
+    const before = await read(watcher.session, tags);
+    // Cached on several replicas: every one must drop it.
+    for (let replica = 1; replica < REPLICAS; replica += 1) expect((await read(watcher.session, tags)).total).toBe(before.total);
+    await call(writer, 'locations_create_tag', { name: 'Replica Rollout' });
+    await vi.waitFor(() => expect(watcher.seen.updated).toEqual([tags]), { timeout: 10_000 });
+    for (let replica = 0; replica < REPLICAS; replica += 1) {
+      const after = await read(watcher.session, tags);
+      expect(after.total).toBe(before.total + 1);
+      expect(after.tags.map((tag: Json) => tag.name)).toContain('replica rollout');
+    }
+  });
+
+  it('an item added through another replica changes the resource list (list_changed)', async () => {
+    const changes = watcher.seen.resourcesChanged;
+    await call(writer, 'calendars_create_calendar', { name: 'Replica Clinic', slotDuration: 30 });
+    await vi.waitFor(() => expect(watcher.seen.resourcesChanged).toBeGreaterThan(changes), { timeout: 10_000 });
+  });
+
+  it('spread the session over every replica: no stickiness was needed', () => {
+    expect(new Set(slotsOf(watcher.session)).size).toBe(REPLICAS);
+    expect(initializations()).toBe(2);
+  });
+
+  it('keeps working through a rolling restart of the replica holding its stream, without re-initializing', async () => {
+    const sessionId = watcher.session.transport.sessionId;
+    const streams = set.balancer.routed.filter((entry) => entry.session === sessionId && entry.method === 'GET' && entry.status === 200);
+    expect(streams.length).toBeGreaterThan(0);
+    const holder = streams.at(-1)!.slot;
+    // Calls go on during the restart: they land on the other replicas.
+    const during: Promise<Json>[] = [];
+    const restarting = set.restart(holder);
+    for (let index = 0; index < 4; index += 1) during.push(call(watcher.session, 'locations_get_location'));
+    await restarting;
+    await Promise.all(during);
+    for (let replica = 0; replica < REPLICAS; replica += 1) await call(watcher.session, 'locations_get_location');
+
+    // The stream came back (on any replica) and the subscription held: a write is announced again.
+    watcher.seen.updated.length = 0;
+    await call(writer, 'locations_create_tag', { name: 'After Restart' });
+    await vi.waitFor(() => expect(watcher.seen.updated).toEqual([tags]), { timeout: 15_000 });
+    // The enabled toolset held too, on every replica (the restarted one included).
+    for (let replica = 0; replica < REPLICAS; replica += 1) await call(watcher.session, 'locations_get_tag_by_id', { tagId: (await read(watcher.session, tags)).tags[0].id });
+    expect(watcher.session.transport.sessionId).toBe(sessionId);
+    expect(initializations()).toBe(2);
+  }, 60_000);
+});
