@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { defaultTokenFile } from './auth/file-store.js';
 import { LIVE_DOCS_URL } from './catalog/documents.js';
 import { WEBHOOK_OPTIONS, WEBHOOK_USAGE, type WebhookConfig, webhookConfig } from './events/options.js';
+import { SIGNIN_OPTIONS, SIGNIN_USAGE, type SigninConfig, signinConfig, signinEnabled } from './authz/options.js';
 import { RESULT_FORMATS, type ResultFormat } from './results.js';
 import { SELF_UPDATE_MODES, type SelfUpdateMode } from './self-update/mode.js';
 import { defaultOverridesFile } from './self-update/overrides.js';
@@ -57,6 +58,7 @@ export interface Config {
   http?: HttpConfig;
   /** Receive GHL's webhook deliveries beside /mcp (--webhooks). */
   webhooks?: WebhookConfig;
+  signin?: SigninConfig; // --signin: src/authz/options.ts
 }
 
 export interface HttpConfig {
@@ -135,6 +137,7 @@ const OPTIONS = {
   'client-rpm': { env: 'GHL_HTTP_CLIENT_RPM' },
   'shutdown-timeout-ms': { env: 'GHL_HTTP_SHUTDOWN_TIMEOUT_MS' },
   ...WEBHOOK_OPTIONS,
+  ...SIGNIN_OPTIONS,
 } as const;
 
 type OptionName = keyof typeof OPTIONS;
@@ -210,7 +213,7 @@ Streamable HTTP (instead of stdio); MCP at /mcp, /mcp/readonly, /mcp/x/{toolsets
   --max-sessions-per-client N  GHL_HTTP_MAX_SESSIONS_PER_CLIENT  default 100
   --client-rpm N          GHL_HTTP_CLIENT_RPM     requests per minute per client, default 1200
   --shutdown-timeout-ms N GHL_HTTP_SHUTDOWN_TIMEOUT_MS  SIGTERM waits this long for calls, default 30000
-${WEBHOOK_USAGE}
+${WEBHOOK_USAGE}${SIGNIN_USAGE}
 Commands:
   ghl-mcp auth login [--user-type Location|Company] [--scope "a b"] [--no-browser]
                        OAuth login in the browser; stores the tokens
@@ -233,7 +236,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliRequest {
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { ...options, 'read-only': { type: 'boolean' }, 'confirm-destructive': { type: 'boolean' }, 'no-overrides': { type: 'boolean' }, sandbox: { type: 'boolean' }, 'sandbox-reset': { type: 'boolean' }, http: { type: 'boolean' }, stateless: { type: 'boolean' }, 'multi-tenant': { type: 'boolean' }, webhooks: { type: 'boolean' }, help: { type: 'boolean' }, version: { type: 'boolean' } },
+      options: { ...options, 'read-only': { type: 'boolean' }, 'confirm-destructive': { type: 'boolean' }, 'no-overrides': { type: 'boolean' }, sandbox: { type: 'boolean' }, 'sandbox-reset': { type: 'boolean' }, http: { type: 'boolean' }, stateless: { type: 'boolean' }, 'multi-tenant': { type: 'boolean' }, webhooks: { type: 'boolean' }, signin: { type: 'boolean' }, help: { type: 'boolean' }, version: { type: 'boolean' } },
       strict: true,
     }));
   } catch (error) {
@@ -291,6 +294,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliRequest {
       },
       http: values.http === true || flag('GHL_HTTP', env.GHL_HTTP) ? http(values, pick, env) : undefined,
       webhooks: webhooks(values, pick, env),
+      signin: signinConfig(values, env, pick),
     },
   };
 }
@@ -299,7 +303,7 @@ function http(values: Record<string, string | boolean | undefined>, pick: (name:
   const host = pick('host') ?? '127.0.0.1';
   const loopback = /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i.test(host);
   const authTokens = list(env.MCP_AUTH_TOKENS) ?? [];
-  if (!loopback && authTokens.length === 0) {
+  if (!loopback && authTokens.length === 0 && !signinEnabled(values, env)) {
     throw new ConfigError(`--host ${host} is reachable from other machines: set MCP_AUTH_TOKENS (inbound bearer tokens) to serve on it`);
   }
   const port = positiveInt('port', pick('port'), 3000, 0);

@@ -59,14 +59,15 @@ export class OAuthClient {
     return this.app?.clientId.split('-')[0];
   }
 
-  async exchangeCode(code: string, redirectUri: string, userType: UserType): Promise<StoredTokens> {
+  /** Without `userType` GHL answers with the kind of token the user chose (a location, or the agency). */
+  async exchangeCode(code: string, redirectUri: string, userType?: UserType): Promise<StoredTokens> {
     const app = this.requireApp('exchange the authorization code');
     const response = await this.tokenRequest(
-      { grant_type: 'authorization_code', code, redirect_uri: redirectUri, user_type: userType },
+      { grant_type: 'authorization_code', code, redirect_uri: redirectUri, ...(userType && { user_type: userType }) },
       [code],
       'The authorization code was refused',
     );
-    return toStored(response, { userType, clientId: app.clientId });
+    return toStored(response, { userType: userType ?? (response.companyId && !response.locationId ? 'Company' : 'Location'), clientId: app.clientId });
   }
 
   /** One refresh: GHL answers with a new pair and the old refresh token stops working. */

@@ -2,12 +2,14 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Server } from '@modelcontextprotocol/server';
+import { createAuthz } from '../authz/index.js';
+import type { GrantStores } from '../authz/grants.js';
 import type { Config, HttpConfig } from '../config.js';
 import { createWebhookReceiver, type DeliveryNote, webhookStores } from '../events/receiver.js';
 import type { Logger } from '../logger.js';
 import type { ServerDeps } from '../server.js';
 import type { SelectionRequest, ToolSelection } from '../toolsets/selection.js';
-import { challenge, fingerprint, InboundAuth, type TenantCredentials, tenantCredentials } from './http/auth.js';
+import { challenge, fingerprint, type HeaderTenant, InboundAuth, type SignedInUser, tenantCredentials } from './http/auth.js';
 import { type Caller, McpDispatcher } from './http/dispatch.js';
 import { RequestGuards } from './http/guards.js';
 import { BodyTooLargeError, ClientRequestCaps, readBody } from './http/limits.js';
@@ -23,7 +25,9 @@ export interface HttpApp {
   /** A session's own selection; throws SelectionError on unknown names. */
   select(request: SelectionRequest): ToolSelection;
   /** Multi-tenant mode: everything one tenant's sessions are served through, built from its credentials alone. */
-  forTenant(credentials: TenantCredentials): TenantContext;
+  forTenant(credentials: HeaderTenant): TenantContext;
+  /** Sign-in mode: everything a signed-in user's sessions are served through, built from their stored GHL grant. */
+  forUser(user: SignedInUser, grants: GrantStores): TenantContext;
 }
 
 export interface HttpHandle {
@@ -42,6 +46,8 @@ export async function serveHttp(app: HttpApp, config: Config & { http: HttpConfi
   const options = config.http;
   const guards = new RequestGuards({ allowedHosts: options.allowedHosts, corsOrigins: options.corsOrigins, loopback: options.loopback });
   const auth = new InboundAuth(options.authTokens);
+  // --signin: MCP authorization (OAuth 2.1) with "Sign in with HighLevel"; each user runs on their own GHL grant.
+  const authz = config.signin && createAuthz({ ...config, signin: config.signin }, logger);
   const caps = new ClientRequestCaps(options.clientRequestsPerMinute);
   // Wrong or missing inbound tokens, per address: past this budget an address is refused before its token is checked.
   const authFailures = new ClientRequestCaps(AUTH_FAILURES_PER_MINUTE);
@@ -56,8 +62,8 @@ export async function serveHttp(app: HttpApp, config: Config & { http: HttpConfi
       'retry-after': String(Math.ceil(waitMs / 1000)),
     });
   const sessions = new SessionRegistry({ idleMs: options.sessionIdleMs, max: options.maxSessions, maxPerClient: options.maxSessionsPerClient });
-  const tenants = options.multiTenant
-    ? new TenantRegistry((credentials) => app.forTenant(credentials), { idleMs: options.sessionIdleMs, max: options.maxSessions })
+  const tenants = options.multiTenant || authz
+    ? new TenantRegistry((credentials) => (credentials.kind === 'user' ? app.forUser(credentials, authz!.grants) : app.forTenant(credentials)), { idleMs: options.sessionIdleMs, max: options.maxSessions })
     : undefined;
   const dispatcher = new McpDispatcher({
     stateless: options.stateless,
@@ -92,6 +98,7 @@ export async function serveHttp(app: HttpApp, config: Config & { http: HttpConfi
       });
       return webhooks.handle(req, res, note);
     }
+    if (authz && (await authz.routes.handle(req, res, url))) return;
     const path = parseMcpPath(url.pathname);
     if (!path) return json(res, 404, { error: 'Not found: the MCP endpoint is /mcp' });
     if (draining) return rpcError(res, 503, RPC.serverError, 'The server is shutting down', { connection: 'close', 'retry-after': '1' });
@@ -100,13 +107,20 @@ export async function serveHttp(app: HttpApp, config: Config & { http: HttpConfi
     if (req.method === 'OPTIONS') return guards.preflight(req, res);
     guards.applyCors(req, res);
     const address = `ip:${req.socket.remoteAddress ?? '?'}`;
-    const lockedOutMs = auth.enabled ? authFailures.wait(address) : 0;
+    const lockedOutMs = auth.enabled || authz ? authFailures.wait(address) : 0;
     if (lockedOutMs > 0) {
       authFailures.charge(address);
       return rpcError(res, 429, RPC.serverError, 'Too many failed authentication attempts from this address', {
         'retry-after': String(Math.ceil(lockedOutMs / 1000)),
       });
     }
+    const signedIn = authz ? await authz.guard.check(req, url.pathname, path.readOnly) : undefined;
+    if (signedIn && 'refuse' in signedIn) {
+      // A client discovering how to sign in sends no token: only a wrong token counts as a failed attempt.
+      if (signedIn.presented) authFailures.charge(address);
+      return signedIn.refuse(res);
+    }
+    const user = signedIn?.user;
     const outcome = auth.check(req);
     if ('refusal' in outcome) {
       authFailures.charge(address);
@@ -114,14 +128,14 @@ export async function serveHttp(app: HttpApp, config: Config & { http: HttpConfi
         'www-authenticate': challenge(outcome.refusal),
       });
     }
-    const tenant = options.multiTenant ? tenantCredentials(req) : undefined;
+    const tenant = user ?? (options.multiTenant ? tenantCredentials(req) : undefined);
     if (options.multiTenant && !tenant) {
       return rpcError(res, 400, RPC.invalidRequest, 'This server serves each client with its own GHL token: send it in the X-GHL-Token header (and the location in X-GHL-Location-Id).');
     }
     // Who is capped: the inbound client (auth principal, or address without auth) and, in multi-tenant mode, the
     // tenant as well: a made-up X-GHL-Token buys no requests or sessions beyond the inbound client's own.
-    const inbound = auth.enabled ? `auth:${outcome.principal.id}` : address;
-    const clients = tenant ? [`tenant:${tenant.id}`, inbound] : [inbound];
+    const inbound = user ? user.id : auth.enabled ? `auth:${outcome.principal.id}` : address;
+    const clients = tenant && !user ? [`tenant:${tenant.id}`, inbound] : [inbound];
     note.client = clients[0];
     const waitMs = takeRequests(clients, 1);
     if (waitMs > 0) return tooMany(res, waitMs, '');
@@ -133,7 +147,7 @@ export async function serveHttp(app: HttpApp, config: Config & { http: HttpConfi
       throw error;
     }
     const caller: Caller = {
-      owner: `${outcome.principal.id}|${tenant?.id ?? ''}`,
+      owner: user ? user.id : `${outcome.principal.id}|${tenant?.id ?? ''}`,
       clients,
       tenant,
       opened: (sessionId) => (note.session = fingerprint(sessionId, 'session')),
@@ -189,6 +203,7 @@ export async function serveHttp(app: HttpApp, config: Config & { http: HttpConfi
   const address = httpServer.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const endpoint = `http://${host}:${address.port}/mcp`;
+  if (authz) authz.listening(endpoint);
 
   const sweeper = setInterval(() => {
     void sessions.expireIdle().then((ended) => {
@@ -217,6 +232,7 @@ export async function serveHttp(app: HttpApp, config: Config & { http: HttpConfi
       await sessions.closeAll();
       await tenants?.closeAll();
       await webhooks?.close();
+      if (authz) await authz.close();
       httpServer.closeAllConnections();
       await onClose();
     })();
@@ -229,6 +245,7 @@ export async function serveHttp(app: HttpApp, config: Config & { http: HttpConfi
       stateless: options.stateless,
       auth: auth.enabled,
       multiTenant: options.multiTenant,
+      ...(authz && { signin: authz.endpoints.issuer }),
       cors: options.corsOrigins.length > 0,
       ...(webhooks && { webhooks: webhooks.path, legacySignatures: config.webhooks!.legacyRsaKey !== undefined, eventStore: config.redisUrl ? 'redis' : 'memory' }),
     },

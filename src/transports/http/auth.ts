@@ -51,8 +51,12 @@ export function challenge(refusal: 'missing' | 'invalid'): string {
     : 'Bearer realm="ghl-mcp", error="invalid_token", error_description="The bearer token is not one of MCP_AUTH_TOKENS"';
 }
 
+/** Whose GHL credentials a request runs on: its own header token (multi-tenant) or a signed-in user's grant. */
+export type TenantCredentials = HeaderTenant | SignedInUser;
+
 /** A client's own GHL credentials, in multi-tenant mode. */
-export interface TenantCredentials {
+export interface HeaderTenant {
+  kind?: undefined;
   /** Fingerprint of token, location and company: the tenant's identity in caches, limiter keys and logs. */
   id: string;
   token: string;
@@ -60,10 +64,25 @@ export interface TenantCredentials {
   companyId?: string;
 }
 
+/**
+ * A user signed in with HighLevel (--signin), as their MCP access token says: the GHL grant is looked up by
+ * `subject` in the grant store, so any replica can serve them. `id` (`user:<subject>/<location id | agency>`) is
+ * the same on every replica: session owner, limiter and cache key.
+ */
+export interface SignedInUser {
+  kind: 'user';
+  id: string;
+  subject: string;
+  userType: 'Location' | 'Company';
+  /** The location chosen at consent (agency grants) or the grant's own; absent: the agency itself. */
+  locationId?: string;
+  companyId?: string;
+}
+
 const TENANT_HEADERS = { token: 'x-ghl-token', locationId: 'x-ghl-location-id', companyId: 'x-ghl-company-id' } as const;
 
 /** Reads a client's GHL credentials from its request headers; undefined when it sent no token. */
-export function tenantCredentials(req: IncomingMessage): TenantCredentials | undefined {
+export function tenantCredentials(req: IncomingMessage): HeaderTenant | undefined {
   const header = (name: string) => {
     const value = req.headers[name];
     const text = (Array.isArray(value) ? value[0] : value)?.trim();

@@ -1,0 +1,213 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { buildOAuthProtectedResourceMetadata, type OAuthMetadata } from '@modelcontextprotocol/server';
+import type { Logger } from '../logger.js';
+import { BodyTooLargeError, ClientRequestCaps, readBody } from '../transports/http/limits.js';
+import { parseMcpPath } from '../transports/http/selection.js';
+import type { ClientRegistry } from './clients.js';
+import { AS_METADATA_PATHS, type Endpoints, PATHS, PRM_PATH } from './endpoints.js';
+import { AuthzError, sendError, sendJson } from './errors.js';
+import type { SigninFlow } from './flow.js';
+import type { GrantStores } from './grants.js';
+import { sendErrorPage } from './pages.js';
+import type { ResourceGuard } from './resource.js';
+import type { TokenService } from './tokens.js';
+
+export interface RouteDeps {
+  endpoints: Endpoints;
+  clients: ClientRegistry;
+  tokens: TokenService;
+  flow: SigninFlow;
+  guard: ResourceGuard;
+  grants: GrantStores;
+  logger: Logger;
+}
+
+const MAX_FORM_BYTES = 16 * 1024;
+/** Registrations per address and minute: each one is a stored record. */
+const REGISTRATIONS_PER_MINUTE = 20;
+export const SCOPES = ['mcp', 'mcp:readonly'];
+
+/**
+ * The authorization server's HTTP surface beside /mcp: discovery documents (RFC 9728, RFC 8414), registration
+ * (RFC 7591), /authorize with GHL's location chooser, the token and revocation endpoints (RFC 6749, RFC 7009),
+ * the consent form and disconnect. Answers true when the path was one of these.
+ */
+export class AuthzRoutes {
+  private readonly registrations = new ClientRequestCaps(REGISTRATIONS_PER_MINUTE);
+
+  constructor(private readonly deps: RouteDeps) {}
+
+  async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    const route = this.route(path);
+    if (!route) return false;
+    if (req.method === 'OPTIONS' && route.cors) {
+      res.writeHead(204, {
+        'access-control-allow-origin': '*',
+        'access-control-allow-methods': route.method === 'GET' ? 'GET, OPTIONS' : 'POST, OPTIONS',
+        'access-control-allow-headers': 'authorization, content-type, mcp-protocol-version',
+        'access-control-max-age': '600',
+      });
+      res.end();
+      return true;
+    }
+    if (req.method !== route.method && !(route.method === 'GET' && req.method === 'HEAD')) {
+      sendJson(res, 405, { error: 'invalid_request', error_description: `Use ${route.method}` }, { allow: route.method });
+      return true;
+    }
+    try {
+      await route.run(req, res, url);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) sendError(res, new AuthzError('invalid_request', error.message));
+      else if (error instanceof AuthzError) sendError(res, error);
+      else {
+        this.deps.logger.error({ err: (error as Error).message, path }, 'authorization server: request failed');
+        if (route.cors) sendError(res, new AuthzError('server_error', 'The authorization server failed; try again'));
+        else sendErrorPage(res, 500, 'Sign-in failed', 'The server could not complete this step; start again from your MCP client.');
+      }
+    }
+    return true;
+  }
+
+  private route(path: string): { method: 'GET' | 'POST'; cors: boolean; run: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> } | undefined {
+    const { flow } = this.deps;
+    if (path === PRM_PATH || (path.startsWith(`${PRM_PATH}/`) && parseMcpPath(path.slice(PRM_PATH.length)))) {
+      return { method: 'GET', cors: true, run: async (_req, res) => sendJson(res, 200, this.resourceMetadata(), { 'cache-control': 'max-age=300' }) };
+    }
+    if (AS_METADATA_PATHS.includes(path)) return { method: 'GET', cors: true, run: async (_req, res) => sendJson(res, 200, this.serverMetadata(), { 'cache-control': 'max-age=300' }) };
+    switch (path) {
+      case PATHS.authorize:
+        return { method: 'GET', cors: false, run: (_req, res, url) => flow.authorize(res, url.searchParams) };
+      case PATHS.callback:
+        return { method: 'GET', cors: false, run: (_req, res, url) => flow.callback(res, url.searchParams) };
+      case PATHS.consent:
+        return { method: 'POST', cors: false, run: async (req, res) => flow.consent(req, res, await form(req)) };
+      case PATHS.register:
+        return { method: 'POST', cors: true, run: (req, res) => this.register(req, res) };
+      case PATHS.token:
+        return { method: 'POST', cors: true, run: (req, res) => this.token(req, res) };
+      case PATHS.revoke:
+        return { method: 'POST', cors: true, run: (req, res) => this.revoke(req, res) };
+      case PATHS.disconnect:
+        return { method: 'POST', cors: true, run: (req, res) => this.disconnect(req, res) };
+      default:
+        return undefined;
+    }
+  }
+
+  /** RFC 9728, built by the MCP SDK: one protected resource (`<origin>/mcp`) whatever MCP path was asked about. */
+  private resourceMetadata(): unknown {
+    const { endpoints } = this.deps;
+    const loopback = /^http:\/\/(localhost|127\.[\d.]+|\[::1\])(:\d+)?$/.test(endpoints.issuer);
+    return {
+      ...buildOAuthProtectedResourceMetadata({
+        oauthMetadata: this.serverMetadata(),
+        resourceServerUrl: new URL(endpoints.resource),
+        scopesSupported: SCOPES,
+        resourceName: 'ghl-mcp (HighLevel)',
+        dangerouslyAllowInsecureIssuerUrl: loopback,
+      }),
+      bearer_methods_supported: ['header'],
+    };
+  }
+
+  /** RFC 8414 (also served at the OpenID discovery path clients probe). */
+  private serverMetadata(): OAuthMetadata & Record<string, unknown> {
+    const { endpoints } = this.deps;
+    return {
+      issuer: endpoints.issuer,
+      authorization_endpoint: endpoints.url(PATHS.authorize),
+      token_endpoint: endpoints.url(PATHS.token),
+      registration_endpoint: endpoints.url(PATHS.register),
+      revocation_endpoint: endpoints.url(PATHS.revoke),
+      scopes_supported: SCOPES,
+      response_types_supported: ['code'],
+      response_modes_supported: ['query'],
+      grant_types_supported: ['authorization_code', 'refresh_token'],
+      token_endpoint_auth_methods_supported: ['none', 'client_secret_post', 'client_secret_basic'],
+      revocation_endpoint_auth_methods_supported: ['none', 'client_secret_post', 'client_secret_basic'],
+      code_challenge_methods_supported: ['S256'],
+      client_id_metadata_document_supported: true,
+      authorization_response_iss_parameter_supported: true,
+    };
+  }
+
+  private async register(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const address = `ip:${req.socket.remoteAddress ?? '?'}`;
+    const waitMs = this.registrations.wait(address);
+    if (waitMs > 0) {
+      return sendJson(res, 429, { error: 'temporarily_unavailable', error_description: 'Too many registrations from this address' }, { 'retry-after': String(Math.ceil(waitMs / 1000)) });
+    }
+    this.registrations.take(address);
+    let body: unknown;
+    try {
+      body = JSON.parse(await readBody(req, MAX_FORM_BYTES));
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) throw error;
+      throw new AuthzError('invalid_client_metadata', 'The registration body must be a JSON object');
+    }
+    sendJson(res, 201, await this.deps.clients.register(body));
+  }
+
+  private async token(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const params = await form(req);
+    const client = await this.deps.clients.authenticate(req, params);
+    const resource = params.get('resource') ?? undefined;
+    const audience = resource === undefined ? undefined : this.deps.endpoints.audience(resource);
+    if (resource !== undefined && !audience) throw new AuthzError('invalid_target', `resource must be this server's MCP URL, ${this.deps.endpoints.resource}`);
+    const grantType = params.get('grant_type');
+    const required = (name: string) => {
+      const value = params.get(name);
+      if (!value) throw new AuthzError('invalid_request', `${name} is required`);
+      return value;
+    };
+    if (grantType === 'authorization_code') {
+      const tokens = await this.deps.tokens.exchangeCode({
+        code: required('code'),
+        clientId: client.client_id,
+        redirectUri: params.get('redirect_uri') ?? undefined,
+        codeVerifier: params.get('code_verifier') ?? undefined,
+        resource: audience,
+      });
+      return sendJson(res, 200, tokens);
+    }
+    if (grantType === 'refresh_token') {
+      const tokens = await this.deps.tokens.refresh({ refreshToken: required('refresh_token'), clientId: client.client_id, resource: audience, scope: params.get('scope') ?? undefined });
+      return sendJson(res, 200, tokens);
+    }
+    throw new AuthzError(grantType ? 'unsupported_grant_type' : 'invalid_request', grantType ? `grant_type ${grantType} is not supported` : 'grant_type is required');
+  }
+
+  private async revoke(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const params = await form(req);
+    const client = await this.deps.clients.authenticate(req, params);
+    const token = params.get('token');
+    if (!token) throw new AuthzError('invalid_request', 'token is required');
+    await this.deps.tokens.revoke(token, client.client_id);
+    sendJson(res, 200, {});
+  }
+
+  /** A user ends the connection: every MCP token of theirs is revoked and their GHL grant deleted. */
+  private async disconnect(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const outcome = await this.deps.guard.check(req, '/mcp/readonly', true);
+    if ('refuse' in outcome) return outcome.refuse(res);
+    const { user } = outcome;
+    const revoked = await this.deps.tokens.revokeSubject(user.subject, 'the user disconnected');
+    await this.deps.flow.forgetConsents(user.subject);
+    const store = this.deps.grants.forSubject(user.subject);
+    try {
+      await store.withLock(() => store.clear());
+    } finally {
+      await store.close();
+    }
+    this.deps.logger.info({ audit: 'disconnect', subject: user.subject, revokedFamilies: revoked }, 'sign-in: user disconnected; GHL grant deleted');
+    sendJson(res, 200, { disconnected: true, revokedGrants: revoked });
+  }
+}
+
+/** An x-www-form-urlencoded body (the token, revocation and consent requests). */
+async function form(req: IncomingMessage): Promise<URLSearchParams> {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/x-www-form-urlencoded') throw new AuthzError('invalid_request', 'Send the parameters as application/x-www-form-urlencoded');
+  return new URLSearchParams(await readBody(req, MAX_FORM_BYTES));
+}

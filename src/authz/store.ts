@@ -1,0 +1,143 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * Where the authorization server keeps its records (clients, pending sign-ins, codes, token families): Redis when
+ * REDIS_URL is set, so any replica serves any user, memory otherwise. Values are JSON; every record expires.
+ * Tokens and codes are keyed by their hash, never by their value.
+ */
+export interface AuthzStore {
+  get<T>(key: string): Promise<T | undefined>;
+  put(key: string, value: unknown, ttlMs: number): Promise<void>;
+  /** Reads and deletes in one step: single-use records (codes, refresh tokens, pending sign-ins) are taken once. */
+  take<T>(key: string): Promise<T | undefined>;
+  delete(...keys: string[]): Promise<void>;
+  /** Adds a member to a set that expires ttlMs after its latest addition. */
+  addMember(key: string, member: string, ttlMs: number): Promise<void>;
+  members(key: string): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+interface Held {
+  text: string;
+  expiresAt: number;
+}
+
+/** One process's records; a sweep every few hundred writes drops expired ones, so abandoned sign-ins never pile up. */
+export class MemoryAuthzStore implements AuthzStore {
+  private readonly values = new Map<string, Held>();
+  private readonly sets = new Map<string, { members: Set<string>; expiresAt: number }>();
+  private writes = 0;
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  async get<T>(key: string): Promise<T | undefined> {
+    const held = this.values.get(key);
+    if (!held) return undefined;
+    if (held.expiresAt <= this.now()) {
+      this.values.delete(key);
+      return undefined;
+    }
+    return JSON.parse(held.text) as T;
+  }
+
+  async put(key: string, value: unknown, ttlMs: number): Promise<void> {
+    this.values.set(key, { text: JSON.stringify(value), expiresAt: this.now() + ttlMs });
+    if (++this.writes % 256 === 0) this.sweep();
+  }
+
+  async take<T>(key: string): Promise<T | undefined> {
+    const value = await this.get<T>(key);
+    this.values.delete(key);
+    return value;
+  }
+
+  async delete(...keys: string[]): Promise<void> {
+    for (const key of keys) {
+      this.values.delete(key);
+      this.sets.delete(key);
+    }
+  }
+
+  async addMember(key: string, member: string, ttlMs: number): Promise<void> {
+    const held = this.sets.get(key);
+    const members = held && held.expiresAt > this.now() ? held.members : new Set<string>();
+    members.add(member);
+    this.sets.set(key, { members, expiresAt: this.now() + ttlMs });
+  }
+
+  async members(key: string): Promise<string[]> {
+    const held = this.sets.get(key);
+    return held && held.expiresAt > this.now() ? [...held.members] : [];
+  }
+
+  async close(): Promise<void> {}
+
+  private sweep(): void {
+    const now = this.now();
+    for (const [key, held] of this.values) if (held.expiresAt <= now) this.values.delete(key);
+    for (const [key, held] of this.sets) if (held.expiresAt <= now) this.sets.delete(key);
+  }
+}
+
+/** The same records in Redis under one prefix; GETDEL makes a take atomic across replicas. */
+export class RedisAuthzStore implements AuthzStore {
+  private client?: Promise<Redis>;
+
+  constructor(
+    private readonly url: string,
+    private readonly prefix = 'ghl-mcp:authz:',
+  ) {}
+
+  async get<T>(key: string): Promise<T | undefined> {
+    return parse<T>(await (await this.redis()).get(this.prefix + key));
+  }
+
+  async put(key: string, value: unknown, ttlMs: number): Promise<void> {
+    await (await this.redis()).set(this.prefix + key, JSON.stringify(value), 'PX', Math.max(1, Math.ceil(ttlMs)));
+  }
+
+  async take<T>(key: string): Promise<T | undefined> {
+    return parse<T>(await (await this.redis()).getdel(this.prefix + key));
+  }
+
+  async delete(...keys: string[]): Promise<void> {
+    if (keys.length > 0) await (await this.redis()).del(...keys.map((key) => this.prefix + key));
+  }
+
+  async addMember(key: string, member: string, ttlMs: number): Promise<void> {
+    await (await this.redis())
+      .multi()
+      .sadd(this.prefix + key, member)
+      .pexpire(this.prefix + key, Math.max(1, Math.ceil(ttlMs)))
+      .exec();
+  }
+
+  async members(key: string): Promise<string[]> {
+    return (await this.redis()).smembers(this.prefix + key);
+  }
+
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    if (client) await (await client).quit().catch(() => {});
+  }
+
+  /** Connected on first use, like the token store: a failed connection is tried again on the next call. */
+  private redis(): Promise<Redis> {
+    this.client ??= import('ioredis').then(async (mod) => {
+      const RedisClient = ('Redis' in mod ? mod.Redis : (mod as unknown as { default: typeof Redis }).default) as typeof Redis;
+      const redis = new RedisClient(this.url, { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 5000, commandTimeout: 5000 });
+      redis.on('error', () => {});
+      await redis.connect();
+      return redis;
+    });
+    this.client.catch(() => {
+      this.client = undefined;
+    });
+    return this.client;
+  }
+}
+
+function parse<T>(text: string | null): T | undefined {
+  return text === null ? undefined : (JSON.parse(text) as T);
+}
