@@ -7,10 +7,14 @@ import { createLogger } from './logger.js';
 import { serveStdio } from './transports/stdio.js';
 
 async function main(): Promise<void> {
-  // `auth ...`, `doctor`, `tools` and `call` talk to a person on a terminal; they never serve MCP.
+  // `auth ...`, `doctor`, `tools`, `call` and `sandbox simulate` talk to a person on a terminal; they never serve MCP.
   if (process.argv[2] === 'auth' || process.argv[2] === 'doctor') {
     const { runCommand } = await import('./auth/commands.js');
     process.exit(await runCommand(process.argv.slice(2), process.env));
+  }
+  if (process.argv[2] === 'sandbox') {
+    const { runSandboxCommand } = await import('./sandbox/webhooks/command.js');
+    process.exit(await runSandboxCommand(process.argv.slice(3), process.env));
   }
   if (process.argv[2] === 'tools' || process.argv[2] === 'call') {
     const { runTerminalCommand } = await import('./terminal/commands.js');
