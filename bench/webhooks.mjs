@@ -1,12 +1,15 @@
 // GHL webhook deliveries against the built server (--webhooks): a burst of signed deliveries, overlapping as GHL's
-// delivery workers would. Reports acknowledgements (target: all 200), the time to acknowledge (p50/p99), the whole
-// burst's duration and the server's peak RSS. Receive-to-notification latency comes once notifications exist.
+// delivery workers would, while an MCP client is subscribed to the location's events resource. Reports
+// acknowledgements (target: all 200), the time to acknowledge (p50/p99), receive-to-notification latency (p50/p99:
+// from the signed POST leaving the sender to notifications/resources/updated arriving at the subscribed client),
+// the whole burst's duration and the server's peak RSS.
 // Usage: npm run build && node bench/webhooks.mjs [--deliveries 1000] [--senders 50] [--redis redis://127.0.0.1:6390]
 //   --redis: the event log and delivery IDs in that Redis (as replicas share them) instead of in memory.
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import { request } from 'node:http';
 import { parseArgs } from 'node:util';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { CLI, peakRssMb } from './lib.mjs';
 
 const { values } = parseArgs({ options: { deliveries: { type: 'string', default: '1000' }, senders: { type: 'string', default: '50' }, redis: { type: 'string' } } });
@@ -15,7 +18,7 @@ const senders = Number(values.senders);
 
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');
 // No GHL call is made: the credentials are never used.
-const server = spawn(process.execPath, [CLI, '--http', '--port', '0', '--webhooks'], {
+const server = spawn(process.execPath, [CLI, '--http', '--port', '0', '--webhooks', '--toolsets', 'all'], {
   env: { PATH: process.env.PATH, GHL_API_KEY: 'pit-unused', GHL_LOCATION_ID: 'loc-bench', ...(values.redis && { REDIS_URL: values.redis }), GHL_LOG_LEVEL: 'info', GHL_WEBHOOK_LOG_MAX_AGE_MS: '600000', GHL_WEBHOOK_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString(), GHL_WEBHOOK_LOG_MAX_EVENTS: String(deliveries) },
   stdio: ['ignore', 'ignore', 'pipe'],
 });
@@ -29,14 +32,24 @@ const origin = await new Promise((resolve, reject) => {
   server.once('exit', (code) => reject(new Error(`server exited (${code}): ${announced}`)));
 });
 
-/** One delivery; resolves with its status and the milliseconds until the answer. */
+// The agent: subscribed to the location's events, noting when each resources/updated arrives.
+const EVENTS_URI = 'ghl://locations/loc-bench/events';
+const client = new Client({ name: 'webhooks-bench', version: '1.0.0' });
+await client.connect(new StreamableHTTPClientTransport(new URL(`${origin}/mcp`)));
+const notified = [];
+client.setNotificationHandler('notifications/resources/updated', (notification) => {
+  if (notification.params.uri === EVENTS_URI) notified.push(performance.now());
+});
+await client.subscribeResource({ uri: EVENTS_URI });
+
+/** One delivery; resolves with its status, when it left and the milliseconds until the answer. */
 function deliver(body) {
   const started = performance.now();
   const headers = { 'content-type': 'application/json', 'x-ghl-signature': sign(null, Buffer.from(body), privateKey).toString('base64') };
   return new Promise((resolve, reject) => {
     const req = request(`${origin}/webhooks/ghl`, { method: 'POST', headers }, (res) => {
       res.resume();
-      res.on('end', () => resolve({ status: res.statusCode, ms: performance.now() - started }));
+      res.on('end', () => resolve({ status: res.statusCode, sentAt: started, ackAt: performance.now(), ms: performance.now() - started }));
     });
     req.on('error', reject);
     req.end(body);
@@ -54,13 +67,32 @@ await Promise.all(
   }),
 );
 const burstMs = performance.now() - started;
+// Notifications still on their way: wait until they stop coming (a second with none), at most 30 s.
+for (let seen = -1, waited = 0; seen !== notified.length && waited < 30_000; waited += 1000) {
+  seen = notified.length;
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+}
+const notifications = notified.length;
 // Each delivery again: every one must be refused as a replay (409), i.e. each was stored exactly once.
 const replays = await Promise.all(bodies.slice(0, 100).map(deliver));
 const rssMb = peakRssMb(server.pid);
+await client.close();
 server.kill();
 
-const latencies = results.map((result) => result.ms).sort((a, b) => a - b);
-const percentile = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
+const percentileOf = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return Number(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))].toFixed(2));
+};
+const percentile = (p) => percentileOf(results.map((result) => result.ms), p);
+// A notification does not say which event it is about. When there is one per stored event, the k-th to arrive is
+// the k-th event stored, and events are stored in the order they are acknowledged: pair them in that order. When
+// the server sends fewer (coalesced), each delivery is paired with the first notification after its
+// acknowledgement instead, and `paired` says so.
+const acked = results.filter((result) => result.status === 200).sort((a, b) => a.ackAt - b.ackAt);
+const oneEach = notifications === acked.length;
+const notifyMs = acked
+  .map((result, k) => (oneEach ? notified[k] : notified.find((at) => at >= result.ackAt)) - result.sentAt)
+  .filter((ms) => Number.isFinite(ms));
 process.stdout.write(
   `${JSON.stringify({
     bench: 'webhooks',
@@ -71,7 +103,9 @@ process.stdout.write(
     refused: results.filter((result) => result.status !== 200).length,
     replaysRefused: `${replays.filter((result) => result.status === 409).length}/${replays.length}`,
     burstMs: Math.round(burstMs),
-    ackMs: { p50: Number(percentile(50).toFixed(2)), p99: Number(percentile(99).toFixed(2)) },
+    ackMs: { p50: percentile(50), p99: percentile(99) },
+    notifications,
+    notifyMs: notifyMs.length ? { p50: percentileOf(notifyMs, 50), p99: percentileOf(notifyMs, 99), paired: oneEach ? 'k-th notification to k-th acknowledged delivery' : 'first notification after each acknowledgement' } : null,
     rssMb: Number(rssMb.toFixed(1)),
   })}\n`,
 );
