@@ -108,10 +108,16 @@ describe('sandbox webhooks: signed GHL events for its writes, verified by the re
     expect(answer.status).toBe(200);
     const result = (await answer.json()) as { summary: string; receiver: string; events: { type: string; status: number; webhookId: string }[] };
     expect(result.receiver).toBe(hook.url);
-    expect(result.events).toEqual([{ type: 'InboundMessage', webhookId: expect.any(String), status: 200 }]);
+    expect(result.events).toEqual([
+      { type: 'InboundMessage', webhookId: expect.any(String), status: 200 },
+      { type: 'ConversationUnreadUpdate', webhookId: expect.any(String), status: 200 },
+    ]);
     const [inbound] = await eventsOf('InboundMessage');
     expect(inbound!.id).toBe(result.events[0]!.webhookId);
     expect(inbound!.payload).toMatchObject({ direction: 'inbound', messageType: 'SMS', body: 'Can I move my cleaning to Friday?', contactId: contact.id });
+    const [unread] = await eventsOf('ConversationUnreadUpdate');
+    expect(unread).toMatchObject({ ids: { conversationId: inbound!.ids.conversationId, contactId: contact.id }, payload: { unreadCount: expect.any(Number) } });
+    expect((unread!.payload.unreadCount as number) > 0).toBe(true);
     const conversation = await request('GET', `/conversations/${inbound!.ids.conversationId}/messages`, { version: '2021-04-15' });
     expect(conversation.body.messages.messages[0]).toMatchObject({ id: inbound!.ids.messageId, direction: 'inbound', body: 'Can I move my cleaning to Friday?' });
     expect((await simulate('inbound-sms', { body: 'x' }, 'wrong')).status).toBe(401);

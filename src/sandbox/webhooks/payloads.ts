@@ -42,6 +42,7 @@ export const FAMILIES = {
   },
   appointment: { collection: 'appointments', payload: (appointment) => ({ appointment: pick(appointment, APPOINTMENT_FIELDS) }) },
   message: { collection: 'messages', payload: messagePayload },
+  conversation: { collection: 'conversations', payload: (conversation) => pick(conversation, ['id', 'contactId', 'deleted', 'inbox', 'starred', 'unreadCount']) },
   invoice: { collection: 'invoices', payload: (invoice) => pick(invoice, INVOICE_FIELDS) },
 } satisfies Record<string, EventFamily>;
 

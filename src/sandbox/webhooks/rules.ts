@@ -63,6 +63,7 @@ export const EVENT_RULES: Record<string, EventRule> = {
   'POST /calendars/events/appointments': { family: 'appointment', id: { answer: (a) => a.id }, types: always('AppointmentCreate') },
   'PUT /calendars/events/appointments/{eventId}': { family: 'appointment', id: { param: 'eventId' }, types: always('AppointmentUpdate') },
   'DELETE /calendars/events/{eventId}': { family: 'appointment', id: { param: 'eventId' }, types: always('AppointmentDelete') },
+  'PUT /conversations/{conversationId}': { family: 'conversation', id: { param: 'conversationId' }, types: (c) => when(changed(c, ['unreadCount']), 'ConversationUnreadUpdate') },
   'POST /conversations/messages': { family: 'message', id: { answer: (a) => a.messageId }, types: always('OutboundMessage') },
   'POST /invoices/': { family: 'invoice', id: { answer: (a) => a._id }, types: always('InvoiceCreate') },
   'POST /invoices/{invoiceId}/send': { family: 'invoice', id: { param: 'invoiceId' }, types: always('InvoiceSent') },

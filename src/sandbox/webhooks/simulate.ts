@@ -76,6 +76,7 @@ function inboundMessage(type: 'SMS' | 'Email', input: SimulationInput, { router,
   }
   saved();
   emit({ type: 'InboundMessage', locationId, ...FAMILIES.message.payload(message) });
+  emit({ type: 'ConversationUnreadUpdate', locationId, ...FAMILIES.conversation.payload(conversation) });
   const who = contact.contactName ?? contact.id;
   return { summary: `${who} (${contact.id}) sent ${type === 'SMS' ? 'an SMS' : 'an email'}: message ${message.id} in conversation ${conversation.id}`, record: message };
 }
