@@ -21,6 +21,12 @@ export async function launch(requested: Config, logger: Logger): Promise<Launche
     const { sandboxConfig, startSandbox } = await import('./sandbox/sandbox.js');
     const started = await startSandbox(config.sandbox);
     config = sandboxConfig(config, started);
+    if (config.signin) {
+      // --sandbox --signin: the sandbox plays GHL's side of the sign-in too (chooser page, token endpoint).
+      const { enableSandboxSignIn } = await import('./sandbox/authorize-page-sandbox.js');
+      const ghlApp = enableSandboxSignIn(started);
+      config = { ...config, clientId: ghlApp.clientId, clientSecret: ghlApp.clientSecret, authUrl: ghlApp.authUrl };
+    }
     sandbox = started;
   }
   const app = createApp(config, logger);
