@@ -52,6 +52,25 @@ describe('several users on one server', () => {
   });
 });
 
+describe("the user's GHL grant", () => {
+  it('is refreshed by the server when GHL calls its token expired: the refresh token rotates, the call succeeds', async () => {
+    world.ghl.oauth.consent = { userType: 'Location', scopes: world.ghl.oauth.consent.scopes, locationId: LOCATION, userId: 'ghl-user-rotating' };
+    const { tokens } = await connect(world);
+    await callTool(tokens.access_token, 'contacts_get_contact', { contactId: 'before-expiry' });
+    const first = ghlTokenOf('/contacts/before-expiry');
+    const liveBefore = world.ghl.oauth.liveRefreshTokens();
+    world.ghl.oauth.expire(first);
+    expect(await callTool(tokens.access_token, 'contacts_get_contact', { contactId: 'after-expiry' })).toContain('after-expiry');
+    const second = ghlTokenOf('/contacts/after-expiry');
+    expect(second).not.toBe(first);
+    expect(world.ghl.oauth.grantOf(second)).toMatchObject({ userId: 'ghl-user-rotating' });
+    // One refresh token was spent and a new one issued: the grant rotated behind the same MCP token.
+    const liveAfter = world.ghl.oauth.liveRefreshTokens();
+    expect(liveAfter.filter((token) => !liveBefore.includes(token))).toHaveLength(1);
+    expect(liveBefore.filter((token) => !liveAfter.includes(token))).toHaveLength(1);
+  });
+});
+
 describe('an agency (company) grant', () => {
   it('lets the user choose a location at consent; calls use a location token minted for it', async () => {
     world.ghl.oauth.consent = { userType: 'Company', scopes: world.ghl.oauth.consent.scopes, companyId: 'comp-1', userId: 'ghl-agency-user' };
