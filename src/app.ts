@@ -171,7 +171,7 @@ function serverTenantKey(config: Config): string {
   return `server:${fingerprint(`${credentials}\0${config.locationId ?? ''}\0${config.companyId ?? ''}`, 'ghl-tenant')}`;
 }
 
-type SessionParts = Partial<Pick<ServerDeps, 'selection' | 'executor' | 'discovery' | 'listing' | 'notices' | 'resources' | 'selfUpdate'>>;
+type SessionParts = Partial<Pick<ServerDeps, 'selection' | 'selectionCell' | 'executor' | 'discovery' | 'listing' | 'notices' | 'resources' | 'selfUpdate'>>;
 
 /** Tools that are not catalog operations, which a selection may still exclude by name. */
 const NON_CATALOG_TOOLS = [...DISCOVERY_TOOL_NAMES, SELF_UPDATE_TOOL];

@@ -22,6 +22,8 @@ export interface ServerDeps {
   logger: Logger;
   /** What this session lists and may call (an HTTP session may bring its own). */
   selection: ToolSelection;
+  /** A stateful HTTP session's selection lives here: written through to its record, changed by other replicas. */
+  selectionCell?: SelectionCell;
   /** tools/list answers, cached per selection and shared by sessions. */
   listing: ToolListing;
   discovery: DiscoveryTools;
@@ -59,14 +61,15 @@ export function createServer(deps: ServerDeps): Server {
     },
   );
 
-  let selection = deps.selection;
+  const cell = deps.selectionCell ?? ownSelection(deps.selection);
   const session: DiscoverySession = {
     oneRequest: deps.stateless === true,
-    selection: () => selection,
+    selection: () => cell.get(),
     enable: (toolset) => {
+      const selection = cell.get();
       const next = selection.withToolset(toolset);
       const grew = next.listed().length > selection.listed().length;
-      selection = next;
+      cell.set(next);
       if (grew) server.sendToolListChanged().catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'list_changed not sent'));
       return next;
     },
@@ -82,10 +85,11 @@ export function createServer(deps: ServerDeps): Server {
     closed?.();
   };
 
-  server.setRequestHandler('tools/list', () => ({ tools: listing.list(selection) }));
+  server.setRequestHandler('tools/list', () => ({ tools: listing.list(cell.get()) }));
 
   server.setRequestHandler('tools/call', async (request, ctx) => {
     const { name } = request.params;
+    const selection = cell.get();
     const run = async (call: () => Promise<ToolResult>) => {
       try {
         return server.projectCallToolResult(toWire(await call()), undefined);
@@ -117,6 +121,22 @@ export function createServer(deps: ServerDeps): Server {
   const resources = registerResources(server, { ...deps.resources, executor, stateless: deps.stateless });
   registerPrompts(server, { data: new LocationData(resources.resources, executor), secrets: deps.resources.secrets, completeResource: resources.complete });
   return server;
+}
+
+/** Where a session's selection is read and set. */
+export interface SelectionCell {
+  get(): ToolSelection;
+  set(next: ToolSelection): void;
+}
+
+function ownSelection(initial: ToolSelection): SelectionCell {
+  let current = initial;
+  return {
+    get: () => current,
+    set: (next) => {
+      current = next;
+    },
+  };
 }
 
 /** Cancellation and, when the client asked for it, progress notifications for one tools/call. */

@@ -2,12 +2,14 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Server } from '@modelcontextprotocol/server';
+import type { Bus } from '../bus/index.js';
 import { createAuthz } from '../authz/index.js';
 import type { GrantStores } from '../authz/grants.js';
 import type { Config, HttpConfig } from '../config.js';
 import { createWebhookReceiver, type DeliveryNote, webhookStores } from '../events/receiver.js';
 import type { Logger } from '../logger.js';
 import type { ServerDeps } from '../server.js';
+import { SessionService } from '../sessions/service.js';
 import type { SelectionRequest, ToolSelection } from '../toolsets/selection.js';
 import { challenge, fingerprint, type HeaderTenant, InboundAuth, type SignedInUser, tenantCredentials } from './http/auth.js';
 import { type Caller, McpDispatcher } from './http/dispatch.js';
@@ -21,13 +23,17 @@ import { type TenantContext, TenantRegistry } from './http/tenants.js';
 /** The pieces of the app the HTTP transport builds sessions from (see createApp). */
 export interface HttpApp {
   /** A new MCP server instance sharing the process-wide pieces, with a session's own parts swapped in. */
-  newServer(parts: Partial<Pick<ServerDeps, 'selection' | 'executor' | 'discovery' | 'listing' | 'notices' | 'resources'>>): Server;
+  newServer(parts: Partial<Pick<ServerDeps, 'selection' | 'selectionCell' | 'executor' | 'discovery' | 'listing' | 'notices' | 'resources'>>): Server;
   /** A session's own selection; throws SelectionError on unknown names. */
   select(request: SelectionRequest): ToolSelection;
   /** Multi-tenant mode: everything one tenant's sessions are served through, built from its credentials alone. */
   forTenant(credentials: HeaderTenant): TenantContext;
   /** Sign-in mode: everything a signed-in user's sessions are served through, built from their stored GHL grant. */
   forUser(user: SignedInUser, grants: GrantStores): TenantContext;
+  /** Between replicas: session records changed or ended, notifications for a stream another replica holds. */
+  bus: Bus;
+  /** Resource subscriptions: told how to reach a session's stream, and when a session ends. */
+  hub?: { setDelivery(deliver: SessionService['delivery']['deliver']): void; sessionEnded(sessionId: string): void };
 }
 
 export interface HttpHandle {
@@ -61,7 +67,17 @@ export async function serveHttp(app: HttpApp, config: Config & { http: HttpConfi
     rpcError(res, 429, RPC.serverError, `Too many requests from this client (limit ${options.clientRequestsPerMinute} per minute)${what}`, {
       'retry-after': String(Math.ceil(waitMs / 1000)),
     });
-  const sessions = new SessionRegistry({ idleMs: options.sessionIdleMs, max: options.maxSessions, maxPerClient: options.maxSessionsPerClient });
+  const sessions = new SessionRegistry({ idleMs: options.sessionIdleMs, max: options.maxSessions });
+  // Session records and stream events: in Redis with REDIS_URL (any replica serves any session), else in memory.
+  const store = new SessionService({
+    redisUrl: options.stateless ? undefined : config.redisUrl,
+    idleMs: options.sessionIdleMs,
+    bus: app.bus,
+    held: (id) => sessions.streaming().find((session) => session.id === id),
+    onEnded: (id) => app.hub?.sessionEnded(id),
+    logger,
+  });
+  app.hub?.setDelivery((id, notification) => store.delivery.deliver(id, notification));
   const tenants = options.multiTenant || authz
     ? new TenantRegistry((credentials) => (credentials.kind === 'user' ? app.forUser(credentials, authz!.grants) : app.forTenant(credentials)), { idleMs: options.sessionIdleMs, max: options.maxSessions })
     : undefined;
@@ -69,11 +85,15 @@ export async function serveHttp(app: HttpApp, config: Config & { http: HttpConfi
     stateless: options.stateless,
     requestTimeoutMs: options.requestTimeoutMs,
     sessions,
+    store,
+    maxSessionsPerClient: options.maxSessionsPerClient,
+    select: (request) => app.select(request ?? config.selection),
     tenants,
     logger,
-    newServer: ({ selection, tenant }) =>
+    newServer: ({ selection, selectionCell, tenant }) =>
       app.newServer({
         ...(selection && { selection }),
+        ...(selectionCell && { selectionCell }),
         ...(tenant && { executor: tenant.executor, discovery: tenant.discovery, listing: tenant.listing, resources: tenant.resources, selfUpdate: tenant.selfUpdate, notices: [] }),
       }),
   });
@@ -206,12 +226,7 @@ export async function serveHttp(app: HttpApp, config: Config & { http: HttpConfi
   if (authz) authz.listening(endpoint);
 
   const sweeper = setInterval(() => {
-    void sessions.expireIdle().then((ended) => {
-      if (ended.length === 0) return;
-      // As the access log shows sessions: fingerprints, a few of them.
-      const named = ended.slice(0, 20).map((id) => fingerprint(id, 'session'));
-      logger.info({ expired: ended.length, ended: named, sessions: sessions.size }, 'idle sessions ended');
-    });
+    void sweepSessions(store, sessions, logger);
     void tenants?.expireIdle();
   }, Math.min(60_000, Math.max(1_000, Math.floor(options.sessionIdleMs / 2))));
   sweeper.unref();
@@ -220,7 +235,9 @@ export async function serveHttp(app: HttpApp, config: Config & { http: HttpConfi
   const shutdown = (reason: string) => {
     closing ??= (async () => {
       draining = true;
-      logger.info({ reason, inFlight, sessions: sessions.size }, 'shutting down: finishing in-flight requests');
+      // Handed over, not ended: their clients reconnect elsewhere with Last-Event-ID; the records stay.
+      const streams = sessions.closeStreams();
+      logger.info({ reason, inFlight, sessions: sessions.size, streams }, 'shutting down: finishing in-flight requests');
       httpServer.close();
       const deadline = Date.now() + options.shutdownTimeoutMs;
       while (inFlight > 0 && Date.now() < deadline) {
@@ -230,6 +247,7 @@ export async function serveHttp(app: HttpApp, config: Config & { http: HttpConfi
       if (inFlight > 0) logger.warn({ inFlight }, 'shutdown timeout reached with requests still running');
       clearInterval(sweeper);
       await sessions.closeAll();
+      await store.close();
       await tenants?.closeAll();
       await webhooks?.close();
       if (authz) await authz.close();
@@ -252,6 +270,28 @@ export async function serveHttp(app: HttpApp, config: Config & { http: HttpConfi
     'serving MCP over streamable HTTP',
   );
   return { url: endpoint, shutdown };
+}
+
+/**
+ * Session upkeep, every sweep: records whose idle time ran out end (a memory store notices; Redis expires them by
+ * itself), copies unused here for the idle time are dropped (the record stays), and a session whose GET stream is
+ * open here is kept alive: a listening client is not idle.
+ */
+async function sweepSessions(store: SessionService, sessions: SessionRegistry, logger: Logger): Promise<void> {
+  try {
+    const ended = await store.endExpired();
+    await Promise.all(ended.map((id) => sessions.remove(id)));
+    const dropped = await sessions.expireIdle();
+    await Promise.all(sessions.streaming().map((session) => store.touch(session.id, session.owner)));
+    if (ended.length > 0) {
+      // As the access log shows sessions: fingerprints, a few of them.
+      const named = ended.slice(0, 20).map((id) => fingerprint(id, 'session'));
+      logger.info({ expired: ended.length, ended: named, sessions: sessions.size }, 'idle sessions ended');
+    }
+    if (dropped.length > 0) logger.debug({ dropped: dropped.length, sessions: sessions.size }, 'idle session copies dropped (their records stay)');
+  } catch (error) {
+    logger.warn({ err: (error as Error).message }, 'session upkeep failed; trying again at the next sweep');
+  }
 }
 
 /** Failed inbound authentications per address and minute before the address is refused outright (429). */

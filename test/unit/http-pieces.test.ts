@@ -164,39 +164,40 @@ describe('HTTP options', () => {
   });
 });
 
-describe('session registry', () => {
-  const session = (id: string, owner: string, client = 'c', inbound?: string): Session =>
-    ({ id, owner, clients: inbound ? [client, inbound] : [client], active: 0, lastSeen: 0, release: () => {}, server: { close: async () => {} } }) as unknown as Session;
+describe('session registry (the live copies of one process)', () => {
+  const session = (id: string, owner: string): Session =>
+    ({ id, owner, active: 0, streams: 0, lastSeen: 0, release: () => {}, server: { close: async () => {} } }) as unknown as Session;
 
-  it('answers a session to its owner only, and caps sessions per client and in total', async () => {
+  it('caps the copies it holds, drops those unused for the idle time, and keeps those in use', async () => {
     let now = 0;
-    const registry = new SessionRegistry({ idleMs: 100, max: 3, maxPerClient: 2 }, () => now);
+    const registry = new SessionRegistry({ idleMs: 100, max: 3 }, () => now);
     registry.add(session('s1', 'alice'));
     registry.add(session('s2', 'alice'));
-    expect(registry.get('s1', 'alice')?.id).toBe('s1');
-    expect(registry.get('s1', 'bob')).toBeUndefined();
-    expect(registry.refusal(['c'])).toMatch(/this client/i);
-    expect(registry.refusal(['d'])).toBeUndefined();
-    registry.add(session('s3', 'dave', 'd'));
-    expect(registry.refusal(['e'])).toMatch(/maximum of 3 sessions/);
-    const leave = registry.enter(registry.get('s1', 'alice')!);
+    expect(registry.get('s1')?.owner).toBe('alice');
+    expect(registry.refusal()).toBeUndefined();
+    registry.add(session('s3', 'dave'));
+    expect(registry.refusal()).toMatch(/maximum of 3 sessions/);
+    const leave = registry.enter(registry.get('s1')!, true);
+    expect(registry.streaming().map((held) => held.id)).toEqual(['s1']);
     now = 1000;
     expect(await registry.expireIdle()).toEqual(['s2', 's3']);
-    expect(registry.get('s1', 'alice')).toBeDefined();
+    expect(registry.get('s1')).toBeDefined();
     leave();
+    expect(registry.streaming()).toEqual([]);
     now = 2000;
     expect(await registry.expireIdle()).toEqual(['s1']);
     expect(registry.size).toBe(0);
   });
 
-  it('counts a session against each of its keys: new tenants of one inbound client share its cap', async () => {
-    const registry = new SessionRegistry({ idleMs: 100, max: 100, maxPerClient: 2 });
-    registry.add(session('s1', 'o', 'tenant:1', 'auth:p'));
-    registry.add(session('s2', 'o', 'tenant:2', 'auth:p'));
-    expect(registry.refusal(['tenant:3', 'auth:p'])).toMatch(/this client/i);
-    expect(registry.refusal(['tenant:3', 'auth:q'])).toBeUndefined();
-    await registry.remove('s1');
-    expect(registry.refusal(['tenant:3', 'auth:p'])).toBeUndefined();
+  it('removes a copy only when it is the one asked for: a rebuilt copy survives its predecessor closing', async () => {
+    const registry = new SessionRegistry({ idleMs: 100, max: 10 });
+    const old = session('s1', 'o');
+    const rebuilt = session('s1', 'o');
+    registry.add(rebuilt);
+    await registry.remove('s1', old);
+    expect(registry.get('s1')).toBe(rebuilt);
+    await registry.remove('s1', rebuilt);
+    expect(registry.get('s1')).toBeUndefined();
   });
 });
 

@@ -1,18 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
-import { isInitializeRequest, type RequestId, type Server } from '@modelcontextprotocol/server';
+import { type InitializeRequest, isInitializeRequest, type RequestId, type Server } from '@modelcontextprotocol/server';
 import type { Logger } from '../../logger.js';
-import type { ToolSelection } from '../../toolsets/selection.js';
+import { type Build, type BuiltServer, Refusal, SessionCopies } from '../../sessions/copies.js';
+import type { SessionRecord } from '../../sessions/records.js';
+import { type SessionSelection, selectionRequest } from '../../sessions/selection.js';
+import type { SessionService } from '../../sessions/service.js';
+import type { SelectionRequest, ToolSelection } from '../../toolsets/selection.js';
 import type { TenantCredentials } from './auth.js';
 import { rpcError, RPC } from './responses.js';
-import type { SessionRegistry } from './sessions.js';
+import type { Session, SessionRegistry } from './sessions.js';
 import type { TenantContext, TenantRegistry } from './tenants.js';
 
 /** What a session's server is built from besides the process-wide pieces. */
 export interface SessionParts {
   /** The session's own toolsets / read-only; absent: the server's. */
   selection?: ToolSelection;
+  /** Where a session's selection lives (stateful sessions): ghl_enable_toolset writes through it to the record. */
+  selectionCell?: SessionSelection;
   /** Multi-tenant mode: the client's own GHL credentials and everything built on them. */
   tenant?: TenantContext;
 }
@@ -34,84 +40,134 @@ export interface DispatchOptions {
   stateless: boolean;
   requestTimeoutMs: number;
   newServer: (parts: SessionParts) => Server;
+  /** A selection from a session record (null: the server's own). */
+  select: (request: SelectionRequest | null) => ToolSelection;
   sessions: SessionRegistry;
+  store: SessionService;
+  maxSessionsPerClient: number;
   tenants?: TenantRegistry;
   logger: Logger;
 }
 
 /**
  * Hands MCP requests to the SDK's streamable HTTP transport: in stateful mode one server and transport per
- * session, found by `Mcp-Session-Id` and owner; in stateless mode a fresh pair per request.
+ * session on this replica, found by `Mcp-Session-Id` and owner, or rebuilt from the session's record when another
+ * replica opened it; in stateless mode a fresh pair per request.
  */
 export class McpDispatcher {
-  constructor(private readonly options: DispatchOptions) {}
+  private readonly copies: SessionCopies;
+
+  constructor(private readonly options: DispatchOptions) {
+    this.copies = new SessionCopies({ sessions: options.sessions, store: options.store, select: options.select, logger: options.logger });
+  }
 
   async post(req: IncomingMessage, res: ServerResponse, caller: Caller, body: unknown): Promise<void> {
-    const { sessions, stateless } = this.options;
-    const sessionId = header(req, 'mcp-session-id');
-    if (stateless) return this.oneShot(req, res, caller, body);
-    if (sessionId) {
-      const session = sessions.get(sessionId, caller.owner);
-      if (!session) return rpcError(res, 404, RPC.sessionNotFound, 'Session not found');
-      res.on('close', sessions.enter(session));
-      return this.exchange(session.transport, req, res, body);
+    if (this.options.stateless) return this.oneShot(req, res, caller, body);
+    try {
+      if (header(req, 'mcp-session-id')) {
+        const session = await this.find(req, res, caller);
+        if (!session) return;
+        res.on('close', this.options.sessions.enter(session));
+        return await this.exchange(session.transport, req, res, body);
+      }
+      if (!isInitializeRequest(body)) {
+        return rpcError(res, 400, RPC.serverError, 'Bad Request: Mcp-Session-Id header is required (initialize first)');
+      }
+      return await this.initialize(req, res, caller, body);
+    } catch (error) {
+      if (error instanceof Refusal) return rpcError(res, error.status, error.code, error.message, error.headers);
+      throw error;
     }
-    if (!isInitializeRequest(body)) {
-      return rpcError(res, 400, RPC.serverError, 'Bad Request: Mcp-Session-Id header is required (initialize first)');
-    }
-    const refusal = sessions.refusal(caller.clients);
-    if (refusal) return rpcError(res, 503, RPC.serverError, refusal, { 'retry-after': '30' });
-    const built = this.build(res, caller);
-    if (!built) return;
-    let opened = false;
-    const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
-      sessionIdGenerator: randomUUID,
-      onsessioninitialized: (id) => {
-        opened = true;
-        caller.opened?.(id);
-        sessions.add({ id, server: built.server, transport, owner: caller.owner, clients: caller.clients, active: 0, lastSeen: Date.now(), release: built.release });
-      },
-      onsessionclosed: (id) => void sessions.remove(id),
-    });
-    transport.onclose = () => {
-      if (transport.sessionId) void sessions.remove(transport.sessionId);
-    };
-    await built.server.connect(transport);
-    res.on('close', () => {
-      if (opened) return;
-      built.release();
-      void built.server.close().catch(() => {});
-    });
-    return this.exchange(transport, req, res, body);
   }
 
   async get(req: IncomingMessage, res: ServerResponse, caller: Caller): Promise<void> {
     if (this.options.stateless) return notAllowed(res, 'This server is stateless: there is no session stream to open (GET).');
-    const session = this.find(req, res, caller);
+    const session = await this.find(req, res, caller).catch((error: unknown) => refused(res, error));
     if (!session) return;
-    res.on('close', this.options.sessions.enter(session));
+    res.on('close', this.options.sessions.enter(session, true));
     await session.transport.handleRequest(req, res);
   }
 
+  /** Ends the session on every replica: its record and events are deleted, every copy closes. */
   async delete(req: IncomingMessage, res: ServerResponse, caller: Caller): Promise<void> {
     if (this.options.stateless) return notAllowed(res, 'This server is stateless: there is no session to end (DELETE).');
-    const session = this.find(req, res, caller);
-    if (!session) return;
-    await session.transport.handleRequest(req, res);
+    const id = header(req, 'mcp-session-id');
+    if (!id) return rpcError(res, 400, RPC.serverError, 'Bad Request: Mcp-Session-Id header is required');
+    const local = this.options.sessions.get(id);
+    const record = local && local.owner !== caller.owner ? undefined : await this.options.store.touch(id, caller.owner).catch((error: unknown) => refused(res, error));
+    if (res.headersSent) return;
+    if (!record) return rpcError(res, 404, RPC.sessionNotFound, 'Session not found');
+    await this.options.store.end(id);
+    if (!local) return void res.writeHead(200).end();
+    // The SDK answers and closes its transport (the copy here goes with it).
+    await local.transport.handleRequest(req, res);
   }
 
-  private find(req: IncomingMessage, res: ServerResponse, caller: Caller) {
+  /** A new session: its record first (the client's next request may reach another replica), then the SDK's initialize. */
+  private async initialize(req: IncomingMessage, res: ServerResponse, caller: Caller, body: InitializeRequest): Promise<void> {
+    const { sessions, store } = this.options;
+    const full = sessions.refusal();
+    if (full) throw new Refusal(503, RPC.serverError, full, { 'retry-after': '30' });
+    let selection: ToolSelection | undefined;
+    try {
+      selection = caller.selection();
+    } catch (error) {
+      throw new Refusal(400, RPC.invalidRequest, (error as Error).message);
+    }
+    const { protocolVersion, capabilities, clientInfo } = body.params;
+    const record: SessionRecord = {
+      id: randomUUID(),
+      owner: caller.owner,
+      clients: caller.clients,
+      initialize: { protocolVersion, capabilities, clientInfo } as SessionRecord['initialize'],
+      selection: selection ? selectionRequest(selection) : null,
+      version: 0,
+    };
+    const capped = await store.create(record, this.options.maxSessionsPerClient);
+    if (capped) throw new Refusal(503, RPC.serverError, capped, { 'retry-after': '30' });
+    let opened = false;
+    const session = await this.copies
+      .fresh(record, selection ?? this.options.select(null), this.builder(caller), () => {
+        opened = true;
+        caller.opened?.(record.id);
+      })
+      .catch(async (error: unknown) => {
+        await store.end(record.id);
+        throw error;
+      });
+    res.on('close', () => {
+      if (opened) return;
+      void sessions.remove(record.id, session);
+      session.release();
+      void session.server.close().catch(() => {});
+      void store.end(record.id);
+    });
+    return this.exchange(session.transport, req, res, body);
+  }
+
+  /** The caller's session, rebuilt here when needed; answers 400/404 itself and returns undefined. */
+  private async find(req: IncomingMessage, res: ServerResponse, caller: Caller): Promise<Session | undefined> {
     const sessionId = header(req, 'mcp-session-id');
     if (!sessionId) return void rpcError(res, 400, RPC.serverError, 'Bad Request: Mcp-Session-Id header is required');
-    const session = this.options.sessions.get(sessionId, caller.owner);
+    const session = await this.copies.open(sessionId, caller.owner, this.builder(caller));
     if (!session) return void rpcError(res, 404, RPC.sessionNotFound, 'Session not found');
     return session;
   }
 
   /** Stateless: a server and transport for this one request, closed when its response ends. */
   private async oneShot(req: IncomingMessage, res: ServerResponse, caller: Caller, body: unknown): Promise<void> {
-    const built = this.build(res, caller);
-    if (!built) return;
+    let selection: ToolSelection | undefined;
+    try {
+      selection = caller.selection();
+    } catch (error) {
+      return rpcError(res, 400, RPC.invalidRequest, (error as Error).message);
+    }
+    let built: BuiltServer;
+    try {
+      built = this.build(caller, { selection });
+    } catch (error) {
+      return refused(res, error);
+    }
     const transport = new NodeStreamableHTTPServerTransport({ sessionIdGenerator: undefined });
     await built.server.connect(transport);
     res.on('close', () => {
@@ -121,20 +177,19 @@ export class McpDispatcher {
     return this.exchange(transport, req, res, body);
   }
 
-  /** A server for the caller's selection and tenant; answers the refusal itself and returns undefined when it can't. */
-  private build(res: ServerResponse, caller: Caller): { server: Server; release: () => void } | undefined {
-    let selection: ToolSelection | undefined;
-    try {
-      selection = caller.selection();
-    } catch (error) {
-      return void rpcError(res, 400, RPC.invalidRequest, (error as Error).message);
-    }
+  /** Builds a stateful session's server, with the caller's tenant. */
+  private builder(caller: Caller): Build {
+    return (selectionCell) => this.build(caller, { selection: selectionCell.get(), selectionCell });
+  }
+
+  /** A server for the caller's tenant; throws Refusal when no tenant place is free. */
+  private build(caller: Caller, parts: Omit<SessionParts, 'tenant'>): BuiltServer {
     let tenant: ReturnType<TenantRegistry['acquire']>;
     if (caller.tenant) {
       tenant = this.options.tenants?.acquire(caller.tenant);
-      if (!tenant) return void rpcError(res, 503, RPC.serverError, 'The server is serving its maximum number of tenants; try again later.', { 'retry-after': '30' });
+      if (!tenant) throw new Refusal(503, RPC.serverError, 'The server is serving its maximum number of tenants; try again later.', { 'retry-after': '30' });
     }
-    return { server: this.options.newServer({ selection, tenant: tenant?.context }), release: tenant?.release ?? (() => {}) };
+    return { server: this.options.newServer({ ...parts, tenant: tenant?.context }), release: tenant?.release ?? (() => {}) };
   }
 
   /**
@@ -189,6 +244,12 @@ function requestIds(body: unknown): RequestId[] {
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** Answers a Refusal (or a failing session store) as an error; rethrows anything else. */
+function refused(res: ServerResponse, error: unknown): undefined {
+  if (error instanceof Refusal) return void rpcError(res, error.status, error.code, error.message, error.headers);
+  throw error;
 }
 
 function notAllowed(res: ServerResponse, message: string): void {

@@ -1,0 +1,58 @@
+import type { EventStore, JSONRPCMessage } from '@modelcontextprotocol/server';
+import { type EventLog, eventId, parseEventId, STANDALONE_STREAM } from './events.js';
+import { REPLAYED } from './restore.js';
+
+/** The one SDK transport call SessionEvents needs: sending a message the way the server does. */
+interface Sender {
+  send(message: JSONRPCMessage): Promise<void>;
+}
+
+/**
+ * One session's event store, as the SDK transport of that session sees it. Everything its streams send is kept in
+ * the log; what goes to the standalone (GET) stream is also handed to `onStandalone`, which tells the replica
+ * holding that stream (it may be another one). Ids from another session's log are never looked at: the log is
+ * read by this session's id only.
+ */
+export class SessionEvents implements EventStore {
+  private adopted?: string;
+
+  constructor(
+    readonly session: string,
+    private readonly log: EventLog,
+    private readonly onStandalone: (id: string, message: JSONRPCMessage) => void,
+  ) {}
+
+  async storeEvent(stream: string, message: JSONRPCMessage): Promise<string> {
+    const adopted = this.adopted;
+    this.adopted = undefined;
+    if (adopted) return adopted;
+    // A priming event (no message) starts a stream: its id only needs to come before everything the stream gets.
+    // A replayed handshake (a session being rebuilt) is answered to nobody: nothing of it is kept.
+    if (!('jsonrpc' in message) || ('id' in message && message.id === REPLAYED)) return eventId(stream, '0-0');
+    const id = await this.log.append(this.session, stream, message);
+    if (stream === STANDALONE_STREAM) this.onStandalone(id, message);
+    return id;
+  }
+
+  async getStreamIdForEventId(id: string): Promise<string | undefined> {
+    return parseEventId(id)?.stream;
+  }
+
+  async replayEventsAfter(lastEventId: string, { send }: { send: (eventId: string, message: JSONRPCMessage) => Promise<void> }): Promise<string> {
+    const stream = await this.log.replayAfter(this.session, lastEventId, send);
+    if (stream === undefined) throw new Error('Invalid event ID');
+    return stream;
+  }
+
+  /**
+   * Writes a message kept already (under `id`, by another replica or by `deliver`) to this replica's GET stream,
+   * through the transport so its own bookkeeping holds. The transport asks for an id before its first await, so
+   * the id given here is the one it takes.
+   */
+  async writeStored(transport: Sender, id: string, message: JSONRPCMessage): Promise<void> {
+    this.adopted = id;
+    const sending = transport.send(message);
+    this.adopted = undefined;
+    await sending;
+  }
+}
