@@ -4,6 +4,7 @@ import { connectHttp, type HttpSession } from '../helpers/http.js';
 import { redisServerMissing } from '../helpers/redis-server.js';
 import { type ReplicaSet, startReplicas } from '../helpers/replicas.js';
 import { resultBody, resultText } from '../helpers/results.js';
+import { openStream, rawSession, type SseEvent } from '../helpers/sse.js';
 
 type Json = any;
 const REPLICAS = 3;
@@ -116,4 +117,26 @@ describe.skipIf(redisServerMissing())('stateful sessions across three replicas b
     expect(watcher.session.transport.sessionId).toBe(sessionId);
     expect(initializations()).toBe(2);
   }, 60_000);
+
+  it('a client that drops its GET stream and reconnects with Last-Event-ID to another replica gets what it missed', async () => {
+    const raw = await rawSession(set.url);
+    await raw.request('resources/subscribe', { uri: tags });
+    const updated = (event: SseEvent) => event.data.includes('notifications/resources/updated');
+    const first = await openStream(set.url, raw.headers);
+    expect(first.status).toBe(200);
+    const firstSlot = set.balancer.routed.at(-1)!.slot;
+    await call(writer, 'locations_create_tag', { name: 'Seen Live' });
+    const live = await first.next(updated);
+    expect(live.id).toBeTruthy();
+    first.close();
+
+    await call(writer, 'locations_create_tag', { name: 'Missed While Away' });
+    set.balancer.aim((firstSlot + 1) % REPLICAS);
+    const again = await openStream(set.url, { ...raw.headers, 'last-event-id': live.id! });
+    expect(set.balancer.routed.at(-1)!.slot).not.toBe(firstSlot);
+    expect(again.status).toBe(200);
+    const missed = await again.next((event) => updated(event) && event.id !== live.id);
+    expect(JSON.parse(missed.data)).toMatchObject({ method: 'notifications/resources/updated', params: { uri: tags } });
+    again.close();
+  });
 });

@@ -17,6 +17,8 @@ export interface Balancer {
   url: string;
   /** Every request passed on so far, in order of arrival. */
   routed: Routed[];
+  /** The next request goes to this slot (if up), the round continuing from there: a test picks "another replica". */
+  aim(slot: number): void;
   close(): Promise<void>;
 }
 
@@ -57,6 +59,9 @@ export async function roundRobin(targets: () => (string | undefined)[]): Promise
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`,
     routed,
+    aim: (slot) => {
+      next = slot;
+    },
     close: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
