@@ -29,7 +29,7 @@ describe('the sandbox GHL sign-in (chooser page and token endpoint)', () => {
     }).then(async (response) => ({ status: response.status, body: (await response.json()) as Record<string, any> }));
 
   /** Picks on the chooser as `user` and exchanges the code, as the server's callback would (no user_type). */
-  async function signInAs(press: string, user: string) {
+  async function signInAs(press: string, user: string): Promise<Record<string, any>> {
     const run = await browse(chooserUrl(), { press: [press], fields: { user }, stopAt: (url) => url.href.startsWith(REDIRECT) });
     expect(run.url.searchParams.get('state')).toBe('st-1');
     const code = run.url.searchParams.get('code')!;

@@ -122,6 +122,12 @@ export class TestOAuthProvider implements OAuthClientProvider {
     if (this.saved) this.saved = { ...this.saved, access_token: accessToken };
   }
 
+  invalidateCredentials(scope: 'all' | 'client' | 'tokens' | 'verifier' | 'discovery'): void {
+    if (scope === 'all' || scope === 'tokens') this.saved = undefined;
+    if (scope === 'all' || scope === 'client') this.client = undefined;
+    if (scope === 'all' || scope === 'discovery') this.discovery = undefined;
+  }
+
   saveCodeVerifier(verifier: string): void {
     this.verifier = verifier;
   }
