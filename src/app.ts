@@ -23,6 +23,7 @@ import { LocationTokens } from './auth/location-tokens.js';
 import { OAuthTokenSource } from './auth/oauth-source.js';
 import { Refresher } from './auth/refresher.js';
 import type { GrantStores } from './authz/grants.js';
+import { SignedInTokenSource } from './authz/user-tokens.js';
 import { SelectionError, type SelectionRequest, ToolSelection } from './toolsets/selection.js';
 import { MODULES } from '../tools/index.js';
 import { OVERLAYS } from '../tools/overlays/index.js';
@@ -121,7 +122,7 @@ export function createApp(config: Config, logger: Logger) {
     const ghlOAuth = createOAuthClient(config);
     const refresher = new Refresher(store, ghlOAuth, logger);
     const locations = new LocationTokens(ghlOAuth, refresher, logger);
-    const userClient = new GhlClient(config.baseUrl, new OAuthTokenSource(refresher, locations), config.timeouts, policy.withOwnConcurrency(), user.id);
+    const userClient = new GhlClient(config.baseUrl, new SignedInTokenSource(new OAuthTokenSource(refresher, locations)), config.timeouts, policy.withOwnConcurrency(), user.id);
     const userDefaults = { locationId: user.locationId, companyId: user.companyId };
     const secrets = () => [...refresher.secrets(), ...locations.secrets()];
     const onUpstreamError: ExecutorOptions['onUpstreamError'] = (tool, result, status) => selfUpdate.tenant.failures.enrich(tool, result, status);

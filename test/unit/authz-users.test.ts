@@ -71,6 +71,27 @@ describe("the user's GHL grant", () => {
   });
 });
 
+describe('a GHL grant that GHL no longer accepts', () => {
+  it('makes calls say to sign in again from the MCP client, not to run the operator command', async () => {
+    world.ghl.oauth.consent = { userType: 'Location', scopes: world.ghl.oauth.consent.scopes, locationId: LOCATION, userId: 'ghl-user-uninstalled' };
+    const before = world.ghl.oauth.liveRefreshTokens();
+    const { tokens } = await connect(world);
+    await callTool(tokens.access_token, 'contacts_get_contact', { contactId: 'still-fine' });
+    // Someone else spends the person's GHL refresh token (as an uninstall or a leaked copy would end it).
+    const [stolen] = world.ghl.oauth.liveRefreshTokens().filter((token) => !before.includes(token));
+    const spent = await fetch(`${world.ghl.baseUrl}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ client_id: world.ghl.oauth.clientId, client_secret: world.ghl.oauth.clientSecret, grant_type: 'refresh_token', refresh_token: stolen! }).toString(),
+    });
+    expect(spent.status).toBe(200);
+    world.ghl.oauth.expire(ghlTokenOf('/contacts/still-fine'));
+    const text = await callTool(tokens.access_token, 'contacts_get_contact', { contactId: 'after-uninstall' });
+    expect(text).toContain('Sign in again');
+    expect(text).not.toContain('auth login');
+  });
+});
+
 describe('an agency (company) grant', () => {
   it('lets the user choose a location at consent; calls use a location token minted for it', async () => {
     world.ghl.oauth.consent = { userType: 'Company', scopes: world.ghl.oauth.consent.scopes, companyId: 'comp-1', userId: 'ghl-agency-user' };
