@@ -208,10 +208,13 @@ export class ResourceHub {
     );
   }
 
+  /**
+   * A session served here is told through its own server (whose transport reaches the stream wherever it is held,
+   * and debounces list_changed); any other through `deliver`.
+   */
   private async send(id: string, notification: SessionNotification): Promise<boolean | void> {
-    if (this.deliver) return this.deliver(id, notification);
     const session = [...this.sessions].find((candidate) => this.registered.get(candidate) === id);
-    if (!session) return undefined;
+    if (!session) return this.deliver?.(id, notification);
     if (notification.params) session.updated(notification.params.uri);
     else session.listChanged();
     return true;
