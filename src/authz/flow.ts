@@ -1,4 +1,4 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type OAuthClient, OAuthError } from '../auth/oauth-client.js';
 import type { StoredTokens } from '../auth/token-store.js';
@@ -6,8 +6,9 @@ import type { Logger } from '../logger.js';
 import type { ClientRegistry } from './clients.js';
 import { AuthzError, type AuthzErrorCode } from './errors.js';
 import { type GrantStores, subjectOf } from './grants.js';
-import { cookie, CSRF_COOKIE, sendConsentPage, sendErrorPage } from './pages.js';
+import { fromThisBrowser, sendConsentPage, sendErrorPage } from './pages.js';
 import { redirectUriRegistered } from './redirect-uris.js';
+import type { Disconnection } from './disconnect.js';
 import type { Endpoints } from './endpoints.js';
 import type { AuthzStore } from './store.js';
 import { hashSecret, type TokenService } from './tokens.js';
@@ -44,6 +45,7 @@ export interface FlowOptions {
   /** The marketplace app and its chooser: client id, chooser host, scopes, install level. */
   app: { clientId: string; authUrl: string; scopes?: string; userType?: 'Location' | 'Company' };
   logger: Logger;
+  disconnection: Disconnection;
 }
 
 const PENDING_TTL_MS = 10 * 60_000;
@@ -90,8 +92,14 @@ export class SigninFlow {
       scope: grantedScope(query.get('scope')),
       ...(state !== undefined && { state }),
     };
+    await this.toChooser(res, 'pending', pending);
+  }
+
+  /** Keeps `record` under a new state for 10 minutes and sends the browser to GHL's location chooser with it. */
+  async toChooser(res: ServerResponse, kind: 'pending' | 'leaving', record: unknown): Promise<void> {
+    const { store, app, endpoints } = this.options;
     const id = randomBytes(24).toString('base64url');
-    await store.put(`pending:${hashSecret(id)}`, pending, PENDING_TTL_MS);
+    await store.put(`${kind}:${hashSecret(id)}`, record, PENDING_TTL_MS);
     const chooser = new URL('/v2/oauth/chooselocation', app.authUrl);
     chooser.searchParams.set('response_type', 'code');
     chooser.searchParams.set('redirect_uri', endpoints.callback);
@@ -103,18 +111,23 @@ export class SigninFlow {
   }
 
   async callback(res: ServerResponse, query: URLSearchParams): Promise<void> {
-    const { store, ghl, grants, app, endpoints, logger } = this.options;
-    const id = query.get('state') ?? '';
-    const pending = await store.take<PendingAuthorization>(`pending:${hashSecret(id)}`);
-    if (!pending) return sendErrorPage(res, 400, 'Sign-in expired', 'This sign-in was already completed or is more than 10 minutes old. Start again from your MCP client.');
+    const { store, grants, endpoints, logger } = this.options;
+    const id = hashSecret(query.get('state') ?? '');
     const code = query.get('code');
+    const leaving = await store.take<{ at: number }>(`leaving:${id}`);
+    if (leaving) {
+      const grant = code ? await this.exchange(code).catch(() => undefined) : undefined;
+      if (!grant) return sendErrorPage(res, 400, 'Not signed in', 'HighLevel did not confirm who you are, so nothing was disconnected. Try again.');
+      return this.options.disconnection.signedIn(res, grant);
+    }
+    const pending = await store.take<PendingAuthorization>(`pending:${id}`);
+    if (!pending) return sendErrorPage(res, 400, 'Sign-in expired', 'This sign-in was already completed or is more than 10 minutes old. Start again from your MCP client.');
     if (!code) return this.redirect(res, pending.redirectUri, { error: 'access_denied', error_description: 'The HighLevel sign-in was cancelled or refused', state: pending.state });
     let grant: StoredTokens;
     try {
-      grant = await ghl.exchangeCode(code, endpoints.callback, app.userType);
+      grant = await this.exchange(code);
     } catch (error) {
       const refused = error instanceof OAuthError && error.failure === 'rejected';
-      logger.warn({ err: (error as Error).message }, 'sign-in: GHL code exchange failed');
       return this.redirect(res, pending.redirectUri, {
         error: refused ? 'access_denied' : 'temporarily_unavailable',
         error_description: refused ? 'HighLevel refused the sign-in' : 'HighLevel could not be reached; try again',
@@ -158,13 +171,22 @@ export class SigninFlow {
     });
   }
 
+  private async exchange(code: string): Promise<StoredTokens> {
+    const { ghl, endpoints, app, logger } = this.options;
+    try {
+      return await ghl.exchangeCode(code, endpoints.callback, app.userType);
+    } catch (error) {
+      logger.warn({ err: (error as Error).message }, 'sign-in: GHL code exchange failed');
+      throw error;
+    }
+  }
+
   async consent(req: IncomingMessage, res: ServerResponse, form: URLSearchParams): Promise<void> {
     const { store } = this.options;
     const key = `consent-request:${hashSecret(form.get('request') ?? '')}`;
     const request = await store.get<ConsentRequest>(key);
     if (!request) return sendErrorPage(res, 400, 'Consent expired', 'This consent form was already answered or is more than 10 minutes old. Start again from your MCP client.');
-    const presented = form.get('csrf') ?? '';
-    if (!same(presented, request.csrf) || !same(cookie(req.headers.cookie, CSRF_COOKIE) ?? '', request.csrf)) {
+    if (!fromThisBrowser(req, form, request.csrf)) {
       return sendErrorPage(res, 403, 'Consent not accepted', 'The form did not come from the page this server showed in this browser. Start again from your MCP client.');
     }
     if (!(await store.take<ConsentRequest>(key))) return sendErrorPage(res, 400, 'Consent expired', 'This consent form was already answered.');
@@ -184,13 +206,6 @@ export class SigninFlow {
     await store.put(consentKey(request.subject, request.clientId), true, CONSENT_TTL_MS);
     await store.addMember(`consents:${request.subject}`, consentKey(request.subject, request.clientId), CONSENT_TTL_MS);
     return this.issue(res, request, { subject: request.subject, userType: request.userType, locationId, companyId: request.companyId });
-  }
-
-  /** Forgets which clients a user allowed (disconnect): the next sign-in asks again. */
-  async forgetConsents(subject: string): Promise<void> {
-    const { store } = this.options;
-    const keys = await store.members(`consents:${subject}`);
-    await store.delete(...keys, `consents:${subject}`);
   }
 
   private async issue(
@@ -237,10 +252,4 @@ function consentKey(subject: string, clientId: string): string {
 function redirectHost(uri: string): string {
   const url = new URL(uri);
   return url.host ? `${url.protocol}//${url.host}` : url.protocol;
-}
-
-function same(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length > 0 && left.length === right.length && timingSafeEqual(left, right);
 }

@@ -2,6 +2,7 @@ import { createOAuthClient } from '../auth/auth.js';
 import { type Config, ConfigError } from '../config.js';
 import type { Logger } from '../logger.js';
 import { ClientRegistry } from './clients.js';
+import { Disconnection } from './disconnect.js';
 import { Endpoints } from './endpoints.js';
 import { SigninFlow } from './flow.js';
 import { type GrantStores, grantStores } from './grants.js';
@@ -50,6 +51,7 @@ export function createAuthz(config: Config & { signin: SigninConfig }, logger: L
     },
   });
   const guard = new ResourceGuard(tokens, endpoints);
+  const disconnection = new Disconnection({ store, tokens, grants, endpoints, logger });
   const flow = new SigninFlow({
     endpoints,
     clients,
@@ -59,8 +61,9 @@ export function createAuthz(config: Config & { signin: SigninConfig }, logger: L
     ghl: createOAuthClient(config),
     app: { clientId: config.clientId, authUrl: config.authUrl, scopes: config.signin.ghlScopes, userType: config.signin.userType },
     logger,
+    disconnection,
   });
-  const routes = new AuthzRoutes({ endpoints, clients, tokens, flow, guard, grants, logger });
+  const routes = new AuthzRoutes({ endpoints, clients, tokens, flow, guard, disconnection, logger });
   return {
     routes,
     guard,

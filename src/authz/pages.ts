@@ -1,4 +1,5 @@
-import type { ServerResponse } from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** The cookie that binds a consent form to the browser it was shown to (double-submit CSRF token). */
 export const CSRF_COOKIE = 'ghl_mcp_csrf';
@@ -53,8 +54,7 @@ export function sendConsentPage(res: ServerResponse, view: ConsentPage): void {
 ${locations}
 <button type="submit" name="decision" value="allow">Allow</button><button type="submit" name="decision" value="deny">Deny</button>
 </form>`;
-  const cookie = `${CSRF_COOKIE}=${view.csrf}; HttpOnly; SameSite=Strict; Path=/; Max-Age=600${view.secureCookie ? '; Secure' : ''}`;
-  res.writeHead(200, { ...PAGE_HEADERS, 'set-cookie': cookie });
+  res.writeHead(200, { ...PAGE_HEADERS, 'set-cookie': csrfCookie(view.csrf, view.secureCookie) });
   res.end(page('Connect to HighLevel', body));
 }
 
@@ -64,8 +64,41 @@ export function sendErrorPage(res: ServerResponse, status: number, title: string
   res.end(page(title, `<h1>${escape(title)}</h1><p>${escape(detail)}</p>`));
 }
 
+/** A confirmation page: one button that posts `request` and `csrf` to `action` (disconnect). */
+export function sendConfirmPage(res: ServerResponse, view: { title: string; text: string; action: string; button: string; request: string; csrf: string; secureCookie: boolean }): void {
+  const body = `<h1>${escape(view.title)}</h1><p>${escape(view.text)}</p>
+<form id="confirm" method="post" action="${escape(view.action)}">
+<input type="hidden" name="request" value="${escape(view.request)}">
+<input type="hidden" name="csrf" value="${escape(view.csrf)}">
+<button type="submit" name="decision" value="confirm">${escape(view.button)}</button>
+</form>`;
+  res.writeHead(200, { ...PAGE_HEADERS, 'set-cookie': csrfCookie(view.csrf, view.secureCookie) });
+  res.end(page(view.title, body));
+}
+
+/** A page that only says what happened. */
+export function sendDonePage(res: ServerResponse, title: string, text: string): void {
+  res.writeHead(200, PAGE_HEADERS);
+  res.end(page(title, `<h1>${escape(title)}</h1><p>${escape(text)}</p>`));
+}
+
+function csrfCookie(csrf: string, secure: boolean): string {
+  return `${CSRF_COOKIE}=${csrf}; HttpOnly; SameSite=Strict; Path=/; Max-Age=600${secure ? '; Secure' : ''}`;
+}
+
+/** The form came from the page this server showed in this browser: its CSRF field and cookie both match. */
+export function fromThisBrowser(req: IncomingMessage, form: URLSearchParams, expected: string): boolean {
+  return same(form.get('csrf') ?? '', expected) && same(cookie(req.headers.cookie, CSRF_COOKIE) ?? '', expected);
+}
+
+function same(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length > 0 && left.length === right.length && timingSafeEqual(left, right);
+}
+
 /** The cookie value a request carries, if any. */
-export function cookie(header: string | undefined, name: string): string | undefined {
+function cookie(header: string | undefined, name: string): string | undefined {
   for (const part of (header ?? '').split(';')) {
     const [key, ...value] = part.trim().split('=');
     if (key === name) return value.join('=');

@@ -6,8 +6,8 @@ import { parseMcpPath } from '../transports/http/selection.js';
 import type { ClientRegistry } from './clients.js';
 import { AS_METADATA_PATHS, type Endpoints, PATHS, PRM_PATH } from './endpoints.js';
 import { AuthzError, sendError, sendJson } from './errors.js';
+import { DISCONNECT_CONFIRM_PATH, type Disconnection } from './disconnect.js';
 import type { SigninFlow } from './flow.js';
-import type { GrantStores } from './grants.js';
 import { sendErrorPage } from './pages.js';
 import type { ResourceGuard } from './resource.js';
 import type { TokenService } from './tokens.js';
@@ -18,7 +18,7 @@ export interface RouteDeps {
   tokens: TokenService;
   flow: SigninFlow;
   guard: ResourceGuard;
-  grants: GrantStores;
+  disconnection: Disconnection;
   logger: Logger;
 }
 
@@ -39,7 +39,7 @@ export class AuthzRoutes {
 
   async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
     const path = url.pathname.replace(/\/+$/, '') || '/';
-    const route = this.route(path);
+    const route = this.route(path, req.method === 'GET' || req.method === 'HEAD');
     if (!route) return false;
     if (req.method === 'OPTIONS' && route.cors) {
       res.writeHead(204, {
@@ -69,7 +69,7 @@ export class AuthzRoutes {
     return true;
   }
 
-  private route(path: string): { method: 'GET' | 'POST'; cors: boolean; run: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> } | undefined {
+  private route(path: string, reading: boolean): { method: 'GET' | 'POST'; cors: boolean; run: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> } | undefined {
     const { flow } = this.deps;
     if (path === PRM_PATH || (path.startsWith(`${PRM_PATH}/`) && parseMcpPath(path.slice(PRM_PATH.length)))) {
       return { method: 'GET', cors: true, run: async (_req, res) => sendJson(res, 200, this.resourceMetadata(), { 'cache-control': 'max-age=300' }) };
@@ -89,7 +89,12 @@ export class AuthzRoutes {
       case PATHS.revoke:
         return { method: 'POST', cors: true, run: (req, res) => this.revoke(req, res) };
       case PATHS.disconnect:
-        return { method: 'POST', cors: true, run: (req, res) => this.disconnect(req, res) };
+        // A browser (GET) signs in with HighLevel to say who leaves; an MCP client (POST) shows its token.
+        return reading
+          ? { method: 'GET', cors: false, run: (_req, res) => flow.toChooser(res, 'leaving', { at: Date.now() }) }
+          : { method: 'POST', cors: true, run: (req, res) => this.disconnect(req, res) };
+      case DISCONNECT_CONFIRM_PATH:
+        return { method: 'POST', cors: false, run: async (req, res) => this.deps.disconnection.confirm(req, res, await form(req)) };
       default:
         return undefined;
     }
@@ -191,16 +196,7 @@ export class AuthzRoutes {
   private async disconnect(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const outcome = await this.deps.guard.check(req, '/mcp/readonly', true);
     if ('refuse' in outcome) return outcome.refuse(res);
-    const { user } = outcome;
-    const revoked = await this.deps.tokens.revokeSubject(user.subject, 'the user disconnected');
-    await this.deps.flow.forgetConsents(user.subject);
-    const store = this.deps.grants.forSubject(user.subject);
-    try {
-      await store.withLock(() => store.clear());
-    } finally {
-      await store.close();
-    }
-    this.deps.logger.info({ audit: 'disconnect', subject: user.subject, revokedFamilies: revoked }, 'sign-in: user disconnected; GHL grant deleted');
+    const revoked = await this.deps.disconnection.disconnect(outcome.user.subject, 'client');
     sendJson(res, 200, { disconnected: true, revokedGrants: revoked });
   }
 }

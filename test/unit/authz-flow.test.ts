@@ -116,6 +116,26 @@ describe('a user signs in with HighLevel', () => {
     expect((await connect(world)).consentShown).toBe(true);
   });
 
+  it('lets a person disconnect from a browser: sign in with HighLevel to say who, confirm (CSRF-checked), every token ends', async () => {
+    const { tokens } = await connect(world);
+    const walk = await signIn(world, `${world.origin}/disconnect`);
+    const page = walk.consent!;
+    expect(page.html).toContain('action="/disconnect/confirm"');
+    const confirm = (cookie: string) =>
+      fetch(`${world.origin}/disconnect/confirm`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie && { cookie }) },
+        body: new URLSearchParams({ request: page.request, csrf: page.csrf, decision: 'confirm' }).toString(),
+      });
+    expect((await confirm('')).status).toBe(403);
+    expect((await initialize(world, tokens.access_token)).status).toBe(200);
+    const done = await confirm(page.cookie);
+    expect(done.status).toBe(200);
+    expect(await done.text()).toContain('Disconnected');
+    expect((await initialize(world, tokens.access_token)).status).toBe(401);
+    expect(world.log()).toMatch(/"audit":"disconnect".*"how":"browser"/);
+  });
+
   it('logs grants, refreshes and revocations without any secret', () => {
     const log = world.log();
     expect(log).toContain('"audit":"grant"');
