@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/sandbox.js';
-import { connectHttp, type HttpSession } from '../helpers/http.js';
+import { connectHttp, type HttpSession, startHttpServer } from '../helpers/http.js';
 import { redisServerMissing } from '../helpers/redis-server.js';
 import { type ReplicaSet, startReplicas } from '../helpers/replicas.js';
 import { resultBody, resultText } from '../helpers/results.js';
@@ -139,4 +139,28 @@ describe.skipIf(redisServerMissing())('stateful sessions across three replicas b
     expect(JSON.parse(missed.data)).toMatchObject({ method: 'notifications/resources/updated', params: { uri: tags } });
     again.close();
   });
+});
+
+describe('the same session flow on a single process without Redis (what replicas must not break)', () => {
+  it('a write by one session tells another subscribed session of the same credentials', async () => {
+    const sandbox = await startSandbox({ token: 'sandbox-single-process-01' });
+    const server = await startHttpServer({ GHL_API_KEY: sandbox.token, GHL_BASE_URL: sandbox.baseUrl, GHL_LOCATION_ID: sandbox.locationId, GHL_COMPANY_ID: sandbox.companyId });
+    const watcher = await watched(server.url);
+    const writer = await connectHttp(server.url.replace(/\/mcp$/, '/mcp/x/locations,calendars'));
+    try {
+      const tags = `ghl://locations/${sandbox.locationId}/tags`;
+      await watcher.session.client.subscribeResource({ uri: tags });
+      const before = await read(watcher.session, tags);
+      await call(writer, 'locations_create_tag', { name: 'Single Process' });
+      await vi.waitFor(() => expect(watcher.seen.updated).toEqual([tags]), { timeout: 10_000 });
+      expect((await read(watcher.session, tags)).total).toBe(before.total + 1);
+      await call(writer, 'calendars_create_calendar', { name: 'Single Clinic', slotDuration: 30 });
+      await vi.waitFor(() => expect(watcher.seen.resourcesChanged).toBe(1), { timeout: 10_000 });
+    } finally {
+      await watcher.session.close();
+      await writer.close();
+      await server.stop();
+      await sandbox.close();
+    }
+  }, 60_000);
 });
