@@ -19,8 +19,8 @@ export class RedisEventLog implements EventLog {
     const oldest = Math.max(0, Date.now() - this.retention.maxAgeMs);
     const results = await (await this.connection.get())
       .multi()
-      .xadd(key, 'MAXLEN', '~', this.retention.maxEvents, '*', 's', stream, 'm', JSON.stringify(message))
-      .xtrim(key, 'MINID', '~', `${oldest}-0`)
+      .xadd(key, 'MAXLEN', this.retention.maxEvents, '*', 's', stream, 'm', JSON.stringify(message))
+      .xtrim(key, 'MINID', `${oldest}-0`)
       .pexpire(key, this.idleMs)
       .exec();
     const [error, position] = results?.[0] ?? [new Error('Redis refused the event')];
