@@ -157,6 +157,26 @@ describe('sign in with HighLevel: the MCP SDK client against the server and the 
     }
   });
 
+  it('signs a user in as the agency: the consent page picks the location, and calls there use a location token minted from that grant', async () => {
+    const provider = new TestOAuthProvider({ press: ['company', 'allow'], fields: { user: users[0]!, location: world.sandbox.locationId } }, 'agency client');
+    const since = world.sandbox.fake.requests.length;
+    const agency = await connectSignedIn(world.server.url, provider);
+    try {
+      const result = await getLocation(agency);
+      expect(result.isError, textOf(result)).toBeFalsy();
+      const requests = world.sandbox.fake.requests.slice(since);
+      const minted = requests.filter((request) => request.path === '/oauth/locationToken');
+      expect(minted.length).toBe(1);
+      const companyGrant = grantOf(minted[0]!.headers.authorization!.slice(7))!;
+      expect(companyGrant).toMatchObject({ userType: 'Company', userId: users[0], companyId: world.sandbox.companyId });
+      const bearers = ghlBearers(world.sandbox.fake.requests, since);
+      expect(bearers.length).toBeGreaterThan(0);
+      for (const token of bearers) expect(grantOf(token)).toMatchObject({ userType: 'Location', locationId: world.sandbox.locationId, signIn: companyGrant.signIn });
+    } finally {
+      await agency.close();
+    }
+  });
+
   it("revokes user A's tokens: A's session is refused and A must sign in again; user B carries on", async () => {
     const held = providerA.tokens()!;
     const { client_id } = providerA.clientInformation()!;
