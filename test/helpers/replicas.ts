@@ -44,7 +44,8 @@ export async function roundRobin(targets: () => (string | undefined)[]): Promise
     const entry: Routed = { slot: chosen.slot, method: req.method ?? '?', session: req.headers['mcp-session-id'] as string | undefined, status: 0 };
     routed.push(entry);
     const { target } = chosen;
-    const upstream = request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
+    // A fresh connection per request: a kept-alive one the replica closes just as a request goes out would lose it.
+    const upstream = request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers, agent: false }, (answer) => {
       entry.status = answer.statusCode ?? 502;
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       res.flushHeaders();
