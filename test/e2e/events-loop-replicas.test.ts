@@ -32,7 +32,7 @@ describe.skipIf(await redisMissing())('events across two replicas sharing Redis'
     const uri = eventsUri(locationId);
     await view.client.subscribeResource({ uri });
     const { next } = await view.read(uri);
-    const waiting = view.call('ghl_wait_for_event', { locationId, types: ['InboundMessage'], after: next, timeoutSeconds: 60 });
+    const waiting = view.call('ghl_wait_for_event', { locationId, types: ['InboundMessage'], ...(next && { after: next }), timeoutSeconds: 60 });
 
     const body = delivery({ type: 'InboundMessage', locationId, contactId: 'contact-r1', conversationId: 'conv-r1', messageId: 'msg-r1', body: 'Are you open Saturday?', direction: 'inbound', messageType: 'SMS' });
     const answer = await rawRequest(`${receiving.origin}/webhooks/ghl`, { headers: { 'content-type': 'application/json', ...signed(body, ghl) }, body });

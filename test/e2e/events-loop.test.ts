@@ -18,10 +18,12 @@ async function theLoop(view: ReturnType<typeof agent>, configHome: string): Prom
   const { contacts } = await view.call('contacts_search_contacts_advanced', { query: '', pageLimit: 5 });
   const contact = contacts.find((candidate: Json) => candidate.phone && !candidate.dnd);
   await view.client.subscribeResource({ uri });
-  const { next: before } = await view.read(uri);
+  // Where the log stands now (no cursor while it is empty: then the wait takes the first event from now on).
+  const { next } = await view.read(uri);
+  const since = next ? { after: next } : {};
 
   // The agent waits for the next inbound message from this contact while the person sends it.
-  const waiting = view.call('ghl_wait_for_event', { types: ['InboundMessage'], contactId: contact.id, after: before, timeoutSeconds: 60 });
+  const waiting = view.call('ghl_wait_for_event', { types: ['InboundMessage'], contactId: contact.id, ...since, timeoutSeconds: 60 });
   const sent = await simulateCli(['inbound-sms', '--contact', contact.id, '--body', TEXT], configHome);
   expect(sent, sent.stderr).toMatchObject({ code: 0 });
   expect(sent.stdout).toMatch(new RegExp(`sent an SMS: message \\w+ in conversation \\w+\\n  InboundMessage delivered to http://127\\.0\\.0\\.1:\\d+/webhooks/ghl`));
@@ -44,7 +46,7 @@ async function theLoop(view: ReturnType<typeof agent>, configHome: string): Prom
     ['inbound', TEXT],
   ]);
   // The agent's own reply comes back as GHL would send it: an OutboundMessage event.
-  const { event: outbound } = await view.call('ghl_wait_for_event', { types: ['OutboundMessage'], contactId: contact.id, after: before, timeoutSeconds: 30 });
+  const { event: outbound } = await view.call('ghl_wait_for_event', { types: ['OutboundMessage'], contactId: contact.id, after: event.cursor, timeoutSeconds: 30 });
   expect(outbound).toMatchObject({ ids: { messageId: reply.messageId }, payload: { body: REPLY, direction: 'outbound' } });
 }
 
