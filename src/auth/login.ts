@@ -45,7 +45,8 @@ export async function login(options: LoginOptions, oauth: OAuthClient, store: To
   }
 }
 
-function authorizationUrl(options: Pick<LoginOptions, 'authUrl' | 'clientId' | 'redirectUri' | 'scope'>, state: string): string {
+/** GHL's location chooser for an app, its redirect URL and scopes, carrying `state` (also the sign-in's first step). */
+export function authorizationUrl(options: Pick<LoginOptions, 'authUrl' | 'clientId' | 'redirectUri' | 'scope'>, state: string): string {
   const url = new URL('/v2/oauth/chooselocation', options.authUrl);
   url.searchParams.set('response_type', 'code');
   url.searchParams.set('redirect_uri', options.redirectUri);

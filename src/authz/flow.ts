@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { authorizationUrl } from '../auth/login.js';
 import { type OAuthClient, OAuthError } from '../auth/oauth-client.js';
 import type { StoredTokens } from '../auth/token-store.js';
 import type { Logger } from '../logger.js';
@@ -100,13 +101,8 @@ export class SigninFlow {
     const { store, app, endpoints } = this.options;
     const id = randomBytes(24).toString('base64url');
     await store.put(`${kind}:${hashSecret(id)}`, record, PENDING_TTL_MS);
-    const chooser = new URL('/v2/oauth/chooselocation', app.authUrl);
-    chooser.searchParams.set('response_type', 'code');
-    chooser.searchParams.set('redirect_uri', endpoints.callback);
-    chooser.searchParams.set('client_id', app.clientId);
-    if (app.scopes) chooser.searchParams.set('scope', app.scopes);
-    chooser.searchParams.set('state', id);
-    res.writeHead(302, { location: chooser.toString(), 'cache-control': 'no-store' });
+    const chooser = authorizationUrl({ authUrl: app.authUrl, clientId: app.clientId, redirectUri: endpoints.callback, scope: app.scopes }, id);
+    res.writeHead(302, { location: chooser, 'cache-control': 'no-store' });
     res.end();
   }
 
