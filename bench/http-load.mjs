@@ -105,7 +105,7 @@ async function round(callsPerSession) {
           const result = await client.callTool({ name: 'locations_get_location', arguments: {} });
           if (result.isError) fail(result.content?.[0]?.text);
         } catch (error) {
-          fail(error.message);
+          fail(`${error.message}${error.cause ? `: ${error.cause.code ?? error.cause.message}` : ""}`);
         }
         latencies.push(performance.now() - before);
       }

@@ -55,7 +55,6 @@ export async function roundRobin(targets: () => (string | undefined)[]): Promise
     res.on('close', () => upstream.destroy());
     req.pipe(upstream);
   });
-  server.keepAliveTimeout = 1_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`,
