@@ -162,3 +162,23 @@ describe('client ID metadata documents', () => {
     }
   });
 });
+
+describe('a stateless sign-in server', () => {
+  let stateless: AuthzWorld;
+  beforeAll(async () => {
+    stateless = await authzWorld({ consent: { userId: 'ghl-user-stateless' }, args: ['--stateless'] });
+  });
+  afterAll(async () => stateless?.close());
+
+  it('serves each POST on the signed-in user's own GHL grant', async () => {
+    const { tokens } = await connect(stateless);
+    const call = await fetch(`${stateless.origin}/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${tokens.access_token}`, 'mcp-protocol-version': '2025-06-18' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'contacts_get_contact', arguments: { contactId: 'stateless-1' } } }),
+    });
+    expect(await call.text()).toContain('stateless-1');
+    const sent = stateless.ghl.fake.requests.find((request) => request.path === '/contacts/stateless-1')!;
+    expect(stateless.ghl.oauth.grantOf(/^Bearer (.+)$/.exec(sent.headers.authorization!)![1]!)).toMatchObject({ userId: 'ghl-user-stateless' });
+  });
+});
