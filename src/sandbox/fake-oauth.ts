@@ -122,6 +122,12 @@ export class FakeOAuth {
     return spec;
   }
 
+  /** The app uninstalled by the person of one sign-in: GHL refuses its access tokens and its refresh token from now on. */
+  uninstall(signIn: number): void {
+    for (const grant of this.access.values()) if (grant.signIn === signIn) grant.expiresAt = Date.now() - 1;
+    for (const grant of this.refreshTokens.values()) if (grant.spec.signIn === signIn) grant.used = true;
+  }
+
   /** The refresh tokens GHL would still accept. */
   liveRefreshTokens(): string[] {
     return [...this.refreshTokens].filter(([, grant]) => !grant.used).map(([token]) => token);

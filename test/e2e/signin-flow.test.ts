@@ -177,6 +177,24 @@ describe('sign in with HighLevel: the MCP SDK client against the server and the 
     }
   });
 
+  it('tells a user whose app was uninstalled at GHL to sign in again from their MCP client', async () => {
+    const provider = new TestOAuthProvider({ press: ['company', 'allow'], fields: { user: users[2]!, location: world.sandbox.locationId } }, 'client uninstalled at GHL');
+    const since = world.sandbox.fake.requests.length;
+    const client = await connectSignedIn(world.server.url, provider);
+    try {
+      const first = await getLocation(client);
+      expect(first.isError, textOf(first)).toBeFalsy();
+      const signIn = grantOf(ghlBearers(world.sandbox.fake.requests, since)[0]!)!.signIn!;
+      world.ghl.oauth.uninstall(signIn);
+      const result = await getLocation(client);
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toContain('Sign in again: reconnect (re-authenticate) this server in your MCP client');
+      expect(textOf(result)).not.toContain('auth login');
+    } finally {
+      await client.close();
+    }
+  });
+
   it("revokes user A's tokens: A's session is refused and A must sign in again; user B carries on", async () => {
     const held = providerA.tokens()!;
     const { client_id } = providerA.clientInformation()!;
