@@ -12,6 +12,8 @@ export interface RedisStoreOptions {
   lockTimeoutMs?: number;
   /** A Redis command slower than this fails (a hung Redis must not hang every call waiting for a token). */
   commandTimeoutMs?: number;
+  /** A connection shared with other stores (one per signed-in user would be one per user); this store never closes it. */
+  connection?: () => Promise<Redis>;
 }
 
 const DEFAULT_LOCK_TTL_MS = 4_000;
@@ -82,6 +84,7 @@ export class RedisTokenStore implements TokenStore {
   }
 
   async close(): Promise<void> {
+    if (this.options.connection) return;
     const client = this.client;
     this.client = undefined;
     if (client) await (await client).quit().catch(() => {});
@@ -89,6 +92,7 @@ export class RedisTokenStore implements TokenStore {
 
   /** ioredis is loaded and connected on first use: a server that never refreshes never needs Redis. */
   private redis(): Promise<Redis> {
+    if (this.options.connection) return this.options.connection();
     this.client ??= import('ioredis').then(async (mod) => {
       const RedisClient = ('Redis' in mod ? mod.Redis : (mod as unknown as { default: typeof Redis }).default) as typeof Redis;
       const redis = new RedisClient(this.url, {

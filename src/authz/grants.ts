@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import { RedisTokenStore } from '../auth/redis-store.js';
 import type { StoredTokens, TokenStore } from '../auth/token-store.js';
 import { fingerprint } from '../transports/http/auth.js';
@@ -17,8 +18,9 @@ export function subjectOf(grant: Pick<StoredTokens, 'userType' | 'companyId' | '
   return fingerprint([grant.userType, grant.companyId ?? '', grant.locationId ?? '', grant.userId ?? ''].join('\0'), 'authz-subject');
 }
 
-export function grantStores(redisUrl: string | undefined): GrantStores {
-  if (redisUrl) return { forSubject: (subject) => new RedisTokenStore(redisUrl, `ghl-mcp:authz:grant:${subject}`) };
+/** With Redis, every user's store runs on `connection` (the authorization server's own), not one connection each. */
+export function grantStores(redisUrl: string | undefined, connection?: () => Promise<Redis>): GrantStores {
+  if (redisUrl) return { forSubject: (subject) => new RedisTokenStore(redisUrl, `ghl-mcp:authz:grant:${subject}`, { connection }) };
   const stores = new Map<string, MemoryTokenStore>();
   return {
     forSubject: (subject) => {

@@ -23,16 +23,11 @@ export interface Authz {
   close(): Promise<void>;
 }
 
-export interface AuthzDeps {
-  store?: AuthzStore;
-  grants?: GrantStores;
-}
-
 /**
  * "Sign in with HighLevel" (--signin): the OAuth authorization server MCP clients sign in with, federating to the
  * operator's GHL marketplace app, and the resource-server check on /mcp. Records live in Redis with REDIS_URL.
  */
-export function createAuthz(config: Config & { signin: SigninConfig }, logger: Logger, deps: AuthzDeps = {}): Authz {
+export function createAuthz(config: Config & { signin: SigninConfig }, logger: Logger): Authz {
   if (!config.clientId || !config.clientSecret) {
     throw new ConfigError("--signin needs your GHL marketplace app's GHL_CLIENT_ID and GHL_CLIENT_SECRET (its redirect URL: <public url>/oauth/callback)");
   }
@@ -41,8 +36,9 @@ export function createAuthz(config: Config & { signin: SigninConfig }, logger: L
     if (!origin) throw new Error('the authorization server is used before the server listens');
     return origin;
   });
-  const store = deps.store ?? (config.redisUrl ? new RedisAuthzStore(config.redisUrl) : new MemoryAuthzStore());
-  const grants = deps.grants ?? grantStores(config.redisUrl);
+  const redis = config.redisUrl ? new RedisAuthzStore(config.redisUrl) : undefined;
+  const store: AuthzStore = redis ?? new MemoryAuthzStore();
+  const grants = grantStores(config.redisUrl, redis && (() => redis.connection()));
   const tokens = new TokenService(store, { accessTtlMs: config.signin.accessTtlSeconds * 1000, refreshTtlMs: config.signin.refreshTtlSeconds * 1000 }, logger);
   // Client metadata documents on loopback http only when the server itself is local (tests, development).
   const clients = new ClientRegistry(store, {

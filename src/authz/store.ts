@@ -89,23 +89,23 @@ export class RedisAuthzStore implements AuthzStore {
   ) {}
 
   async get<T>(key: string): Promise<T | undefined> {
-    return parse<T>(await (await this.redis()).get(this.prefix + key));
+    return parse<T>(await (await this.connection()).get(this.prefix + key));
   }
 
   async put(key: string, value: unknown, ttlMs: number): Promise<void> {
-    await (await this.redis()).set(this.prefix + key, JSON.stringify(value), 'PX', Math.max(1, Math.ceil(ttlMs)));
+    await (await this.connection()).set(this.prefix + key, JSON.stringify(value), 'PX', Math.max(1, Math.ceil(ttlMs)));
   }
 
   async take<T>(key: string): Promise<T | undefined> {
-    return parse<T>(await (await this.redis()).getdel(this.prefix + key));
+    return parse<T>(await (await this.connection()).getdel(this.prefix + key));
   }
 
   async delete(...keys: string[]): Promise<void> {
-    if (keys.length > 0) await (await this.redis()).del(...keys.map((key) => this.prefix + key));
+    if (keys.length > 0) await (await this.connection()).del(...keys.map((key) => this.prefix + key));
   }
 
   async addMember(key: string, member: string, ttlMs: number): Promise<void> {
-    await (await this.redis())
+    await (await this.connection())
       .multi()
       .sadd(this.prefix + key, member)
       .pexpire(this.prefix + key, Math.max(1, Math.ceil(ttlMs)))
@@ -113,7 +113,7 @@ export class RedisAuthzStore implements AuthzStore {
   }
 
   async members(key: string): Promise<string[]> {
-    return (await this.redis()).smembers(this.prefix + key);
+    return (await this.connection()).smembers(this.prefix + key);
   }
 
   async close(): Promise<void> {
@@ -122,8 +122,8 @@ export class RedisAuthzStore implements AuthzStore {
     if (client) await (await client).quit().catch(() => {});
   }
 
-  /** Connected on first use, like the token store: a failed connection is tried again on the next call. */
-  private redis(): Promise<Redis> {
+  /** Connected on first use, like the token store (a failed connection is tried again on the next call); the users' grant stores share it. */
+  connection(): Promise<Redis> {
     this.client ??= import('ioredis').then(async (mod) => {
       const RedisClient = ('Redis' in mod ? mod.Redis : (mod as unknown as { default: typeof Redis }).default) as typeof Redis;
       const redis = new RedisClient(this.url, { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 5000, commandTimeout: 5000 });
