@@ -7,7 +7,8 @@ export type Replayed = (eventId: string, message: JSONRPCMessage) => Promise<voi
 
 /**
  * What a session's streams sent, kept so a client that lost its stream can reconnect with Last-Event-ID (to any
- * replica, with Redis) and get what it missed. Bounded: at most `maxEvents` per session, none older than `maxAgeMs`.
+ * replica, with Redis) and get what it missed. Bounded per session, by count and age, apart for the two kinds of
+ * stream (see Retention).
  */
 export interface EventLog {
   /** Keeps a message of one of the session's streams; its event id. */
@@ -19,13 +20,29 @@ export interface EventLog {
   close(): Promise<void>;
 }
 
-export interface Retention {
+export interface Limit {
   maxEvents: number;
   maxAgeMs: number;
 }
 
-/** Per session: the last 1,000 events of the last 10 minutes, enough for a reconnect or a rolling restart. */
-export const DEFAULT_RETENTION: Retention = { maxEvents: 1_000, maxAgeMs: 10 * 60_000 };
+/**
+ * Notifications (the GET stream) are small and what a reconnecting client must not miss; replies (the streams of
+ * POST requests: tool results of up to --max-result-chars each) are worth keeping only for the seconds a client
+ * takes to resume a request whose response it lost, so they are kept few and briefly.
+ */
+export interface Retention {
+  notifications: Limit;
+  replies: Limit;
+}
+
+/** Per session: the last 1,000 notifications of 10 minutes (a reconnect, a rolling restart); 20 replies of a minute. */
+export const DEFAULT_RETENTION: Retention = { notifications: { maxEvents: 1_000, maxAgeMs: 10 * 60_000 }, replies: { maxEvents: 20, maxAgeMs: 60_000 } };
+
+export type StreamKind = keyof Retention;
+
+export function kindOf(stream: string): StreamKind {
+  return stream === STANDALONE_STREAM ? 'notifications' : 'replies';
+}
 
 /**
  * An event id names its stream and its place in the session's log: `<stream>:<ms>-<seq>` (the place is a Redis
@@ -58,9 +75,9 @@ interface Kept {
   at: number;
 }
 
-/** The event log of a single process: a ring per session. */
+/** The event log of a single process: two rings per session. */
 export class MemoryEventLog implements EventLog {
-  private readonly sessions = new Map<string, Kept[]>();
+  private readonly sessions = new Map<string, Record<StreamKind, Kept[]>>();
   private sequence = 0;
 
   constructor(
@@ -73,17 +90,19 @@ export class MemoryEventLog implements EventLog {
     this.sequence += 1;
     // Ordered by arrival alone: the clock may step back, the sequence does not.
     const kept = { position: `0-${this.sequence}`, stream, message: structuredClone(message), at };
-    const events = this.fresh(session);
+    const kind = kindOf(stream);
+    const events = this.fresh(session, kind);
     events.push(kept);
-    if (events.length > this.retention.maxEvents) events.splice(0, events.length - this.retention.maxEvents);
-    this.sessions.set(session, events);
+    const { maxEvents } = this.retention[kind];
+    if (events.length > maxEvents) events.splice(0, events.length - maxEvents);
+    this.sessions.set(session, { ...(this.sessions.get(session) ?? { notifications: [], replies: [] }), [kind]: events });
     return eventId(stream, kept.position);
   }
 
   async replayAfter(session: string, id: string, send: Replayed): Promise<string | undefined> {
     const parsed = parseEventId(id);
     if (!parsed) return undefined;
-    for (const kept of this.fresh(session)) {
+    for (const kept of this.fresh(session, kindOf(parsed.stream))) {
       if (kept.stream === parsed.stream && comparePositions(kept.position, parsed.position) > 0) await send(eventId(kept.stream, kept.position), kept.message);
     }
     return parsed.stream;
@@ -97,9 +116,9 @@ export class MemoryEventLog implements EventLog {
     this.sessions.clear();
   }
 
-  /** The session's events young enough to keep. */
-  private fresh(session: string): Kept[] {
-    const cutoff = this.now() - this.retention.maxAgeMs;
-    return (this.sessions.get(session) ?? []).filter((kept) => kept.at > cutoff);
+  /** The session's events of a kind young enough to keep. */
+  private fresh(session: string, kind: StreamKind): Kept[] {
+    const cutoff = this.now() - this.retention[kind].maxAgeMs;
+    return (this.sessions.get(session)?.[kind] ?? []).filter((kept) => kept.at > cutoff);
   }
 }

@@ -1,10 +1,10 @@
 import type { JSONRPCMessage } from '@modelcontextprotocol/server';
-import { DEFAULT_RETENTION, type EventLog, eventId, parseEventId, type Replayed, type Retention } from './events.js';
+import { DEFAULT_RETENTION, type EventLog, eventId, kindOf, parseEventId, type Replayed, type Retention } from './events.js';
 import type { RedisConnection, SessionKeys } from './redis.js';
 
 /**
- * The event log on Redis Streams: one stream per session (entries carry their SDK stream id), trimmed to the last
- * `maxEvents` and to `maxAgeMs` on every append, and expiring with the session when nobody touches it.
+ * The event log on Redis Streams: per session one stream of notifications and one of replies (entries carry their
+ * SDK stream id), each trimmed to its count and age on every append, expiring with the session when nobody uses it.
  */
 export class RedisEventLog implements EventLog {
   constructor(
@@ -15,11 +15,13 @@ export class RedisEventLog implements EventLog {
   ) {}
 
   async append(session: string, stream: string, message: JSONRPCMessage): Promise<string> {
-    const key = this.keys.events(session);
-    const oldest = Math.max(0, Date.now() - this.retention.maxAgeMs);
+    const kind = kindOf(stream);
+    const key = this.keys.events(session, kind);
+    const { maxEvents, maxAgeMs } = this.retention[kind];
+    const oldest = Math.max(0, Date.now() - maxAgeMs);
     const results = await (await this.connection.get())
       .multi()
-      .xadd(key, 'MAXLEN', this.retention.maxEvents, '*', 's', stream, 'm', JSON.stringify(message))
+      .xadd(key, 'MAXLEN', maxEvents, '*', 's', stream, 'm', JSON.stringify(message))
       .xtrim(key, 'MINID', `${oldest}-0`)
       .pexpire(key, this.idleMs)
       .exec();
@@ -31,8 +33,9 @@ export class RedisEventLog implements EventLog {
   async replayAfter(session: string, id: string, send: Replayed): Promise<string | undefined> {
     const parsed = parseEventId(id);
     if (!parsed) return undefined;
-    const oldest = Date.now() - this.retention.maxAgeMs;
-    const entries = await (await this.connection.get()).xrange(this.keys.events(session), `(${parsed.position}`, '+');
+    const kind = kindOf(parsed.stream);
+    const oldest = Date.now() - this.retention[kind].maxAgeMs;
+    const entries = await (await this.connection.get()).xrange(this.keys.events(session, kind), `(${parsed.position}`, '+');
     for (const [position, fields] of entries) {
       const entry = pairs(fields);
       if (entry.s !== parsed.stream || Number(position.split('-')[0]) <= oldest) continue;
@@ -42,7 +45,7 @@ export class RedisEventLog implements EventLog {
   }
 
   async drop(session: string): Promise<void> {
-    await (await this.connection.get()).del(this.keys.events(session));
+    await (await this.connection.get()).del(this.keys.events(session, 'notifications'), this.keys.events(session, 'replies'));
   }
 
   /** The connection is the record store's: it closes it. */

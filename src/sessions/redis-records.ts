@@ -30,7 +30,7 @@ export class RedisRecordStore implements RecordStore {
 
   async touch(id: string, owner: string): Promise<SessionRecord | undefined> {
     const redis = await this.connection.get();
-    const fields = (await redis.eval(TOUCH, 2, this.keys.record(id), this.keys.events(id), owner, this.idleMs, Date.now(), this.keys.client(''), id)) as string[] | null;
+    const fields = (await redis.eval(TOUCH, 3, this.keys.record(id), this.keys.events(id), this.keys.events(id, 'replies'), owner, this.idleMs, Date.now(), this.keys.client(''), id)) as string[] | null;
     return fields ? parse(id, fields) : undefined;
   }
 
@@ -54,7 +54,7 @@ export class RedisRecordStore implements RecordStore {
 
   async delete(id: string): Promise<boolean> {
     const redis = await this.connection.get();
-    return ((await redis.eval(DELETE, 2, this.keys.record(id), this.keys.events(id), this.keys.client(''), id)) as number) === 1;
+    return ((await redis.eval(DELETE, 3, this.keys.record(id), this.keys.events(id), this.keys.events(id, 'replies'), this.keys.client(''), id)) as number) === 1;
   }
 
   /** Redis expires records by itself, and tells nobody. */
@@ -97,12 +97,13 @@ redis.call('HSET', KEYS[1], unpack(ARGV, 5))
 redis.call('PEXPIRE', KEYS[1], ttl)
 return 0`;
 
-// KEYS: record, events; ARGV: owner, idleMs, now, client key prefix, id. The record's fields, or nil.
+// KEYS: record, notifications, replies; ARGV: owner, idleMs, now, client key prefix, id. The record's fields, or nil.
 const TOUCH = `
 if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return nil end
 local ttl, now = tonumber(ARGV[2]), tonumber(ARGV[3])
 redis.call('PEXPIRE', KEYS[1], ttl)
 redis.call('PEXPIRE', KEYS[2], ttl)
+redis.call('PEXPIRE', KEYS[3], ttl)
 for _, client in ipairs(cjson.decode(redis.call('HGET', KEYS[1], 'clients'))) do
   local key = ARGV[4] .. client
   redis.call('ZADD', key, 'XX', now + ttl, ARGV[5])
@@ -116,13 +117,13 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
 redis.call('HSET', KEYS[1], unpack(ARGV))
 return redis.call('HINCRBY', KEYS[1], 'version', 1)`;
 
-// KEYS: record, events; ARGV: client key prefix, id. 1 when the record was there.
+// KEYS: record, notifications, replies; ARGV: client key prefix, id. 1 when the record was there.
 const DELETE = `
 local clients = redis.call('HGET', KEYS[1], 'clients')
 if not clients then
-  redis.call('DEL', KEYS[2])
+  redis.call('DEL', KEYS[2], KEYS[3])
   return 0
 end
 for _, client in ipairs(cjson.decode(clients)) do redis.call('ZREM', ARGV[1] .. client, ARGV[2]) end
-redis.call('DEL', KEYS[1], KEYS[2])
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
 return 1`;

@@ -43,8 +43,9 @@ export class SessionKeys {
     return `${this.prefix}${id}`;
   }
 
-  events(id: string): string {
-    return `${this.prefix}${id}:events`;
+  /** A session's kept notifications (GET stream) or replies (request streams). */
+  events(id: string, kind: 'notifications' | 'replies' = 'notifications'): string {
+    return `${this.prefix}${id}:${kind === 'notifications' ? 'events' : 'replies'}`;
   }
 
   client(client: string): string {

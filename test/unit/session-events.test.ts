@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { JSONRPCMessage } from '@modelcontextprotocol/server';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type EventLog, MemoryEventLog, STANDALONE_STREAM } from '../../src/sessions/events.js';
+import { type EventLog, type Limit, MemoryEventLog, type Retention, STANDALONE_STREAM } from '../../src/sessions/events.js';
 import { RedisEventLog } from '../../src/sessions/redis-events.js';
 import { RedisConnection, SessionKeys } from '../../src/sessions/redis.js';
 import { REPLAYED } from '../../src/sessions/restore.js';
@@ -17,10 +17,13 @@ async function replay(log: EventLog, session: string, after: string) {
   return { stream, sent };
 }
 
-function contract(name: string, make: (retention: { maxEvents: number; maxAgeMs: number }) => EventLog) {
+/** The same limit for notifications and replies. */
+const both = (limit: Limit): Retention => ({ notifications: limit, replies: limit });
+
+function contract(name: string, make: (retention: Retention) => EventLog) {
   describe(`${name} event log`, () => {
     it('replays what a stream got after an event, in order, and nothing of other streams or sessions', async () => {
-      const log = make({ maxEvents: 100, maxAgeMs: 60_000 });
+      const log = make(both({ maxEvents: 100, maxAgeMs: 60_000 }));
       const session = randomUUID();
       const first = await log.append(session, STANDALONE_STREAM, note(1));
       await log.append(session, 'post-1', note(2));
@@ -36,7 +39,7 @@ function contract(name: string, make: (retention: { maxEvents: number; maxAgeMs:
     });
 
     it('refuses an id that names no stream, and replays nothing after the last event', async () => {
-      const log = make({ maxEvents: 100, maxAgeMs: 60_000 });
+      const log = make(both({ maxEvents: 100, maxAgeMs: 60_000 }));
       const session = randomUUID();
       const last = await log.append(session, STANDALONE_STREAM, note(1));
       expect((await replay(log, session, 'garbage')).stream).toBeUndefined();
@@ -47,11 +50,20 @@ function contract(name: string, make: (retention: { maxEvents: number; maxAgeMs:
     });
 
     it('keeps at most maxEvents per session: a reconnect from before them gets the newest only', async () => {
-      const log = make({ maxEvents: 3, maxAgeMs: 60_000 });
+      const log = make(both({ maxEvents: 3, maxAgeMs: 60_000 }));
       const session = randomUUID();
       const first = await log.append(session, STANDALONE_STREAM, note(1));
       for (const n of [2, 3, 4, 5]) await log.append(session, STANDALONE_STREAM, note(n));
       expect((await replay(log, session, first)).sent.map((event) => event.data)).toEqual([3, 4, 5]);
+    });
+
+    it('keeps replies (request streams) by their own tighter limit, apart from notifications', async () => {
+      const log = make({ notifications: { maxEvents: 10, maxAgeMs: 60_000 }, replies: { maxEvents: 2, maxAgeMs: 60_000 } });
+      const session = randomUUID();
+      for (const n of [1, 2, 3]) await log.append(session, 'post-9', note(n));
+      for (const n of [4, 5, 6]) await log.append(session, STANDALONE_STREAM, note(n));
+      expect((await replay(log, session, 'post-9:0-0')).sent.map((event) => event.data)).toEqual([2, 3]);
+      expect((await replay(log, session, `${STANDALONE_STREAM}:0-0`)).sent.map((event) => event.data)).toEqual([4, 5, 6]);
     });
   });
 }
@@ -61,7 +73,7 @@ contract('memory', (retention) => new MemoryEventLog(retention));
 describe('memory event log: age', () => {
   it('forgets events older than maxAgeMs', async () => {
     let now = 1_000;
-    const log = new MemoryEventLog({ maxEvents: 100, maxAgeMs: 500 }, () => now);
+    const log = new MemoryEventLog(both({ maxEvents: 100, maxAgeMs: 500 }), () => now);
     await log.append('s', STANDALONE_STREAM, note(1));
     now = 1_400;
     await log.append('s', STANDALONE_STREAM, note(2));
@@ -75,7 +87,7 @@ describe.skipIf(await redisMissing())('Redis event log', () => {
   const keys = new SessionKeys(prefix);
   const raw = new Redis(TEST_REDIS_URL);
   const connections: RedisConnection[] = [];
-  const make = (retention: { maxEvents: number; maxAgeMs: number }) => {
+  const make = (retention: Retention) => {
     const connection = new RedisConnection(TEST_REDIS_URL);
     connections.push(connection);
     return new RedisEventLog(connection, keys, 60_000, retention);
@@ -91,7 +103,7 @@ describe.skipIf(await redisMissing())('Redis event log', () => {
 
   it('another replica replays what one kept; events past maxAgeMs are trimmed away', async () => {
     const session = randomUUID();
-    const [a, b] = [make({ maxEvents: 100, maxAgeMs: 150 }), make({ maxEvents: 100, maxAgeMs: 150 })];
+    const [a, b] = [make(both({ maxEvents: 100, maxAgeMs: 150 })), make(both({ maxEvents: 100, maxAgeMs: 150 }))];
     const first = await a.append(session, STANDALONE_STREAM, note(1));
     await a.append(session, STANDALONE_STREAM, note(2));
     expect((await replay(b, session, first)).sent.map((event) => event.data)).toEqual([2]);

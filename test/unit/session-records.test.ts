@@ -109,12 +109,14 @@ describe.skipIf(await redisMissing())('Redis session records', () => {
     const store = make(5_000);
     await store.create(record('ttl'), 5);
     await raw.xadd(keys.events('ttl'), '*', 's', 'x', 'm', '{}');
+    await raw.xadd(keys.events('ttl', 'replies'), '*', 's', 'y', 'm', '{}');
     await raw.pexpire(keys.record('ttl'), 1_000);
     await store.touch('ttl', 'auth:mallory|');
     expect(await raw.pttl(keys.record('ttl'))).toBeLessThanOrEqual(1_000);
     await store.touch('ttl', 'auth:alice|');
     expect(await raw.pttl(keys.record('ttl'))).toBeGreaterThan(4_000);
     expect(await raw.pttl(keys.events('ttl'))).toBeGreaterThan(4_000);
+    expect(await raw.pttl(keys.events('ttl', 'replies'))).toBeGreaterThan(4_000);
     // Gone from Redis: gone for everyone.
     await raw.del(keys.record('ttl'));
     expect(await store.touch('ttl', 'auth:alice|')).toBeUndefined();
@@ -125,8 +127,9 @@ describe.skipIf(await redisMissing())('Redis session records', () => {
     const clients = [`auth:${randomUUID()}`];
     await store.create(record('d1', 'o', clients), 1);
     await raw.xadd(keys.events('d1'), '*', 's', 'x', 'm', '{}');
+    await raw.xadd(keys.events('d1', 'replies'), '*', 's', 'y', 'm', '{}');
     expect(await store.delete('d1')).toBe(true);
-    expect(await raw.exists(keys.events('d1'), keys.record('d1'))).toBe(0);
+    expect(await raw.exists(keys.events('d1'), keys.events('d1', 'replies'), keys.record('d1'))).toBe(0);
     expect(await raw.zcard(keys.client(clients[0]!))).toBe(0);
   });
 });
