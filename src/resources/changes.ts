@@ -18,6 +18,11 @@ export interface ResourceChange {
   uris?: string[];
   /** Cache keys other replicas drop (a poll read them again here). */
   keys?: string[];
+  /**
+   * What the change is, for subscriptions that filter by query variables (`...events?type=A,B`): a subscribed URI
+   * carrying one of these variables is told only when its comma-separated value lists the change's value.
+   */
+  query?: Record<string, string>;
 }
 
 /** The message on the bus: the change, and who made it (that replica acted on it already). */
@@ -55,7 +60,11 @@ function concerns(change: ResourceChange, registry: ResourceRegistry, uri: strin
   }
   if (!matched) return false;
   if (change.resources !== 'all' && !change.resources.includes(matched.definition.name)) return false;
-  return !change.locationId || !matched.vars.locationId || matched.vars.locationId === change.locationId;
+  if (change.locationId && matched.vars.locationId && matched.vars.locationId !== change.locationId) return false;
+  return Object.entries(change.query ?? {}).every(([name, value]) => {
+    const wanted = matched.vars[name];
+    return wanted === undefined || wanted.split(',').includes(value);
+  });
 }
 
 /** A change as read from the bus, or undefined when it is not one (a foreign or damaged message). */
