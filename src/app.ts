@@ -7,6 +7,8 @@ import { createSendPolicy } from './client/send-policy.js';
 import { type Config, ConfigError } from './config.js';
 import { discoveryDefinitions, DISCOVERY_TOOL_NAMES } from './discovery/definitions.js';
 import { DiscoveryTools } from './discovery/handlers.js';
+import { AppEvents } from './events/runtime.js';
+import { EVENT_TOOL_NAMES, listedEventTools } from './events/tool-definitions.js';
 import { Executor, type ExecutorOptions } from './executor.js';
 import { sandboxNotice } from './sandbox/notice.js';
 import type { Logger } from './logger.js';
@@ -27,6 +29,8 @@ import { SignedInTokenSource } from './authz/user-tokens.js';
 import { SelectionError, type SelectionRequest, ToolSelection } from './toolsets/selection.js';
 import { MODULES } from '../tools/index.js';
 import { OVERLAYS } from '../tools/overlays/index.js';
+import { RESOURCES } from '../resources/index.js';
+import type { ResourceDefinition } from './resources/types.js';
 
 export const VERSION = '0.1.0';
 
@@ -63,12 +67,16 @@ export function createApp(config: Config, logger: Logger) {
   const notices = auth.startupNotice ? [auth.startupNotice] : [];
   if (config.sandbox) notices.unshift(sandboxNotice(config.sandbox.dataFile));
   notices.push(...selfUpdate.notices);
+  // One event log per process (Redis streams with REDIS_URL): the HTTP receiver or a stdio server's listener fills it.
+  const events = new AppEvents(config.webhooks, config.redisUrl, logger);
+  if (events.feed) notices.push(EVENTS_NOTICE);
   const selection = selectTools(catalog, config);
-  const extraTools = () => [...discoveryDefinitions(), ...selfUpdateDefinitions()];
+  const extraTools = (selected: ToolSelection) => [...discoveryDefinitions(), ...selfUpdateDefinitions(), ...listedEventTools(selected)];
   const listing = new ToolListing(defaults, extraTools);
   const discovery = new DiscoveryTools(catalog, executor, defaults);
   const oauth = auth.oauth;
-  const hub = createHub(config, logger, bus);
+  const hub = createHub(config, logger, bus, events.resource ? [...RESOURCES, events.resource] : RESOURCES);
+  events.announceTo(hub);
   const resources: ServerDeps['resources'] = {
     hub,
     tenantKey: serverTenantKey(config),
@@ -82,7 +90,7 @@ export function createApp(config: Config, logger: Logger) {
   // One definition for every session: an HTTP session may bring its own selection, or (multi-tenant) its own executor.
   const confirm = config.confirmDestructive ? new DestructiveConfirmation() : undefined;
   const newServer = (session: SessionParts = {}) =>
-    createServer({ catalog, executor, selection, listing, discovery, logger, version: VERSION, notices, resources, selfUpdate: selfUpdate.tool, confirm, stateless: config.http?.stateless, ...session });
+    createServer({ catalog, executor, selection, listing, discovery, logger, version: VERSION, notices, resources, selfUpdate: selfUpdate.tool, confirm, stateless: config.http?.stateless, eventFeed: events.feed, ...session });
   const server = newServer();
 
   // Listed schemas depend only on which defaults exist, never on their values: tenants of one shape share a listing.
@@ -147,14 +155,14 @@ export function createApp(config: Config, logger: Logger) {
   };
   /** A session's own selection (HTTP headers or URL); SelectionError when it names unknown toolsets or tools. */
   const select = (request: SelectionRequest) => ToolSelection.create(catalog, request, NON_CATALOG_TOOLS);
-  return { catalog, client, server, newServer, select, forTenant, forUser, notices, auth, bus, hub };
+  return { catalog, client, server, newServer, select, forTenant, forUser, notices, auth, bus, hub, events };
 }
 
 /**
  * The resource hub: changes reach every replica over the bus; with REDIS_URL and stateful HTTP sessions, who
  * subscribed to what is kept in Redis, so the replica that sees a change finds every subscriber.
  */
-function createHub(config: Config, logger: Logger, bus: Bus): ResourceHub {
+function createHub(config: Config, logger: Logger, bus: Bus, definitions: ResourceDefinition[]): ResourceHub {
   const shared = config.redisUrl && config.http && !config.http.stateless;
   const index = shared
     ? new RedisSubscriptionIndex({
@@ -163,7 +171,7 @@ function createHub(config: Config, logger: Logger, bus: Bus): ResourceHub {
         onError: (error) => logger.warn({ err: (error as Error).message }, 'resource subscriptions: Redis failed'),
       })
     : undefined;
-  return new ResourceHub({ ttlMs: config.resourceCacheTtlMs, logger, bus, index });
+  return new ResourceHub({ ttlMs: config.resourceCacheTtlMs, logger, bus, index }, definitions);
 }
 
 /** The server's own credentials as a tenant: the same on every replica configured alike, and no secret in it. */
@@ -175,7 +183,12 @@ function serverTenantKey(config: Config): string {
 type SessionParts = Partial<Pick<ServerDeps, 'selection' | 'selectionCell' | 'executor' | 'discovery' | 'listing' | 'notices' | 'resources' | 'selfUpdate'>>;
 
 /** Tools that are not catalog operations, which a selection may still exclude by name. */
-const NON_CATALOG_TOOLS = [...DISCOVERY_TOOL_NAMES, SELF_UPDATE_TOOL];
+const NON_CATALOG_TOOLS = [...DISCOVERY_TOOL_NAMES, SELF_UPDATE_TOOL, ...EVENT_TOOL_NAMES];
+
+/** Said to agents when the server receives GHL's webhooks. */
+const EVENTS_NOTICE =
+  'GHL events (webhooks) are received: read ghl://locations/{locationId}/events (subscribe for new ones); ' +
+  'ghl_wait_for_event waits for the next matching one, ghl_list_events catches up with a cursor (toolset events: ghl_enable_toolset lists them).';
 
 /** The configured selection; unknown names stop the start-up with the list of valid ones. */
 function selectTools(catalog: Catalog, config: Config): ToolSelection {

@@ -13,6 +13,8 @@ import { errorResult, type ToolResult, toWire } from './results.js';
 import type { SelfUpdateTool } from './self-update/tool.js';
 import type { ToolListing } from './toolsets/listing.js';
 import type { ToolSelection } from './toolsets/selection.js';
+import type { EventFeed } from './events/feed.js';
+import { EventTools } from './events/tools.js';
 
 export const SERVER_NAME = 'ghl-mcp';
 
@@ -38,6 +40,8 @@ export interface ServerDeps {
   confirm?: DestructiveConfirmation;
   /** Stateless HTTP: this server answers one request, so nothing a session enables lasts. */
   stateless?: boolean;
+  /** The process's GHL events (--webhooks): read by the event tools within the session's own scope; absent, they say how to turn them on. */
+  eventFeed?: EventFeed;
 }
 
 const BASE_INSTRUCTIONS =
@@ -51,6 +55,8 @@ const BASE_INSTRUCTIONS =
 /** One MCP server definition, independent of the transport it is connected to. */
 export function createServer(deps: ServerDeps): Server {
   const { catalog, executor, listing, discovery, logger } = deps;
+  // The session's own location and scope: a tenant reads the events of its own location only.
+  const events = new EventTools(deps.eventFeed, { defaultLocationId: deps.resources.defaultLocationId, scope: deps.resources.scope }, deps.resources.maxChars);
   const server = new Server(
     { name: SERVER_NAME, version: deps.version },
     {
@@ -105,12 +111,13 @@ export function createServer(deps: ServerDeps): Server {
       return isInputRequiredResult(answer) ? answer : run(async () => answer);
     }
     // The server's own tools take no null anywhere: a strict client's null for a field left out is dropped.
-    const args = discovery.handles(name) || deps.selfUpdate?.handles(name) ? topLevelNullsLeftOut(confirmed.proceed) : confirmed.proceed;
+    const args = discovery.handles(name) || deps.selfUpdate?.handles(name) || events.handles(name) ? topLevelNullsLeftOut(confirmed.proceed) : confirmed.proceed;
     if (discovery.handles(name) && !selection.excludes(name)) {
       return run(() => discovery.call(name, args, session, callContext(ctx)));
     }
     const { selfUpdate } = deps;
     if (selfUpdate?.handles(name) && !selection.excludes(name)) return run(() => selfUpdate.call(args, selection));
+    if (events.handles(name) && !selection.excludes(name)) return run(() => events.call(name, args, callContext(ctx)));
     const tool = catalog.get(name);
     if (!tool) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool ${name}`);
     const refusal = selection.refusal(tool);

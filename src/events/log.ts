@@ -1,4 +1,4 @@
-import type { EventEnvelope } from './envelope.js';
+import type { EventEnvelope, EventIds } from './envelope.js';
 
 /** An event as the log holds it: the envelope and its place in the log. */
 export interface LoggedEvent extends EventEnvelope {
@@ -10,6 +10,8 @@ export interface EventQuery {
   /** Only these types (e.g. InboundMessage). */
   types?: readonly string[];
   contactId?: string;
+  /** Only events naming all of these records (contactId here and above are the same filter). */
+  ids?: EventIds;
   /** Only events logged after this cursor. */
   after?: string;
   /** At most this many, the newest ones. */
@@ -34,6 +36,8 @@ export interface EventLog {
   append(event: EventEnvelope): Promise<LoggedEvent>;
   /** Matching events of one location ('' for events without one), oldest first. */
   recent(locationId: string, query?: EventQuery): Promise<LoggedEvent[]>;
+  /** A cursor every event stored after this call in the location follows (`after` for "from now on"). */
+  latestCursor(locationId: string): Promise<string>;
   /** Calls `listener` for every event stored from now on; returns the unsubscribe. */
   onEvent(listener: (event: LoggedEvent) => void): () => void;
   close(): Promise<void>;
@@ -63,7 +67,7 @@ export class MemoryEventLog implements EventLog {
     this.locations.delete(key);
     this.locations.set(key, ring);
     this.sequence += 1;
-    const logged: LoggedEvent = { ...event, cursor: String(this.sequence).padStart(CURSOR_DIGITS, '0') };
+    const logged: LoggedEvent = { ...event, cursor: cursorOf(this.sequence) };
     ring.push(logged);
     if (ring.length > this.retention.maxEvents) ring.splice(0, ring.length - this.retention.maxEvents);
     this.dropExpired(ring);
@@ -77,7 +81,12 @@ export class MemoryEventLog implements EventLog {
     const ring = this.locations.get(locationId);
     if (!ring) return [];
     this.dropExpired(ring);
-    return selectEvents(query.after === undefined ? ring : ring.filter((event) => event.cursor > query.after!), query);
+    return selectEvents(query.after === undefined ? ring : ring.filter((event) => cursorAfter(event.cursor, query.after!)), query);
+  }
+
+  async latestCursor(): Promise<string> {
+    // One sequence for every location: a later event anywhere has a higher cursor.
+    return cursorOf(this.sequence);
   }
 
   onEvent(listener: (event: LoggedEvent) => void): () => void {
@@ -107,12 +116,46 @@ export class MemoryEventLog implements EventLog {
   }
 }
 
-/** The events of `events` (oldest first) that match the query's type and contact, the newest `limit` of them. */
+/** The events of `events` (oldest first) that match the query's types and IDs, the newest `limit` of them. */
 export function selectEvents(events: readonly LoggedEvent[], query: EventQuery): LoggedEvent[] {
-  const types = query.types && new Set(query.types);
-  const matching = events.filter((event) => (!types || types.has(event.type)) && (query.contactId === undefined || event.ids.contactId === query.contactId));
+  const matching = events.filter((event) => matchesQuery(event, query));
   return query.limit === undefined ? matching : matching.slice(Math.max(0, matching.length - query.limit));
+}
+
+/** Whether an event has one of the query's types (when it names some) and every record ID it names. */
+export function matchesQuery(event: EventEnvelope, query: Pick<EventQuery, 'types' | 'contactId' | 'ids'>): boolean {
+  if (query.types && query.types.length > 0 && !query.types.includes(event.type)) return false;
+  if (query.contactId !== undefined && event.ids.contactId !== query.contactId) return false;
+  for (const [key, value] of Object.entries(query.ids ?? {})) {
+    if (value !== undefined && event.ids[key as keyof EventIds] !== value) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether cursor `a` comes after `b`. Both logs' cursors compare this way: the memory log's are fixed-width
+ * numbers, Redis stream IDs are `<ms>-<seq>` (compared as numbers, part by part).
+ */
+export function cursorAfter(a: string, b: string): boolean {
+  const streamA = STREAM_ID.exec(a);
+  const streamB = STREAM_ID.exec(b);
+  if (streamA && streamB) {
+    const [msA, seqA, msB, seqB] = [streamA[1]!, streamA[2]!, streamB[1]!, streamB[2]!].map(BigInt) as [bigint, bigint, bigint, bigint];
+    return msA > msB || (msA === msB && seqA > seqB);
+  }
+  return a > b;
+}
+
+/** A cursor either log could have made: its text is checked before it reaches a log. */
+export function isCursor(text: string): boolean {
+  return STREAM_ID.test(text) || MEMORY_CURSOR.test(text);
+}
+
+function cursorOf(sequence: number): string {
+  return String(sequence).padStart(CURSOR_DIGITS, '0');
 }
 
 /** Cursors are compared as text: fixed width keeps that order numeric. */
 const CURSOR_DIGITS = 16;
+const MEMORY_CURSOR = /^\d{16}$/;
+const STREAM_ID = /^(\d+)-(\d+)$/;

@@ -12,6 +12,8 @@ export interface WebhookConfig {
   maxBodyBytes: number;
   logMaxEvents: number;
   logMaxAgeMs: number;
+  /** A stdio server's own listener for deliveries (--webhook-port); with --http the receiver is served beside /mcp. */
+  listen?: { host: string; port: number };
 }
 
 export const WEBHOOK_PATH = '/webhooks/ghl';
@@ -24,10 +26,12 @@ export const WEBHOOK_OPTIONS = {
   'webhook-max-body-bytes': { env: 'GHL_WEBHOOK_MAX_BODY_BYTES' },
   'webhook-log-max-events': { env: 'GHL_WEBHOOK_LOG_MAX_EVENTS' },
   'webhook-log-max-age-ms': { env: 'GHL_WEBHOOK_LOG_MAX_AGE_MS' },
+  'webhook-port': { env: 'GHL_WEBHOOK_PORT' },
+  'webhook-host': { env: 'GHL_WEBHOOK_HOST' },
 } as const;
 
 export const WEBHOOK_USAGE = `
-GHL webhooks (with --http): verified deliveries at ${WEBHOOK_PATH}, kept per location:
+GHL webhooks: verified deliveries at ${WEBHOOK_PATH} (beside /mcp with --http), kept per location:
   --webhooks              GHL_WEBHOOKS=true       receive GHL's webhook deliveries
   --webhook-key PEM|FILE  GHL_WEBHOOK_KEY         GHL's Ed25519 public key (x-ghl-signature); required
   --webhook-legacy-key PEM|FILE  GHL_WEBHOOK_LEGACY_KEY  GHL's RSA key: also accept x-wh-signature (legacy)
@@ -35,6 +39,8 @@ GHL webhooks (with --http): verified deliveries at ${WEBHOOK_PATH}, kept per loc
   --webhook-max-body-bytes N  GHL_WEBHOOK_MAX_BODY_BYTES  default 1048576
   --webhook-log-max-events N  GHL_WEBHOOK_LOG_MAX_EVENTS  events kept per location, default 1000
   --webhook-log-max-age-ms N  GHL_WEBHOOK_LOG_MAX_AGE_MS  events kept this long, default 86400000
+  --webhook-port N        GHL_WEBHOOK_PORT        stdio server: receive on this port (0: any free one)
+  --webhook-host H        GHL_WEBHOOK_HOST        stdio server: listen on this address, default 127.0.0.1
 `;
 
 type WebhookOption = keyof typeof WEBHOOK_OPTIONS;
@@ -49,7 +55,14 @@ export function webhookConfig(enabled: boolean, http: boolean, pick: (name: Webh
     if (given.length > 0) throw new Error(`--${given[0]} needs --webhooks (or GHL_WEBHOOKS=true)`);
     return undefined;
   }
-  if (!http) throw new Error('--webhooks needs --http: the receiver is served beside /mcp');
+  const port = pick('webhook-port');
+  const host = pick('webhook-host');
+  if (http && (port !== undefined || host !== undefined)) {
+    throw new Error(`--${port !== undefined ? 'webhook-port' : 'webhook-host'} is for a stdio server: with --http the receiver is served beside /mcp`);
+  }
+  if (!http && port === undefined) {
+    throw new Error('--webhooks needs --http (the receiver beside /mcp) or, for a stdio server, --webhook-port N (a listener of its own; 0: any free port)');
+  }
   const keyText = pick('webhook-key');
   if (!keyText) throw new Error("--webhooks needs GHL's Ed25519 public key: --webhook-key / GHL_WEBHOOK_KEY (PEM text or a file)");
   const legacyText = pick('webhook-legacy-key');
@@ -61,7 +74,14 @@ export function webhookConfig(enabled: boolean, http: boolean, pick: (name: Webh
     maxBodyBytes: whole(pick, 'webhook-max-body-bytes', 1024 * 1024),
     logMaxEvents: whole(pick, 'webhook-log-max-events', 1000),
     logMaxAgeMs: whole(pick, 'webhook-log-max-age-ms', 24 * 60 * 60_000),
+    ...(port !== undefined && { listen: { host: host ?? '127.0.0.1', port: portNumber(port) } }),
   };
+}
+
+function portNumber(raw: string): number {
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--webhook-port / GHL_WEBHOOK_PORT must be a port number (0 to 65535), got "${raw}"`);
+  return port;
 }
 
 /** PEM text as given, or the contents of the file it names. */

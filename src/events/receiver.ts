@@ -3,7 +3,7 @@ import type { Logger } from '../logger.js';
 import { BodyTooLargeError, readBodyBytes } from '../transports/http/limits.js';
 import { json } from '../transports/http/responses.js';
 import { normaliseEvent } from './envelope.js';
-import { type EventLog, MemoryEventLog } from './log.js';
+import { type EventLog, type LoggedEvent, MemoryEventLog } from './log.js';
 import type { WebhookConfig } from './options.js';
 import { RedisDeliveryIds, RedisEventLog } from './redis-log.js';
 import { type DeliveryIds, MemoryDeliveryIds, ReplayGuard } from './replay.js';
@@ -34,7 +34,13 @@ const MAX_LOGGED_LOCATIONS = 10_000;
  * its timestamp and ID against replays, and stores it in the event log before answering 200. Anything refused is
  * not stored. Whatever follows a stored event (notifications, cache invalidation) runs after the answer.
  */
-export function createWebhookReceiver(config: WebhookConfig, logger: Logger, stores: WebhookStores = memoryStores(config, logger)): WebhookReceiver {
+export function createWebhookReceiver(
+  config: WebhookConfig,
+  logger: Logger,
+  stores: WebhookStores = memoryStores(config, logger),
+  /** Runs once per stored event, on the replica that received it, after the answer (cache invalidation, notifications). */
+  onStored?: (event: LoggedEvent) => Promise<void>,
+): WebhookReceiver {
   const { log, ids } = stores;
   const keys: SignatureKeys = { ed25519: config.ed25519Key, legacyRsa: config.legacyRsaKey };
   const replay = new ReplayGuard(ids, config.toleranceMs);
@@ -76,14 +82,18 @@ export function createWebhookReceiver(config: WebhookConfig, logger: Logger, sto
     if (!admitted.ok) return refuse(res, note, admitted.status, admitted.reason);
     const envelope = normaliseEvent(payload as Record<string, unknown>, admitted.webhookId, new Date());
     note.event = envelope.type;
+    let logged: LoggedEvent;
     try {
-      await log.append(envelope);
+      logged = await log.append(envelope);
     } catch (error) {
       // The retry must not be refused as a duplicate of what was never stored.
       await replay.release(admitted.webhookId).catch(() => {});
       return retryLater(error, 'event log');
     }
     json(res, 200, { received: true });
+    if (onStored) {
+      setImmediate(() => void onStored(logged).catch((error: unknown) => logger.error({ err: (error as Error).message, event: logged.type }, 'reacting to a stored event failed')));
+    }
   };
 
   const close = async () => {

@@ -52,6 +52,13 @@ export class RedisEventLog implements EventLog {
     return selectEvents(events.filter((event) => Date.parse(event.receivedAt) >= oldest), query);
   }
 
+  async latestCursor(locationId: string): Promise<string> {
+    const redis = await this.commands.get();
+    const [last] = await redis.xrevrange(this.streamKey(locationId), '+', '-', 'COUNT', 1);
+    // An empty stream: every later entry's ID is above 0-0.
+    return last?.[0] ?? '0-0';
+  }
+
   onEvent(listener: (event: LoggedEvent) => void): () => void {
     this.listeners.add(listener);
     this.subscriber ??= this.subscribe().catch((error: unknown) => {

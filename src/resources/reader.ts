@@ -71,7 +71,7 @@ export class TenantResources {
   }
 
   async view(definition: ResourceDefinition, vars: Vars, fresh = false): Promise<ReadView> {
-    const spec = definition.fetch(vars, await this.options.scope());
+    const spec = await definition.fetch(vars, await this.options.scope());
     if ('answer' in spec) return { view: spec.answer };
     const key = ResourceCache.key(spec);
     const reader = { name: definition.name, locationId: vars.locationId };
@@ -88,7 +88,7 @@ export class TenantResources {
   async keyOf(uri: string): Promise<string | undefined> {
     const matched = this.registry.match(uri);
     if (!matched) return undefined;
-    const spec = matched.definition.fetch(matched.vars, await this.options.scope());
+    const spec = await matched.definition.fetch(matched.vars, await this.options.scope());
     return 'answer' in spec ? undefined : ResourceCache.key(spec);
   }
 

@@ -45,9 +45,9 @@ export interface ResourceDefinition {
   description: string;
   /**
    * The catalog read behind it (definitions reading the same tool with the same arguments share one cached
-   * answer), or a fixed view when there is nothing to read.
+   * answer), or a view of the server's own (never cached: a fixed one, or the event log's).
    */
-  fetch(vars: Vars, scope: TokenScope): FetchSpec | { answer: Json };
+  fetch(vars: Vars, scope: TokenScope): FetchSpec | { answer: Json } | Promise<{ answer: Json }>;
   /** GHL's answer → the compact view agents read; undefined when the answer holds no such item (a 404). */
   project(body: Json, vars: Vars, fetched: FetchSpec): Json | undefined;
   /** The `{ id, name }` items the view offers: they fill argument completion and the list of concrete resources. */

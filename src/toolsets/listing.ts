@@ -19,8 +19,8 @@ export class ToolListing {
 
   constructor(
     private readonly defaults: ArgDefaults,
-    /** Tools that are not in the catalog (the discovery tools), listed first unless excluded. */
-    private readonly extra: () => readonly ToolDefinition[],
+    /** Tools that are not in the catalog (the discovery tools; the event tools when selected), listed first unless excluded. */
+    private readonly extra: (selection: ToolSelection) => readonly ToolDefinition[],
   ) {}
 
   list(selection: ToolSelection): ToolDefinition[] {
@@ -30,7 +30,7 @@ export class ToolListing {
       // Refresh recency so the bound evicts the least recently listed selection.
       this.lists.delete(key);
     } else {
-      const extra = this.extra().filter((definition) => !selection.excludes(definition.name));
+      const extra = this.extra(selection).filter((definition) => !selection.excludes(definition.name));
       const tools = selection.listed();
       const detail = listingDetail(tools.length);
       list = [...extra, ...tools.map((tool) => this.definition(tool, detail))];

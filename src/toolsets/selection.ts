@@ -1,9 +1,11 @@
 import type { Catalog, CatalogTool } from '../catalog/catalog.js';
 
-/** Toolsets that are not modules: the curated set, every module, and none but the discovery tools. */
+/** Toolsets that are not modules: the curated set, every module, none but the discovery tools, the event tools. */
 export const DEFAULT_TOOLSET = 'default';
 export const ALL_TOOLSET = 'all';
 export const DISCOVERY_TOOLSET = 'discovery';
+/** The webhook event tools (src/events/): not catalog tools, listed with this toolset or `all`. */
+export const EVENTS_TOOLSET = 'events';
 
 /** What a user (flags, environment) or an HTTP session (headers) asks for. */
 export interface SelectionRequest {
@@ -105,14 +107,14 @@ export class ToolSelection {
 
 /** Every valid toolset name: the special ones, then one per module. */
 export function toolsetNames(catalog: Catalog): string[] {
-  return [DEFAULT_TOOLSET, ALL_TOOLSET, DISCOVERY_TOOLSET, ...catalog.modules];
+  return [DEFAULT_TOOLSET, ALL_TOOLSET, DISCOVERY_TOOLSET, EVENTS_TOOLSET, ...catalog.modules];
 }
 
-/** The catalog tools a toolset holds (the discovery toolset holds none: discovery tools are not catalog tools). */
+/** The catalog tools a toolset holds (the discovery and events toolsets hold none: their tools are not catalog tools). */
 export function toolsetTools(catalog: Catalog, toolset: string): CatalogTool[] {
   if (toolset === ALL_TOOLSET) return catalog.tools();
   if (toolset === DEFAULT_TOOLSET) return catalog.tools().filter((tool) => tool.overlay.default === true);
-  if (toolset === DISCOVERY_TOOLSET) return [];
+  if (toolset === DISCOVERY_TOOLSET || toolset === EVENTS_TOOLSET) return [];
   return catalog.tools().filter((tool) => tool.module === toolset);
 }
 

@@ -6,7 +6,7 @@ import type { Bus } from '../bus/index.js';
 import { createAuthz } from '../authz/index.js';
 import type { GrantStores } from '../authz/grants.js';
 import type { Config, HttpConfig } from '../config.js';
-import { createWebhookReceiver, type DeliveryNote, webhookStores } from '../events/receiver.js';
+import type { DeliveryNote, WebhookReceiver } from '../events/receiver.js';
 import type { Logger } from '../logger.js';
 import type { ServerDeps } from '../server.js';
 import { SessionService } from '../sessions/service.js';
@@ -34,6 +34,8 @@ export interface HttpApp {
   bus: Bus;
   /** Resource subscriptions: told how to reach a session's stream, and when a session ends. */
   hub?: { setDelivery(deliver: SessionService['delivery']['deliver']): void; sessionEnded(sessionId: string): void };
+  /** --webhooks: the process's receiver (its event log is the app's, closed with the app). */
+  events?: { receiver?: WebhookReceiver };
 }
 
 export interface HttpHandle {
@@ -73,11 +75,14 @@ export async function serveHttp(app: HttpApp, config: Config & { http: HttpConfi
     redisUrl: options.stateless ? undefined : config.redisUrl,
     idleMs: options.sessionIdleMs,
     bus: app.bus,
-    held: (id) => sessions.streaming().find((session) => session.id === id),
+    held: (id) => {
+      const session = sessions.get(id);
+      return session && session.streams > 0 ? session : undefined;
+    },
     onEnded: (id) => app.hub?.sessionEnded(id),
     logger,
   });
-  app.hub?.setDelivery((id, notification) => store.delivery.deliver(id, notification));
+  if (!options.stateless) app.hub?.setDelivery((id, notification) => store.delivery.deliver(id, notification));
   const tenants = options.multiTenant || authz
     ? new TenantRegistry((credentials) => (credentials.kind === 'user' ? app.forUser(credentials, authz!.grants) : app.forTenant(credentials)), { idleMs: options.sessionIdleMs, max: options.maxSessions })
     : undefined;
@@ -99,7 +104,7 @@ export async function serveHttp(app: HttpApp, config: Config & { http: HttpConfi
   });
 
   // GHL's deliveries carry no MCP token and no browser Origin: their signature is their authentication.
-  const webhooks = config.webhooks && createWebhookReceiver(config.webhooks, logger, webhookStores(config.webhooks, config.redisUrl, logger));
+  const webhooks = app.events?.receiver;
 
   let draining = false;
   let inFlight = 0;
@@ -249,7 +254,6 @@ export async function serveHttp(app: HttpApp, config: Config & { http: HttpConfi
       await sessions.closeAll();
       await store.close();
       await tenants?.closeAll();
-      await webhooks?.close();
       if (authz) await authz.close();
       httpServer.closeAllConnections();
       await onClose();

@@ -171,9 +171,17 @@ describe('webhook receiver', () => {
 describe('webhook options', () => {
   const env = { GHL_WEBHOOK_KEY: ghl.publicPem };
 
-  it('are off unless asked for, and then need --http and an Ed25519 key', () => {
+  it('are off unless asked for, and then need --http or a stdio listener port, and an Ed25519 key', () => {
     expect(parseCli(['--http'], {}).config!.webhooks).toBeUndefined();
-    expect(() => parseCli(['--webhooks'], env)).toThrow(new ConfigError('--webhooks needs --http: the receiver is served beside /mcp'));
+    expect(() => parseCli(['--webhooks'], env)).toThrow(
+      new ConfigError('--webhooks needs --http (the receiver beside /mcp) or, for a stdio server, --webhook-port N (a listener of its own; 0: any free port)'),
+    );
+    expect(parseCli(['--webhooks', '--webhook-port', '8787'], env).config!.webhooks!.listen).toEqual({ host: '127.0.0.1', port: 8787 });
+    expect(parseCli(['--webhooks'], { ...env, GHL_WEBHOOK_PORT: '0', GHL_WEBHOOK_HOST: '0.0.0.0' }).config!.webhooks!.listen).toEqual({ host: '0.0.0.0', port: 0 });
+    expect(parseCli(['--http', '--webhooks'], env).config!.webhooks!.listen).toBeUndefined();
+    expect(() => parseCli(['--http', '--webhooks', '--webhook-port', '8787'], env)).toThrow('--webhook-port is for a stdio server: with --http the receiver is served beside /mcp');
+    expect(() => parseCli(['--webhooks', '--webhook-port', '70000'], env)).toThrow('--webhook-port / GHL_WEBHOOK_PORT must be a port number (0 to 65535), got "70000"');
+    expect(() => parseCli(['--webhook-port', '8787'], {})).toThrow('--webhook-port needs --webhooks');
     expect(() => parseCli(['--http', '--webhooks'], {})).toThrow(/--webhooks needs GHL's Ed25519 public key/);
     expect(() => parseCli(['--http', '--webhook-tolerance-ms', '5'], {})).toThrow('--webhook-tolerance-ms needs --webhooks');
     expect(() => parseCli(['--http', '--webhooks', `--webhook-key=${legacy.publicPem}`], {})).toThrow(/must be an Ed25519 public key, got rsa/);
