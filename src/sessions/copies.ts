@@ -68,7 +68,7 @@ export class SessionCopies {
     const { sessions, store } = this.options;
     const local = sessions.get(id);
     if (local && local.owner !== owner) return undefined;
-    const record = await store.touch(id, owner);
+    const record = await unavailableAs503(() => store.touch(id, owner));
     if (!record) {
       if (local) void sessions.remove(id);
       return undefined;
@@ -185,5 +185,14 @@ export class SessionCopies {
         this.options.logger.warn({ err: (error as Error).message }, 'log level from another replica not applied'),
       );
     }
+  }
+}
+
+/** The session store failing (Redis down or hung) is answered 503 with a retry, not as a server error. */
+export async function unavailableAs503<T>(use: () => Promise<T>): Promise<T> {
+  try {
+    return await use();
+  } catch (error) {
+    throw new Refusal(503, -32000, `Sessions are unavailable right now (${(error as Error).message}); try again shortly.`, { 'retry-after': '2' });
   }
 }

@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FakeGhl } from '../../src/sandbox/fake-ghl.js';
 import { connectHttp, type HttpServerProcess, initializeBody, MCP_HEADERS, rawRequest, startHttpServer } from '../helpers/http.js';
@@ -67,6 +68,11 @@ describe.skipIf(redisServerMissing())('stateful sessions on two replicas sharing
     expect(write.result.isError).toBe(true);
     expect(write.result.content[0].text).toMatch(/read-only/);
     expect(fake.requests.length).toBe(before);
+    // The log level set on B is in the record A or any other replica rebuilds the session from.
+    expect((await rpc(1, ALICE, { jsonrpc: '2.0', id: 5, method: 'logging/setLevel', params: { level: 'warning' } }, id)).status).toBe(200);
+    const raw = new Redis(redis.url);
+    await vi.waitFor(async () => expect(await raw.hget(`ghl-mcp:session:${id}`, 'logLevel')).toBe('warning'));
+    raw.disconnect();
   });
 
   it('a session presented by another principal is unknown on every replica, and its owner goes on', async () => {
@@ -90,6 +96,21 @@ describe.skipIf(redisServerMissing())('stateful sessions on two replicas sharing
     expect((await ping(1, DAVE, id)).status).toBe(404);
     expect((await ping(0, DAVE, id)).status).toBe(404);
   });
+
+  it('a hung Redis is answered 503 with a retry (not a server error), and the session is there when Redis is back', async () => {
+    const id = await open(1, CAROL);
+    redis.pause();
+    try {
+      const stalled = await ping(0, CAROL, id);
+      expect(stalled.status).toBe(503);
+      expect(stalled.headers['retry-after']).toBe('2');
+      expect(JSON.parse(stalled.body).error.message).toMatch(/Sessions are unavailable right now/);
+    } finally {
+      redis.resume();
+    }
+    await vi.waitFor(async () => expect((await ping(0, CAROL, id)).status).toBe(200), { timeout: 10_000 });
+    await rawRequest(url(0), { method: 'DELETE', headers: { authorization: `Bearer ${CAROL}`, 'mcp-session-id': id } });
+  }, 30_000);
 
   it('caps the sessions of one client across replicas (--max-sessions-per-client 2)', async () => {
     const first = await open(0, CAROL);

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
 import { type InitializeRequest, isInitializeRequest, type RequestId, type Server } from '@modelcontextprotocol/server';
 import type { Logger } from '../../logger.js';
-import { type Build, type BuiltServer, Refusal, SessionCopies } from '../../sessions/copies.js';
+import { type Build, type BuiltServer, Refusal, SessionCopies, unavailableAs503 } from '../../sessions/copies.js';
 import type { SessionRecord } from '../../sessions/records.js';
 import { type SessionSelection, selectionRequest } from '../../sessions/selection.js';
 import type { SessionService } from '../../sessions/service.js';
@@ -94,7 +94,7 @@ export class McpDispatcher {
     const id = header(req, 'mcp-session-id');
     if (!id) return rpcError(res, 400, RPC.serverError, 'Bad Request: Mcp-Session-Id header is required');
     const local = this.options.sessions.get(id);
-    const record = local && local.owner !== caller.owner ? undefined : await this.options.store.touch(id, caller.owner).catch((error: unknown) => refused(res, error));
+    const record = local && local.owner !== caller.owner ? undefined : await unavailableAs503(() => this.options.store.touch(id, caller.owner)).catch((error: unknown) => refused(res, error));
     if (res.headersSent) return;
     if (!record) return rpcError(res, 404, RPC.sessionNotFound, 'Session not found');
     await this.options.store.end(id);
@@ -123,7 +123,7 @@ export class McpDispatcher {
       selection: selection ? selectionRequest(selection) : null,
       version: 0,
     };
-    const capped = await store.create(record, this.options.maxSessionsPerClient);
+    const capped = await unavailableAs503(() => store.create(record, this.options.maxSessionsPerClient));
     if (capped) throw new Refusal(503, RPC.serverError, capped, { 'retry-after': '30' });
     let opened = false;
     const session = await this.copies
