@@ -1,0 +1,47 @@
+import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { ROOT } from './mcp.js';
+
+const SUITE = path.join(ROOT, 'node_modules/@modelcontextprotocol/conformance/dist/index.js');
+export const BASELINE = path.join(ROOT, 'test/conformance/baseline.yml');
+
+/** Scenarios that need none of the suite's fixtures: each must pass outright, whatever the baseline says. */
+export const MUST_PASS = [
+  'server-initialize',
+  'ping',
+  'logging-set-level',
+  'tools-list',
+  'completion-complete',
+  'prompts-list',
+  'resources-list',
+  'resources-subscribe',
+  'resources-unsubscribe',
+  'server-sse-multiple-streams',
+  'dns-rebinding-protection',
+];
+
+/** Runs the whole server suite against `url` with the baseline: exit code 0 when only baseline scenarios fail. */
+export async function runServerSuite(url: string, output: string): Promise<{ code: number; summary: string }> {
+  return promisify(execFile)(process.execPath, [SUITE, 'server', '--url', url, '--suite', 'all', '--expected-failures', BASELINE, '-o', output], {
+    cwd: ROOT,
+    timeout: 240_000,
+    maxBuffer: 16 * 1024 * 1024,
+  }).then(
+    ({ stdout }) => ({ code: 0, summary: summaryOf(stdout) }),
+    (error: { code?: number; stdout?: string }) => ({ code: error.code ?? 1, summary: summaryOf(error.stdout ?? '') }),
+  );
+}
+
+/** The failed checks of a scenario's results in `output` (undefined when the scenario did not run). */
+export function failedChecks(output: string, scenario: string): string[] | undefined {
+  const folder = readdirSync(output).find((name) => name.startsWith(`server-${scenario}-`));
+  if (!folder) return undefined;
+  const checks = JSON.parse(readFileSync(path.join(output, folder, 'checks.json'), 'utf8')) as { id: string; status: string }[];
+  return checks.length === 0 ? ['(no checks)'] : checks.filter((check) => check.status === 'FAILURE').map((check) => check.id);
+}
+
+function summaryOf(stdout: string): string {
+  return stdout.slice(stdout.indexOf('=== SUMMARY ==='));
+}
