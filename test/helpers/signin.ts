@@ -15,6 +15,7 @@ import { type Sandbox, startSandbox } from '../../src/sandbox/sandbox.js';
 // @ts-expect-error -- a plain ES module without types (it also runs as mcp-remote's BROWSER command)
 import { signIn } from '../../scripts/mcp-remote-browser.mjs';
 import { type HttpServerProcess, startHttpServer } from './http.js';
+import { type Balancer, roundRobin } from './replicas.js';
 
 /** What the person does in the browser: the buttons pressed (chooser, consent) and fields set (`user`, `location`). */
 export interface BrowserChoices {
@@ -37,26 +38,56 @@ export interface SigninWorld {
   close(): Promise<void>;
 }
 
+/** What points a server at the sandbox's marketplace app: sign-in on, GHL's chooser and API on the sandbox. */
+function signinEnv(sandbox: Sandbox, ghl: SandboxSignIn): Record<string, string> {
+  return {
+    GHL_SIGNIN: 'true',
+    GHL_CLIENT_ID: ghl.clientId,
+    GHL_CLIENT_SECRET: ghl.clientSecret,
+    GHL_AUTH_URL: ghl.authUrl,
+    GHL_BASE_URL: sandbox.baseUrl,
+    GHL_SELF_UPDATE: 'off',
+    GHL_NO_OVERRIDES: 'true',
+  };
+}
+
 export async function startSigninWorld(env: Record<string, string> = {}, args: string[] = []): Promise<SigninWorld> {
   const sandbox = await startSandbox();
   const ghl = enableSandboxSignIn(sandbox);
   try {
-    const server = await startHttpServer(
-      {
-        GHL_SIGNIN: 'true',
-        GHL_CLIENT_ID: ghl.clientId,
-        GHL_CLIENT_SECRET: ghl.clientSecret,
-        GHL_AUTH_URL: ghl.authUrl,
-        GHL_BASE_URL: sandbox.baseUrl,
-        GHL_SELF_UPDATE: 'off',
-        GHL_NO_OVERRIDES: 'true',
-        ...env,
-      },
-      args,
-    );
+    const server = await startHttpServer({ ...signinEnv(sandbox, ghl), ...env }, args);
     return { sandbox, ghl, server, close: async () => void (await server.stop(), await sandbox.close()) };
   } catch (error) {
     await sandbox.close();
+    throw error;
+  }
+}
+
+/** Sign-in served by several replicas sharing a Redis, behind a round-robin balancer whose origin is the public URL. */
+export interface SigninReplicas {
+  sandbox: Sandbox;
+  ghl: SandboxSignIn;
+  balancer: Balancer;
+  replicas: HttpServerProcess[];
+  close(): Promise<void>;
+}
+
+export async function startSigninReplicas(count: number, redisUrl: string, args: string[] = []): Promise<SigninReplicas> {
+  const sandbox = await startSandbox();
+  const ghl = enableSandboxSignIn(sandbox);
+  const replicas: HttpServerProcess[] = [];
+  const balancer = await roundRobin(() => replicas.map((replica) => replica.url));
+  const close = async () => {
+    await balancer.close();
+    await Promise.all(replicas.map((replica) => replica.stop()));
+    await sandbox.close();
+  };
+  try {
+    const env = { ...signinEnv(sandbox, ghl), REDIS_URL: redisUrl, GHL_PUBLIC_URL: new URL(balancer.url).origin };
+    replicas.push(...(await Promise.all(Array.from({ length: count }, () => startHttpServer(env, args)))));
+    return { sandbox, ghl, balancer, replicas, close };
+  } catch (error) {
+    await close();
     throw error;
   }
 }
