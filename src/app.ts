@@ -130,7 +130,7 @@ export function createApp(config: Config, logger: Logger) {
     const ghlOAuth = createOAuthClient(config);
     const refresher = new Refresher(store, ghlOAuth, logger);
     const locations = new LocationTokens(ghlOAuth, refresher, logger);
-    const userClient = new GhlClient(config.baseUrl, new SignedInTokenSource(new OAuthTokenSource(refresher, locations)), config.timeouts, policy.withOwnConcurrency(), user.id);
+    const userClient = new GhlClient(config.baseUrl, new SignedInTokenSource(new OAuthTokenSource(refresher, locations), () => grants.lost(user.subject)), config.timeouts, policy.withOwnConcurrency(), user.id);
     const userDefaults = { locationId: user.locationId, companyId: user.companyId };
     const secrets = () => [...refresher.secrets(), ...locations.secrets()];
     const onUpstreamError: ExecutorOptions['onUpstreamError'] = (tool, result, status) => selfUpdate.tenant.failures.enrich(tool, result, status);

@@ -9,8 +9,10 @@ import { fingerprint } from '../transports/http/auth.js';
  * store's lock), else memory.
  */
 export interface GrantStores {
-  /** The store of one user's grant; close it when done (a Redis store holds a connection). */
+  /** The store of one user's grant; close it when done. */
   forSubject(subject: string): TokenStore;
+  /** GHL refused a user's grant for good: their MCP tokens end, so their client signs in again. */
+  lost(subject: string): Promise<void>;
 }
 
 /** Who signed in, stable on every replica: GHL's user, and the location or company the grant is for. */
@@ -19,10 +21,11 @@ export function subjectOf(grant: Pick<StoredTokens, 'userType' | 'companyId' | '
 }
 
 /** With Redis, every user's store runs on `connection` (the authorization server's own), not one connection each. */
-export function grantStores(redisUrl: string | undefined, connection?: () => Promise<Redis>): GrantStores {
-  if (redisUrl) return { forSubject: (subject) => new RedisTokenStore(redisUrl, `ghl-mcp:authz:grant:${subject}`, { connection }) };
+export function grantStores(redisUrl: string | undefined, lost: GrantStores['lost'], connection?: () => Promise<Redis>): GrantStores {
+  if (redisUrl) return { forSubject: (subject) => new RedisTokenStore(redisUrl, `ghl-mcp:authz:grant:${subject}`, { connection }), lost };
   const stores = new Map<string, MemoryTokenStore>();
   return {
+    lost,
     forSubject: (subject) => {
       let store = stores.get(subject);
       if (!store) stores.set(subject, (store = new MemoryTokenStore(subject)));

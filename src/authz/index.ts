@@ -38,8 +38,9 @@ export function createAuthz(config: Config & { signin: SigninConfig }, logger: L
   });
   const redis = config.redisUrl ? new RedisAuthzStore(config.redisUrl) : undefined;
   const store: AuthzStore = redis ?? new MemoryAuthzStore();
-  const grants = grantStores(config.redisUrl, redis && (() => redis.connection()));
   const tokens = new TokenService(store, { accessTtlMs: config.signin.accessTtlSeconds * 1000, refreshTtlMs: config.signin.refreshTtlSeconds * 1000 }, logger);
+  const lost = async (subject: string) => void (await tokens.revokeSubject(subject, 'GHL refused the stored grant'));
+  const grants = grantStores(config.redisUrl, lost, redis && (() => redis.connection()));
   // Client metadata documents on loopback http only when the server itself is local (tests, development).
   const clients = new ClientRegistry(store, {
     get allowLoopbackHttp() {

@@ -89,6 +89,8 @@ describe('a GHL grant that GHL no longer accepts', () => {
     const text = await callTool(tokens.access_token, 'contacts_get_contact', { contactId: 'after-uninstall' });
     expect(text).toContain('Sign in again');
     expect(text).not.toContain('auth login');
+    // Its MCP tokens end with the grant, so the client's next request starts the sign-in by itself.
+    await expect.poll(async () => (await initialize(world, tokens.access_token)).status).toBe(401);
   });
 });
 
@@ -170,7 +172,7 @@ describe('a stateless sign-in server', () => {
   });
   afterAll(async () => stateless?.close());
 
-  it('serves each POST on the signed-in user's own GHL grant', async () => {
+  it("serves each POST on the signed-in user's own GHL grant", async () => {
     const { tokens } = await connect(stateless);
     const call = await fetch(`${stateless.origin}/mcp`, {
       method: 'POST',
