@@ -118,6 +118,21 @@ describe.skipIf(redisServerMissing())('stateful sessions across three replicas b
     expect(initializations()).toBe(2);
   }, 60_000);
 
+  it('survives a full rolling restart (every replica replaced in turn): same session, subscription and toolset', async () => {
+    const sessionId = watcher.session.transport.sessionId;
+    for (let slot = 0; slot < REPLICAS; slot += 1) {
+      await set.restart(slot);
+      await call(watcher.session, 'locations_get_location');
+    }
+    watcher.seen.updated.length = 0;
+    await call(writer, 'locations_create_tag', { name: 'All New Replicas' });
+    await vi.waitFor(() => expect(watcher.seen.updated).toEqual([tags]), { timeout: 15_000 });
+    expect((await read(watcher.session, tags)).tags.map((tag: Json) => tag.name)).toContain('all new replicas');
+    await call(watcher.session, 'locations_create_tag', { name: 'Still Enabled' });
+    expect(watcher.session.transport.sessionId).toBe(sessionId);
+    expect(initializations()).toBe(2);
+  }, 90_000);
+
   it('a client that drops its GET stream and reconnects with Last-Event-ID to another replica gets what it missed', async () => {
     const raw = await rawSession(set.url);
     await raw.request('resources/subscribe', { uri: tags });
