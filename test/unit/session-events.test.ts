@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { JSONRPCMessage } from '@modelcontextprotocol/server';
-import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type EventLog, type Limit, MemoryEventLog, type Retention, STANDALONE_STREAM } from '../../src/sessions/events.js';
 import { RedisEventLog } from '../../src/sessions/redis-events.js';
-import { RedisConnection, SessionKeys } from '../../src/sessions/redis.js';
 import { REPLAYED } from '../../src/sessions/restore.js';
 import { SessionEvents } from '../../src/sessions/session-events.js';
-import { redisMissing, TEST_REDIS_URL } from '../helpers/redis-server.js';
+import { redisMissing } from '../helpers/redis-server.js';
+import { sessionRedis } from '../helpers/session-redis.js';
 
 const note = (n: number): JSONRPCMessage => ({ jsonrpc: '2.0', method: 'notifications/message', params: { level: 'info', data: n } });
 
@@ -83,21 +82,8 @@ describe('memory event log: age', () => {
 });
 
 describe.skipIf(await redisMissing())('Redis event log', () => {
-  const prefix = `test:session-events:${randomUUID()}:`;
-  const keys = new SessionKeys(prefix);
-  const raw = new Redis(TEST_REDIS_URL);
-  const connections: RedisConnection[] = [];
-  const make = (retention: Retention) => {
-    const connection = new RedisConnection(TEST_REDIS_URL);
-    connections.push(connection);
-    return new RedisEventLog(connection, keys, 60_000, retention);
-  };
-  afterAll(async () => {
-    await Promise.all(connections.map((connection) => connection.close()));
-    const leftover = await raw.keys(`${prefix}*`);
-    if (leftover.length > 0) await raw.del(...leftover);
-    raw.disconnect();
-  });
+  const { keys, raw, connection } = sessionRedis('session-events');
+  const make = (retention: Retention) => new RedisEventLog(connection(), keys, 60_000, retention);
 
   contract('Redis', make);
 

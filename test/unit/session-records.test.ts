@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MemoryRecordStore, type RecordStore, type SessionRecord } from '../../src/sessions/records.js';
 import { RedisRecordStore } from '../../src/sessions/redis-records.js';
-import { RedisConnection, SessionKeys } from '../../src/sessions/redis.js';
-import { redisMissing, TEST_REDIS_URL } from '../helpers/redis-server.js';
+import { redisMissing } from '../helpers/redis-server.js';
+import { sessionRedis } from '../helpers/session-redis.js';
 
 const record = (id: string, owner = 'auth:alice|', clients = ['auth:alice']): SessionRecord => ({
   id,
@@ -80,21 +79,8 @@ describe('memory session records: idle expiry', () => {
 });
 
 describe.skipIf(await redisMissing())('Redis session records', () => {
-  const prefix = `test:sessions:${randomUUID()}:`;
-  const keys = new SessionKeys(prefix);
-  const raw = new Redis(TEST_REDIS_URL);
-  const stores: RecordStore[] = [];
-  const make = (idleMs: number) => {
-    const store = new RedisRecordStore(new RedisConnection(TEST_REDIS_URL), keys, idleMs);
-    stores.push(store);
-    return store;
-  };
-  afterAll(async () => {
-    await Promise.all(stores.map((store) => store.close()));
-    const leftover = await raw.keys(`${prefix}*`);
-    if (leftover.length > 0) await raw.del(...leftover);
-    raw.disconnect();
-  });
+  const { keys, raw, connection } = sessionRedis('session-records');
+  const make = (idleMs: number) => new RedisRecordStore(connection(), keys, idleMs);
 
   contract('Redis', make);
 
