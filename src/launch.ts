@@ -62,13 +62,13 @@ export async function launch(requested: Config, logger: Logger): Promise<Launche
 }
 
 /**
- * Sandbox mode receives the sandbox's own signed events: its key replaces any configured one (a real GHL key could
- * not verify them), the other --webhook-* options are kept. A stdio server listens on a free loopback port unless
- * --webhook-port says otherwise.
+ * Sandbox mode receives the sandbox's own signed events: its key is accepted beside a configured one (which a test
+ * signing its own deliveries may give), with the --webhook-* options as given. A stdio server listens on a free
+ * loopback port unless --webhook-port says otherwise.
  */
 async function sandboxWebhooks(config: Config, sandbox: Sandbox): Promise<NonNullable<Config['webhooks']>> {
   const { sandboxWebhookConfig } = await import('./sandbox/webhooks/config.js');
-  const base = config.webhooks ?? sandboxWebhookConfig(sandbox.webhooks.publicKeyPem);
-  const listen = config.http ? undefined : (base.listen ?? { host: '127.0.0.1', port: 0 });
-  return { ...base, ed25519Key: sandbox.webhooks.publicKey, listen };
+  if (config.webhooks) return { ...config.webhooks, extraEd25519Keys: [...(config.webhooks.extraEd25519Keys ?? []), sandbox.webhooks.publicKey] };
+  const listen = config.http ? undefined : { host: '127.0.0.1', port: 0 };
+  return { ...sandboxWebhookConfig(sandbox.webhooks.publicKeyPem), listen };
 }

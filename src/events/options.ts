@@ -7,6 +7,8 @@ export interface WebhookConfig {
   /** The path GHL posts to. */
   path: string;
   ed25519Key?: KeyObject;
+  /** Also accepted for x-ghl-signature: the sandbox's own key in sandbox mode, beside a configured one. */
+  extraEd25519Keys?: KeyObject[];
   legacyRsaKey?: KeyObject;
   toleranceMs: number;
   maxBodyBytes: number;

@@ -42,7 +42,7 @@ export function createWebhookReceiver(
   onStored?: (event: LoggedEvent) => Promise<void>,
 ): WebhookReceiver {
   const { log, ids } = stores;
-  const keys: SignatureKeys = { ed25519: config.ed25519Key, legacyRsa: config.legacyRsaKey };
+  const keys: SignatureKeys = { ed25519: config.ed25519Key, ed25519Also: config.extraEd25519Keys, legacyRsa: config.legacyRsaKey };
   const replay = new ReplayGuard(ids, config.toleranceMs);
   const refuse = (res: ServerResponse, note: DeliveryNote, status: number, reason: string) => {
     note.refused = reason;

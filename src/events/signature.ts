@@ -9,6 +9,8 @@ export const LEGACY_SIGNATURE_HEADER = 'x-wh-signature';
 export interface SignatureKeys {
   /** GHL's Ed25519 public key, for `x-ghl-signature`. */
   ed25519?: KeyObject;
+  /** Other Ed25519 keys accepted as well (the sandbox's, in sandbox mode). */
+  ed25519Also?: readonly KeyObject[];
   /** GHL's RSA public key, for `x-wh-signature`; unset: the legacy header is never accepted. */
   legacyRsa?: KeyObject;
 }
@@ -23,7 +25,8 @@ export type SignatureCheck = { ok: true; scheme: 'ed25519' | 'rsa-sha256' } | { 
 export function checkSignature(rawBody: Buffer, headers: IncomingHttpHeaders, keys: SignatureKeys): SignatureCheck {
   const modern = single(headers[SIGNATURE_HEADER]);
   if (modern !== undefined && keys.ed25519) {
-    return verifies(() => verify(null, rawBody, keys.ed25519!, Buffer.from(modern, 'base64')))
+    const signature = Buffer.from(modern, 'base64');
+    return [keys.ed25519, ...(keys.ed25519Also ?? [])].some((key) => verifies(() => verify(null, rawBody, key, signature)))
       ? { ok: true, scheme: 'ed25519' }
       : { ok: false, reason: `${SIGNATURE_HEADER} does not match the body` };
   }

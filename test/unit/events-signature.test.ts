@@ -19,6 +19,15 @@ describe('webhook signatures', () => {
     expect(checkSignature(body, { 'x-ghl-signature': 'bm90IGEgc2lnbmF0dXJl' }, keys)).toEqual({ ok: false, reason: 'x-ghl-signature does not match the body' });
   });
 
+  it('accepts a further Ed25519 key beside the configured one (the sandbox\'s), and no other', () => {
+    const sandbox = ed25519Keys();
+    const both = { ...keys, ed25519Also: [sandbox.publicKey] };
+    expect(checkSignature(body, signed(body, sandbox), both)).toEqual({ ok: true, scheme: 'ed25519' });
+    expect(checkSignature(body, signed(body, ghl), both)).toEqual({ ok: true, scheme: 'ed25519' });
+    expect(checkSignature(body, signed(body, ed25519Keys()), both).ok).toBe(false);
+    expect(checkSignature(body, signed(body, sandbox), keys).ok).toBe(false);
+  });
+
   it('refuses a delivery without a signature, naming the headers it accepts', () => {
     expect(checkSignature(body, {}, keys)).toEqual({ ok: false, reason: 'no x-ghl-signature or x-wh-signature header' });
     expect(checkSignature(body, {}, { ed25519: ghl.publicKey })).toEqual({ ok: false, reason: 'no x-ghl-signature header' });
