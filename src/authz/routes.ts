@@ -23,8 +23,12 @@ export interface RouteDeps {
 }
 
 const MAX_FORM_BYTES = 16 * 1024;
-/** Registrations per address and minute: each one is a stored record. */
-const REGISTRATIONS_PER_MINUTE = 20;
+/**
+ * Per address and minute: each registration and each sign-in started is a stored record. Generous, as every user
+ * behind one proxy shares an address.
+ */
+const REGISTRATIONS_PER_MINUTE = 60;
+const SIGN_INS_PER_MINUTE = 120;
 export const SCOPES = ['mcp', 'mcp:readonly'];
 
 /**
@@ -34,6 +38,7 @@ export const SCOPES = ['mcp', 'mcp:readonly'];
  */
 export class AuthzRoutes {
   private readonly registrations = new ClientRequestCaps(REGISTRATIONS_PER_MINUTE);
+  private readonly signIns = new ClientRequestCaps(SIGN_INS_PER_MINUTE);
 
   constructor(private readonly deps: RouteDeps) {}
 
@@ -77,7 +82,14 @@ export class AuthzRoutes {
     if (AS_METADATA_PATHS.includes(path)) return { method: 'GET', cors: true, run: async (_req, res) => sendJson(res, 200, this.serverMetadata(), { 'cache-control': 'max-age=300' }) };
     switch (path) {
       case PATHS.authorize:
-        return { method: 'GET', cors: false, run: (_req, res, url) => flow.authorize(res, url.searchParams) };
+        return {
+          method: 'GET',
+          cors: false,
+          run: async (req, res, url) => {
+            if (!this.admit(this.signIns, req, res, 'sign-ins')) return;
+            await flow.authorize(res, url.searchParams);
+          },
+        };
       case PATHS.callback:
         return { method: 'GET', cors: false, run: (_req, res, url) => flow.callback(res, url.searchParams) };
       case PATHS.consent:
@@ -138,12 +150,7 @@ export class AuthzRoutes {
   }
 
   private async register(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const address = `ip:${req.socket.remoteAddress ?? '?'}`;
-    const waitMs = this.registrations.wait(address);
-    if (waitMs > 0) {
-      return sendJson(res, 429, { error: 'temporarily_unavailable', error_description: 'Too many registrations from this address' }, { 'retry-after': String(Math.ceil(waitMs / 1000)) });
-    }
-    this.registrations.take(address);
+    if (!this.admit(this.registrations, req, res, 'registrations')) return;
     let body: unknown;
     try {
       body = JSON.parse(await readBody(req, MAX_FORM_BYTES));
@@ -152,6 +159,16 @@ export class AuthzRoutes {
       throw new AuthzError('invalid_client_metadata', 'The registration body must be a JSON object');
     }
     sendJson(res, 201, await this.deps.clients.register(body));
+  }
+
+  /** Takes one from the address's allowance, or answers 429 with Retry-After. */
+  private admit(caps: ClientRequestCaps, req: IncomingMessage, res: ServerResponse, what: string): boolean {
+    const waitMs = caps.take(`ip:${req.socket.remoteAddress ?? '?'}`);
+    if (waitMs > 0) {
+      sendJson(res, 429, { error: 'temporarily_unavailable', error_description: `Too many ${what} from this address` }, { 'retry-after': String(Math.ceil(waitMs / 1000)) });
+      return false;
+    }
+    return true;
   }
 
   private async token(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -162,3 +162,14 @@ describe('registration refuses', () => {
     expect(native.body).not.toHaveProperty('client_secret');
   });
 });
+
+describe('an address that registers without end', () => {
+  it('is paced with 429 temporarily_unavailable once its minute is spent', async () => {
+    let refused: { status: number; body: Record<string, any> } | undefined;
+    for (let attempt = 0; attempt < 80 && !refused; attempt++) {
+      const answer = await register(world);
+      if (answer.status === 429) refused = answer;
+    }
+    expect(refused).toMatchObject({ status: 429, body: { error: 'temporarily_unavailable' } });
+  });
+});
