@@ -35,11 +35,13 @@ async function main(): Promise<void> {
   if (request.version) return void process.stderr.write(`${VERSION}\n`);
   const logger = createLogger(request.config!.logLevel);
   for (const warning of securityWarnings(request.config!)) logger.warn(warning);
-  const { app, config, close } = await launch(request.config!, logger);
+  const { app, config, sandbox, close } = await launch(request.config!, logger);
   if (config.http) {
     // Loaded only in HTTP mode: a stdio start never pays for the HTTP stack.
     const { serveHttp } = await import('./transports/http.js');
     const http = await serveHttp(app, { ...config, http: config.http }, logger, close);
+    // Sandbox mode: the sandbox delivers its signed events to this server's own receiver.
+    if (sandbox && config.webhooks) sandbox.webhooks.deliverTo(new URL(config.webhooks.path, http.url).href);
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       process.once(signal, () => void http.shutdown(signal).then(() => process.exit(0)));
     }
