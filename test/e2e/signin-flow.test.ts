@@ -1,7 +1,7 @@
 import { UnauthorizedError } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initializeBody, MCP_HEADERS, rawRequest, textOf } from '../helpers/http.js';
-import { connectSignedIn, type Exchange, ghlBearers, type SignedInClient, type SigninWorld, startSigninWorld, TestOAuthProvider } from '../helpers/signin.js';
+import { type BrowserChoices, connectSignedIn, type Exchange, ghlBearers, type SignedInClient, type SigninWorld, startSigninWorld, TestOAuthProvider } from '../helpers/signin.js';
 
 /** Above what users A and B spend in this file, so only user C's budget test reaches it. */
 const DAILY_LIMIT = 12;
@@ -37,6 +37,16 @@ describe('sign in with HighLevel: the MCP SDK client against the server and the 
   /** The GHL users whose tokens the fake saw on API calls from `since` on. */
   const usersSeen = (since: number) => new Set(ghlBearers(world.sandbox.fake.requests, since).map((token) => grantOf(token)?.userId ?? 'unknown'));
   const getLocation = (client: SignedInClient) => client.client.callTool({ name: 'locations_get_location', arguments: {} });
+  /** Signs a new client in with these choices, hands it (and where the fake's log stood before) to `use`, closes it. */
+  async function withNewClient(name: string, choices: BrowserChoices, use: (client: SignedInClient, since: number) => Promise<void>) {
+    const since = world.sandbox.fake.requests.length;
+    const client = await connectSignedIn(world.server.url, new TestOAuthProvider(choices, name));
+    try {
+      await use(client, since);
+    } finally {
+      await client.close();
+    }
+  }
 
   it('answers an unauthenticated request with 401 naming the protected-resource metadata, which names this server as issuer', async () => {
     const refused = await rawRequest(world.server.url, { headers: MCP_HEADERS, body: initializeBody() });
@@ -142,9 +152,7 @@ describe('sign in with HighLevel: the MCP SDK client against the server and the 
   });
 
   it("keeps each user's rate budget their own: user C spends C's day, user B at the same location still gets through", async () => {
-    const providerC = new TestOAuthProvider({ press: [`location:${world.sandbox.locationId}`, 'allow'], fields: { user: users[2]! } }, 'client of user C');
-    const c = await connectSignedIn(world.server.url, providerC);
-    try {
+    await withNewClient('client of user C', { press: [`location:${world.sandbox.locationId}`, 'allow'], fields: { user: users[2]! } }, async (c) => {
       for (let call = 0; call < DAILY_LIMIT; call += 1) expect((await getLocation(c)).isError).toBeFalsy();
       const spent = await getLocation(c);
       expect(spent.isError).toBe(true);
@@ -152,16 +160,11 @@ describe('sign in with HighLevel: the MCP SDK client against the server and the 
       const since = world.sandbox.fake.requests.length;
       expect((await getLocation(b)).isError).toBeFalsy();
       expect(usersSeen(since)).toEqual(new Set([users[1]]));
-    } finally {
-      await c.close();
-    }
+    });
   });
 
   it('signs a user in as the agency: the consent page picks the location, and calls there use a location token minted from that grant', async () => {
-    const provider = new TestOAuthProvider({ press: ['company', 'allow'], fields: { user: users[0]!, location: world.sandbox.locationId } }, 'agency client');
-    const since = world.sandbox.fake.requests.length;
-    const agency = await connectSignedIn(world.server.url, provider);
-    try {
+    await withNewClient('agency client', { press: ['company', 'allow'], fields: { user: users[0]!, location: world.sandbox.locationId } }, async (agency, since) => {
       const result = await getLocation(agency);
       expect(result.isError, textOf(result)).toBeFalsy();
       const requests = world.sandbox.fake.requests.slice(since);
@@ -172,16 +175,11 @@ describe('sign in with HighLevel: the MCP SDK client against the server and the 
       const bearers = ghlBearers(world.sandbox.fake.requests, since);
       expect(bearers.length).toBeGreaterThan(0);
       for (const token of bearers) expect(grantOf(token)).toMatchObject({ userType: 'Location', locationId: world.sandbox.locationId, signIn: companyGrant.signIn });
-    } finally {
-      await agency.close();
-    }
+    });
   });
 
   it('tells a user whose app was uninstalled at GHL to sign in again from their MCP client', async () => {
-    const provider = new TestOAuthProvider({ press: ['company', 'allow'], fields: { user: users[2]!, location: world.sandbox.locationId } }, 'client uninstalled at GHL');
-    const since = world.sandbox.fake.requests.length;
-    const client = await connectSignedIn(world.server.url, provider);
-    try {
+    await withNewClient('client uninstalled at GHL', { press: ['company', 'allow'], fields: { user: users[2]!, location: world.sandbox.locationId } }, async (client, since) => {
       const first = await getLocation(client);
       expect(first.isError, textOf(first)).toBeFalsy();
       const signIn = grantOf(ghlBearers(world.sandbox.fake.requests, since)[0]!)!.signIn!;
@@ -190,9 +188,7 @@ describe('sign in with HighLevel: the MCP SDK client against the server and the 
       expect(result.isError).toBe(true);
       expect(textOf(result)).toContain('Sign in again: reconnect (re-authenticate) this server in your MCP client');
       expect(textOf(result)).not.toContain('auth login');
-    } finally {
-      await client.close();
-    }
+    });
   });
 
   it("revokes user A's tokens: A's session is refused and A must sign in again; user B carries on", async () => {
