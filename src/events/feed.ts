@@ -93,6 +93,8 @@ export class EventFeed {
     try {
       const [logged] = await this.log.recent(locationId, { ...filter, after });
       if (logged) settle({ event: logged, next: logged.cursor });
+      // Said at once: the client knows the call is waiting, not stuck.
+      else options.progress?.(Date.now() - started, options.timeoutMs);
       return await settled;
     } finally {
       this.waiters.delete(waiter);

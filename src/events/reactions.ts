@@ -31,15 +31,12 @@ export const EVENT_AFFECTS: Readonly<Record<string, Affects>> = {
   UserCreate: { resources: ['users'] },
 };
 
-/** A resource change with the event's type and contact, which filtered subscriptions (`?type=…&contactId=…`) are checked against. */
-export type EventChange = ResourceChange & { query?: Record<string, string> };
-
 /**
- * The change one stored event makes: the location's events resource (its subscribers filtered by the URI's
- * type and contactId), and the cached resources the event type affects. Events without a location change
+ * The change one stored event makes: the location's events resource (`query`: subscribers of a URI filtered by
+ * type or contactId are told only of matching events), and the cached resources the event type affects. Events without a location change
  * nothing a location's resources show, except the installed-locations list.
  */
-export function changeOf(event: EventEnvelope): EventChange | undefined {
+export function changeOf(event: EventEnvelope): ResourceChange | undefined {
   const affects = EVENT_AFFECTS[event.type];
   const cached = affects && (!affects.when || affects.when(event.payload)) ? affects.resources : [];
   if (!event.locationId) return cached.length > 0 ? { resources: cached, ...(affects?.listed && { listChanged: true }) } : undefined;

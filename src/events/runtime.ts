@@ -1,15 +1,16 @@
 import type { Logger } from '../logger.js';
+import type { ResourceChange } from '../resources/changes.js';
 import type { ResourceDefinition } from '../resources/types.js';
 import { EventFeed } from './feed.js';
 import type { LoggedEvent } from './log.js';
 import type { WebhookConfig } from './options.js';
-import { type EventChange, changeOf } from './reactions.js';
+import { changeOf } from './reactions.js';
 import { createWebhookReceiver, type WebhookReceiver, webhookStores } from './receiver.js';
 import { eventsResource } from './resource.js';
 
 /** Where the changes an event makes are announced: the resource hub (every replica's cache and subscribers). */
 export interface ChangeSink {
-  invalidate(change: EventChange): Promise<void>;
+  invalidate(change: ResourceChange): Promise<void>;
 }
 
 /**

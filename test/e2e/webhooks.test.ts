@@ -17,7 +17,8 @@ describe('GHL webhooks over HTTP (built server, --webhooks)', () => {
   beforeAll(async () => {
     [server, plain] = await Promise.all([
       startHttpServer({ GHL_SANDBOX: '1', GHL_WEBHOOKS: 'true', GHL_WEBHOOK_KEY: ghl.publicPem, GHL_WEBHOOK_MAX_BODY_BYTES: '2048' }),
-      startHttpServer({ GHL_SANDBOX: '1' }),
+      // Not the sandbox: in sandbox mode the receiver is on, for the sandbox's own events.
+      startHttpServer({ GHL_API_KEY: 'pit-unused', GHL_LOCATION_ID: 'loc-unused' }),
     ]);
     hook = `${server.origin}/webhooks/ghl`;
   });

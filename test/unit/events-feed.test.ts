@@ -96,6 +96,7 @@ describe('waiting for an event', () => {
     await waitingOn(feed);
     await vi.advanceTimersByTimeAsync(15_000);
     expect(progress).toEqual([
+      [0, 60_000],
       [5_000, 60_000],
       [10_000, 60_000],
       [15_000, 60_000],
@@ -103,7 +104,7 @@ describe('waiting for an event', () => {
     await log.append(event('arrived'));
     expect((await waited).event?.id).toBe('arrived');
     await vi.advanceTimersByTimeAsync(15_000);
-    expect(progress).toHaveLength(3);
+    expect(progress).toHaveLength(4);
   });
 
   it('serves several waits at once, each with its own filter', async () => {
