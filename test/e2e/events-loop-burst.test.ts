@@ -29,7 +29,6 @@ describe.each(stores)('a burst of $store deliveries', ({ store }) => {
         GHL_WEBHOOKS: 'true',
         GHL_WEBHOOK_KEY: ghl.publicPem,
         GHL_WEBHOOK_LOG_MAX_EVENTS: String(2 * DELIVERIES),
-        GHL_LOG_LEVEL: 'warn',
         ...(store === 'redis' && { REDIS_URL: TEST_REDIS_URL }),
       },
       ['--toolsets', 'all'],
@@ -41,7 +40,7 @@ describe.each(stores)('a burst of $store deliveries', ({ store }) => {
     await server?.stop();
   });
 
-  it(`acknowledges ${DELIVERIES} deliveries and logs each exactly once, as sent`, async () => {
+  it(`acknowledges ${DELIVERIES} deliveries and logs each exactly once, as sent (${store} log)`, { timeout: 120_000 }, async () => {
     const bodies = Array.from({ length: DELIVERIES }, (_, index) =>
       delivery({ type: 'InboundMessage', locationId, contactId: `contact-${index % 40}`, conversationId: `conv-${index % 40}`, body: `message ${index}`, direction: 'inbound', messageType: 'SMS' }),
     );
