@@ -6,6 +6,7 @@
 // Usage: npm run build && node bench/webhooks.mjs [--deliveries 1000] [--senders 50] [--redis redis://127.0.0.1:6390]
 //   --redis: the event log and delivery IDs in that Redis (as replicas share them) instead of in memory.
 import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import { request } from 'node:http';
 import { parseArgs } from 'node:util';
@@ -90,9 +91,10 @@ const percentile = (p) => percentileOf(results.map((result) => result.ms), p);
 // acknowledgement instead, and `paired` says so.
 const acked = results.filter((result) => result.status === 200).sort((a, b) => a.ackAt - b.ackAt);
 const oneEach = notifications === acked.length;
-const notifyMs = acked
-  .map((result, k) => (oneEach ? notified[k] : notified.find((at) => at >= result.ackAt)) - result.sentAt)
-  .filter((ms) => Number.isFinite(ms));
+const notifiedAt = acked.map((result, k) => (oneEach ? notified[k] : notified.find((at) => at >= result.ackAt)));
+const notifyMs = acked.map((result, k) => notifiedAt[k] - result.sentAt).filter((ms) => Number.isFinite(ms));
+// The part after the acknowledgement: what the server does once the event is stored, without the senders' queueing.
+const afterAckMs = acked.map((result, k) => notifiedAt[k] - result.ackAt).filter((ms) => Number.isFinite(ms));
 process.stdout.write(
   `${JSON.stringify({
     bench: 'webhooks',
@@ -106,6 +108,8 @@ process.stdout.write(
     ackMs: { p50: percentile(50), p99: percentile(99) },
     notifications,
     notifyMs: notifyMs.length ? { p50: percentileOf(notifyMs, 50), p99: percentileOf(notifyMs, 99), paired: oneEach ? 'k-th notification to k-th acknowledged delivery' : 'first notification after each acknowledgement' } : null,
+    notifyAfterAckMs: afterAckMs.length ? { p50: percentileOf(afterAckMs, 50), p99: percentileOf(afterAckMs, 99) } : null,
+    loadAverage: Number(loadavg()[0].toFixed(1)),
     rssMb: Number(rssMb.toFixed(1)),
   })}\n`,
 );
