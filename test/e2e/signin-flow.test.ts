@@ -1,6 +1,7 @@
 import { UnauthorizedError } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initializeBody, MCP_HEADERS, rawRequest, textOf } from '../helpers/http.js';
+import { leaked } from '../helpers/oauth.js';
 import { type BrowserChoices, connectSignedIn, type Exchange, ghlBearers, type SignedInClient, type SigninWorld, startSigninWorld, TestOAuthProvider } from '../helpers/signin.js';
 
 /** Above what users A and B spend in this file, so only user C's budget test reaches it. */
@@ -242,5 +243,13 @@ describe('sign in with HighLevel: the MCP SDK client against the server and the 
       body: initializeBody(),
     });
     expect(refused.status).toBe(401);
+  });
+
+  it('logs an audit line for each grant, refresh and revocation, and never a secret', () => {
+    const log = world.server.stderr();
+    for (const event of ['ghl-grant', 'grant', 'refresh', 'revoke', 'disconnect']) expect(log).toContain(`"audit":"${event}"`);
+    const secrets = [world.ghl.clientSecret, ...world.ghl.oauth.issued, ...providerA.secrets, ...providerB.secrets];
+    expect(secrets.length).toBeGreaterThan(10);
+    expect(leaked(log, secrets)).toEqual([]);
   });
 });

@@ -101,6 +101,8 @@ export class TestOAuthProvider implements OAuthClientProvider {
   readonly authorizationUrls: URL[] = [];
   /** The browser's last walk, up to the redirect back to this client. */
   lastRun?: BrowserRun;
+  /** Every MCP authorization code and token this client was given: none may show up in a log. */
+  readonly secrets: string[] = [];
   /** Set to false to make a new authorization fail the test instead of signing in again silently. */
   allowAuthorization = true;
   private client?: StoredOAuthClientInformation;
@@ -146,6 +148,7 @@ export class TestOAuthProvider implements OAuthClientProvider {
 
   saveTokens(tokens: StoredOAuthTokens): void {
     this.saved = tokens;
+    this.secrets.push(tokens.access_token, ...(tokens.refresh_token ? [tokens.refresh_token] : []));
   }
 
   /** Replaces the access token the client presents (a test's way to make the server see a stale one). */
@@ -195,6 +198,8 @@ export class TestOAuthProvider implements OAuthClientProvider {
     const url = await this.callback;
     this.callback = undefined;
     if (url.searchParams.get('state') !== this.expectedState) throw new Error(`state mismatch in ${url.search}`);
+    const code = url.searchParams.get('code');
+    if (code) this.secrets.push(code);
     return url.searchParams;
   }
 }
