@@ -87,7 +87,7 @@ describe('toolset selection at start-up', () => {
     const { status, stderr, stdout } = startFailing({ GHL_TOOLSETS: 'default,invoice' });
     expect(status).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toMatch(/Unknown toolset invoice\. Valid toolsets: default, all, discovery, ad_manager,.* invoices,/);
+    expect(stderr).toMatch(/Unknown toolset invoice\. Valid toolsets: default, all, discovery, events, ad_manager,.* invoices,/);
   });
 
   it('refuses unknown tool names at start-up with the valid names of that toolset', () => {
