@@ -1,19 +1,23 @@
 import type { Redis } from 'ioredis';
 import type { IndexedSession, SubscriptionIndex } from './subscriptions.js';
 
+const BACKSTOP_MS = 24 * 60 * 60_000;
+
 export interface RedisSubscriptionOptions {
   url: string;
   /** Key names start with this; tests use their own. */
   prefix?: string;
-  /** A session nobody touched for this long is dropped from the index (its keys expire). */
+  /** The sessions' idle time: the index keeps an untouched session for much longer (see below). */
   idleMs: number;
   onError?: (error: unknown) => void;
 }
 
 /**
  * The subscription index in Redis, shared by the replicas: `tenants` (a set of tenant keys), `t:<tenant>` (the
- * session ids of a tenant) and `s:<id>` (a hash: `tenant`, and one field per subscribed URI). Every key expires after
- * the idle time and is renewed whenever its session is touched, so sessions that end without a word fade out.
+ * session ids of a tenant) and `s:<id>` (a hash: `tenant`, and one field per subscribed URI). A session leaves it when
+ * it ends (DELETE), or when a change finds its session gone (delivery says so). A session may call tools for hours
+ * without touching resources, so the keys' expiry is only a backstop for sessions nothing ever tells again: a day,
+ * or four idle times when longer, renewed whenever the session is touched.
  */
 export class RedisSubscriptionIndex implements SubscriptionIndex {
   private client?: Promise<Redis>;
@@ -22,7 +26,7 @@ export class RedisSubscriptionIndex implements SubscriptionIndex {
 
   constructor(private readonly options: RedisSubscriptionOptions) {
     this.prefix = options.prefix ?? 'ghl-mcp:resources:';
-    this.ttlSeconds = Math.max(60, Math.ceil(options.idleMs / 1000));
+    this.ttlSeconds = Math.ceil(Math.max(BACKSTOP_MS, 4 * options.idleMs) / 1000);
   }
 
   async register(id: string, tenant: string): Promise<void> {
