@@ -15,6 +15,8 @@ export interface EventLog {
   append(session: string, stream: string, message: JSONRPCMessage): Promise<string>;
   /** Sends, in order, what the event's stream got after it; the stream, or undefined for an id that names none. */
   replayAfter(session: string, eventId: string, send: Replayed): Promise<string | undefined>;
+  /** The place of the session's latest notification ('0-0' when none): a GET stream opened now starts after it. */
+  lastNotification(session: string): Promise<string>;
   /** Forgets the session's events (it ended). */
   drop(session: string): Promise<void>;
   close(): Promise<void>;
@@ -106,6 +108,10 @@ export class MemoryEventLog implements EventLog {
       if (kept.stream === parsed.stream && comparePositions(kept.position, parsed.position) > 0) await send(eventId(kept.stream, kept.position), kept.message);
     }
     return parsed.stream;
+  }
+
+  async lastNotification(session: string): Promise<string> {
+    return this.fresh(session, 'notifications').at(-1)?.position ?? '0-0';
   }
 
   async drop(session: string): Promise<void> {

@@ -44,6 +44,11 @@ export class RedisEventLog implements EventLog {
     return parsed.stream;
   }
 
+  async lastNotification(session: string): Promise<string> {
+    const [latest] = await (await this.connection.get()).xrevrange(this.keys.events(session), '+', '-', 'COUNT', 1);
+    return latest?.[0] ?? '0-0';
+  }
+
   async drop(session: string): Promise<void> {
     await (await this.connection.get()).del(this.keys.events(session, 'notifications'), this.keys.events(session, 'replies'));
   }

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { EventStore, JSONRPCMessage } from '@modelcontextprotocol/server';
 import { type EventLog, eventId, parseEventId, STANDALONE_STREAM } from './events.js';
 import { REPLAYED } from './restore.js';
@@ -45,6 +46,15 @@ export class SessionEvents implements EventStore {
   }
 
   /**
+   * The id a GET stream opened now starts with. The SDK sends a GET stream no priming event, so a client that
+   * received nothing on it would reconnect without Last-Event-ID and miss what was sent meanwhile; starting the
+   * stream with this id (see primeStream) lets it resume from here.
+   */
+  async primingId(): Promise<string> {
+    return eventId(STANDALONE_STREAM, await this.log.lastNotification(this.session));
+  }
+
+  /**
    * Writes a message kept already (under `id`, by another replica or by `deliver`) to this replica's GET stream,
    * through the transport so its own bookkeeping holds. The transport asks for an id before its first await, so
    * the id given here is the one it takes.
@@ -55,4 +65,17 @@ export class SessionEvents implements EventStore {
     this.adopted = undefined;
     await sending;
   }
+}
+
+/**
+ * Starts a GET stream's answer with a priming event (an id, no data), written right after the SDK's 200 headers
+ * and before anything it streams: clients take it as their Last-Event-ID and skip it as a message.
+ */
+export function primeStream(res: ServerResponse, id: string): void {
+  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.writeHead = ((...args: unknown[]) => {
+    const written = writeHead(...args);
+    if (res.statusCode === 200) res.write(`id: ${id}\ndata: \n\n`);
+    return written;
+  }) as ServerResponse['writeHead'];
 }

@@ -5,9 +5,10 @@ import { connectHttp, type HttpServerProcess, initializeBody, MCP_HEADERS, rawRe
 import { type OwnRedis, redisServerMissing, startOwnRedis } from '../helpers/redis-server.js';
 import { type Balancer, roundRobin } from '../helpers/replicas.js';
 import { resultBody } from '../helpers/results.js';
+import { openStream } from '../helpers/sse.js';
 
 const GHL_TOKEN = 'pit-sessions-replicas-7777';
-const [ALICE, BOB, CAROL, DAVE] = ['mcp-alice-replicas-0001', 'mcp-bob-replicas-0002', 'mcp-carol-replicas-0003', 'mcp-dave-replicas-0004'];
+const [ALICE, BOB, CAROL, DAVE, ERIN] = ['mcp-alice-replicas-0001', 'mcp-bob-replicas-0002', 'mcp-carol-replicas-0003', 'mcp-dave-replicas-0004', 'mcp-erin-replicas-0005'];
 
 /**
  * Two replicas sharing one Redis: a session opened on one is served by the other, which has never seen it, rebuilt
@@ -44,7 +45,7 @@ describe.skipIf(redisServerMissing())('stateful sessions on two replicas sharing
   beforeAll(async () => {
     fake.route('GET', '/locations/{locationId}', (req) => ({ status: 200, body: { location: { id: req.params.locationId } } }));
     redis = await startOwnRedis();
-    env = { GHL_API_KEY: GHL_TOKEN, GHL_BASE_URL: await fake.listen(), GHL_LOCATION_ID: 'loc-1', MCP_AUTH_TOKENS: [ALICE, BOB, CAROL, DAVE].join(','), REDIS_URL: redis.url };
+    env = { GHL_API_KEY: GHL_TOKEN, GHL_BASE_URL: await fake.listen(), GHL_LOCATION_ID: 'loc-1', MCP_AUTH_TOKENS: [ALICE, BOB, CAROL, DAVE, ERIN].join(','), REDIS_URL: redis.url };
     replicas.push(...(await Promise.all([start(), start()])));
     balancer = await roundRobin(() => replicas.map((replica, slot) => (down.has(slot) ? undefined : replica?.url)));
   }, 60_000);
@@ -111,6 +112,22 @@ describe.skipIf(redisServerMissing())('stateful sessions on two replicas sharing
     await vi.waitFor(async () => expect((await ping(0, CAROL, id)).status).toBe(200), { timeout: 10_000 });
     await rawRequest(url(0), { method: 'DELETE', headers: { authorization: `Bearer ${CAROL}`, 'mcp-session-id': id } });
   }, 30_000);
+
+  it('a GET stream that received nothing yet starts with an id, so it resumes on the other replica without a gap', async () => {
+    const id = await open(0, ERIN);
+    const headers = { authorization: `Bearer ${ERIN}`, 'mcp-session-id': id };
+    const first = await openStream(url(0), headers);
+    expect(first.status).toBe(200);
+    const priming = await first.next((event) => event.id !== undefined);
+    expect(priming.data).toBe('');
+    first.close();
+    const enabled = answer((await rpc(1, ERIN, { jsonrpc: '2.0', id: 4, method: 'tools/call', params: { name: 'ghl_enable_toolset', arguments: { toolset: 'calendars' } } }, id)).body);
+    expect(enabled.result.isError).toBeFalsy();
+    const again = await openStream(url(1), { ...headers, 'last-event-id': priming.id! });
+    const missed = await again.next((event) => event.data.includes('notifications/tools/list_changed'));
+    expect(missed.id).not.toBe(priming.id);
+    again.close();
+  });
 
   it('caps the sessions of one client across replicas (--max-sessions-per-client 2)', async () => {
     const first = await open(0, CAROL);

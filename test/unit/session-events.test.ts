@@ -56,6 +56,17 @@ function contract(name: string, make: (retention: Retention) => EventLog) {
       expect((await replay(log, session, first)).sent.map((event) => event.data)).toEqual([3, 4, 5]);
     });
 
+    it("names the place of the latest notification (a new GET stream's starting id), replies aside", async () => {
+      const log = make(both({ maxEvents: 100, maxAgeMs: 60_000 }));
+      const session = randomUUID();
+      expect(await log.lastNotification(session)).toBe('0-0');
+      await log.append(session, STANDALONE_STREAM, note(1));
+      const latest = await log.append(session, STANDALONE_STREAM, note(2));
+      await log.append(session, 'post-1', note(3));
+      expect(`${STANDALONE_STREAM}:${await log.lastNotification(session)}`).toBe(latest);
+      expect((await replay(log, session, latest)).sent).toEqual([]);
+    });
+
     it('keeps replies (request streams) by their own tighter limit, apart from notifications', async () => {
       const log = make({ notifications: { maxEvents: 10, maxAgeMs: 60_000 }, replies: { maxEvents: 2, maxAgeMs: 60_000 } });
       const session = randomUUID();
