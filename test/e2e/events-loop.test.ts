@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEMO_LOCATION_ID } from '../../src/sandbox/seed-data.js';
 import { agent, eventsUri, ownConfigHome, simulateCli } from '../helpers/events-loop.js';
@@ -62,6 +63,7 @@ describe('events loop on the sandbox over HTTP (--sandbox --http)', () => {
   afterAll(async () => {
     await session?.close();
     await server?.stop();
+    rmSync(configHome, { recursive: true, force: true });
   });
 
   it('an inbound SMS reaches the subscribed, waiting agent, which reads it and replies', async () => {
@@ -72,7 +74,9 @@ describe('events loop on the sandbox over HTTP (--sandbox --http)', () => {
     const refused = await simulateCli(['inbound-sms', '--contact', 'noSuchContact000001', '--body', 'hello'], configHome);
     expect(refused).toMatchObject({ code: 1, stderr: 'ghl-mcp sandbox: refused (404): Contact noSuchContact000001 not found\n' });
     expect((await simulateCli(['inbound-fax'], configHome)).code).toBe(2);
-    const nowhere = await simulateCli(['inbound-sms', '--body', 'hello'], ownConfigHome());
+    const empty = ownConfigHome();
+    const nowhere = await simulateCli(['inbound-sms', '--body', 'hello'], empty);
+    rmSync(empty, { recursive: true, force: true });
     expect(nowhere).toMatchObject({ code: 1, stderr: expect.stringMatching(/^ghl-mcp sandbox: no running sandbox found/) });
   });
 });
@@ -86,6 +90,7 @@ describe('events loop on the sandbox over stdio (--sandbox)', () => {
   });
   afterAll(async () => {
     await session?.close();
+    rmSync(configHome, { recursive: true, force: true });
   });
 
   it('the same loop through the stdio server and its local receiver', async () => {

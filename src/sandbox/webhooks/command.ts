@@ -7,7 +7,7 @@ import { SIMULATIONS } from './simulate.js';
 const USAGE = `Usage: ghl-mcp sandbox simulate <kind> [options]   (talks to a running --sandbox server)
 Kinds:
 ${Object.entries(SIMULATIONS)
-  .map(([kind, what]) => `  ${kind.padEnd(14)}${what}`)
+  .map(([kind, what]) => `  ${kind.padEnd(15)}${what}`)
   .join('\n')}
 Options:
   --contact ID      the contact who writes (default: the first demo contact with a phone / an email)
