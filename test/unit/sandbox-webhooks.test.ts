@@ -92,6 +92,41 @@ describe('sandbox webhooks: signed GHL events for its writes, verified by the re
     expect(paid).toMatchObject({ ids: { invoiceId: due._id }, payload: { status: 'paid', amountDue: 0, altId: sandbox.locationId } });
   });
 
+  it('raises the appointment, task, DND and invoice events, each once, about the right record', async () => {
+    const contact = sandbox.store.collection('contacts').find((record) => Boolean(record.phone) && !record.dnd)!;
+    const calendar = sandbox.store.collection('calendars').all()[0]!;
+    const start = new Date(Date.now() + 3 * 86_400_000).toISOString();
+    const booked = await request('POST', '/calendars/events/appointments', {
+      version: '2021-04-15',
+      body: { calendarId: calendar.id, locationId: sandbox.locationId, contactId: contact.id, startTime: start, ignoreFreeSlotValidation: true },
+    });
+    expect(booked.status).toBe(200);
+    expect((await request('PUT', `/calendars/events/appointments/${booked.body.id}`, { version: '2021-04-15', body: { title: 'Whitening' } })).status).toBe(200);
+    expect((await request('DELETE', `/calendars/events/${booked.body.id}`, { version: '2021-04-15' })).status).toBe(201);
+    const task = await request('POST', `/contacts/${contact.id}/tasks`, { body: { title: 'Call back', dueDate: start, completed: false } });
+    expect(task.status).toBe(201);
+    expect((await request('PUT', `/contacts/${contact.id}/tasks/${task.body.task.id}/completed`, { body: { completed: true } })).status).toBe(200);
+    // Completed already: no second TaskComplete.
+    expect((await request('PUT', `/contacts/${contact.id}/tasks/${task.body.task.id}/completed`, { body: { completed: true } })).status).toBe(200);
+    expect((await request('PUT', `/contacts/${contact.id}`, { body: { dnd: true } })).status).toBe(200);
+    const invoice = await request('POST', '/invoices/', {
+      body: { altId: sandbox.locationId, altType: 'location', name: 'Cleaning', currency: 'USD', issueDate: '2026-12-01', contactDetails: { id: contact.id, name: contact.contactName }, items: [{ name: 'Cleaning', amount: 120, qty: 1 }] },
+    });
+    expect(invoice.status).toBe(200);
+    expect((await request('POST', `/invoices/${invoice.body._id}/void`, { body: { altId: sandbox.locationId, altType: 'location' } })).status).toBe(200);
+    await sandbox.webhooks.idle();
+    const appointmentEvents = (await events()).filter((event) => event.ids.appointmentId === booked.body.id);
+    expect(appointmentEvents.map((event) => event.type)).toEqual(['AppointmentCreate', 'AppointmentUpdate', 'AppointmentDelete']);
+    expect(appointmentEvents[0]!.payload.appointment).toMatchObject({ id: booked.body.id, calendarId: calendar.id, contactId: contact.id, startTime: expect.any(String) });
+    expect(appointmentEvents[1]!.payload.appointment).toMatchObject({ title: 'Whitening' });
+    expect((await eventsOf('TaskCreate')).map((event) => event.payload)).toEqual([expect.objectContaining({ id: task.body.task.id, title: 'Call back', contactId: contact.id })]);
+    expect((await eventsOf('TaskComplete')).map((event) => event.payload.id)).toEqual([task.body.task.id]);
+    expect((await eventsOf('ContactDndUpdate')).map((event) => [event.payload.id, event.payload.dnd])).toEqual([[contact.id, true]]);
+    const invoiceEvents = (await events()).filter((event) => event.ids.invoiceId === invoice.body._id);
+    expect(invoiceEvents.map((event) => event.type)).toEqual(['InvoiceCreate', 'InvoiceVoid']);
+    expect(invoiceEvents[1]).toMatchObject({ locationId: sandbox.locationId, ids: { contactId: contact.id }, payload: { status: 'void', invoiceNumber: expect.any(String) } });
+  });
+
   it('raises nothing for a refused write or a read', async () => {
     const before = (await events()).length;
     expect((await request('POST', '/contacts/', { body: { locationId: sandbox.locationId } })).status).toBe(400);
