@@ -94,6 +94,8 @@ describe('events loop on the sandbox over stdio (--sandbox)', () => {
   });
 
   it('the same loop through the stdio server and its local receiver', async () => {
+    // The person at the client learns how to play the customer.
+    expect(session.client.getInstructions()).toContain('ghl-mcp sandbox simulate inbound-sms --body');
     await theLoop(agent(session.client), configHome);
   });
 });
