@@ -37,8 +37,11 @@ export interface Retention {
   replies: Limit;
 }
 
-/** Per session: the last 1,000 notifications of 10 minutes (a reconnect, a rolling restart); 20 replies of a minute. */
-export const DEFAULT_RETENTION: Retention = { notifications: { maxEvents: 1_000, maxAgeMs: 10 * 60_000 }, replies: { maxEvents: 20, maxAgeMs: 60_000 } };
+/**
+ * Per session: the last 1,000 notifications of 10 minutes (a reconnect, a rolling restart); the last 10 replies of
+ * 30 seconds (at most 10 × --max-result-chars per session: the price of resuming a request whose answer was lost).
+ */
+export const DEFAULT_RETENTION: Retention = { notifications: { maxEvents: 1_000, maxAgeMs: 10 * 60_000 }, replies: { maxEvents: 10, maxAgeMs: 30_000 } };
 
 export type StreamKind = keyof Retention;
 
