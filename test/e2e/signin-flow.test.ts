@@ -121,6 +121,21 @@ describe('sign in with HighLevel: the MCP SDK client against the server and the 
     expect(stolen.status).toBe(404);
   });
 
+  it("reads each user's ghl:// resources with that user's own token, never from the other's cache", async () => {
+    const { resources } = await a.client.listResources();
+    const location = resources.find((resource) => resource.uri.startsWith('ghl://locations/'));
+    expect(location, JSON.stringify(resources.map((resource) => resource.uri))).toBeDefined();
+    const readBy = async (client: SignedInClient) => {
+      const since = world.sandbox.fake.requests.length;
+      const { contents } = await client.client.readResource({ uri: location!.uri });
+      expect(JSON.stringify(contents)).toContain(world.sandbox.locationId);
+      return usersSeen(since);
+    };
+    // A's listing warmed A's cache; B's first read must still go to GHL, with B's token.
+    expect(await readBy(b)).toEqual(new Set([users[1]]));
+    expect([...(await readBy(a))].filter((seen) => seen !== users[0])).toEqual([]);
+  });
+
   it("refreshes user A's MCP token when the server refuses the one held, rotating the refresh token", async () => {
     const before = providerA.tokens()!;
     const tokenCalls = () => exchangesA.filter((exchange) => exchange.url === `${origin()}/token`).length;
