@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,7 +10,7 @@ import { createWebhookReceiver, type WebhookReceiver } from '../../src/events/re
 import { createLogger } from '../../src/logger.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/sandbox.js';
 import { seededRandom } from '../../src/sandbox/state.js';
-import { findRunningSandbox } from '../../src/sandbox/webhooks/control-file.js';
+import { announceSandbox, findRunningSandbox } from '../../src/sandbox/webhooks/control-file.js';
 import { sandboxWebhookConfig } from '../../src/sandbox/webhooks/config.js';
 import { WebhookEmitter } from '../../src/sandbox/webhooks/emitter.js';
 import { sandboxRequester } from '../helpers/sandbox-http.js';
@@ -234,5 +235,20 @@ describe('sandbox webhooks: delivery never slows the API and stays bounded', () 
     const emitter = new WebhookEmitter();
     expect(await emitter.emit({ type: 'ContactCreate' })).toMatchObject({ problem: expect.stringMatching(/^no receiver/) });
     expect(emitter.counts).toEqual({ delivered: 0, refused: 0, failed: 0, dropped: 0 });
+  });
+});
+
+describe('the control file: how `ghl-mcp sandbox simulate` finds a running sandbox', () => {
+  it('picks the one started last among running processes, clears the files of stopped ones, and keeps them owner-only', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ghl-sandbox-control-'));
+    const stopped = spawnSync(process.execPath, ['-e', '']).pid!;
+    const base = { token: 't', locationId: 'loc' };
+    const dead = announceSandbox(dir, { ...base, url: 'http://127.0.0.1:1001', pid: stopped, startedAt: '2026-11-30T12:00:00.000Z' });
+    announceSandbox(dir, { ...base, url: 'http://127.0.0.1:1002', pid: process.pid, startedAt: '2026-11-30T10:00:00.000Z' });
+    const newest = announceSandbox(dir, { ...base, url: 'http://127.0.0.1:1003', pid: process.pid, startedAt: '2026-11-30T11:00:00.000Z' });
+    expect(statSync(newest).mode & 0o777).toBe(0o600);
+    expect(findRunningSandbox(dir)?.url).toBe('http://127.0.0.1:1003');
+    expect(existsSync(dead)).toBe(false);
+    expect(findRunningSandbox(path.join(dir, 'missing'))).toBeUndefined();
   });
 });
