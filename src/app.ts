@@ -7,6 +7,7 @@ import { createSendPolicy } from './client/send-policy.js';
 import { type Config, ConfigError } from './config.js';
 import { discoveryDefinitions, DISCOVERY_TOOL_NAMES } from './discovery/definitions.js';
 import { DiscoveryTools } from './discovery/handlers.js';
+import { provenScope } from './events/access.js';
 import { AppEvents } from './events/runtime.js';
 import { EVENT_TOOL_NAMES, listedEventTools } from './events/tool-definitions.js';
 import { Executor, type ExecutorOptions } from './executor.js';
@@ -115,7 +116,8 @@ export function createApp(config: Config, logger: Logger) {
       executor: tenantExecutor,
       discovery: new DiscoveryTools(catalog, tenantExecutor, tenantDefaults),
       listing: listingFor(tenantDefaults),
-      resources: { ...resources, tenantKey: `tenant:${tenant.id}`, scope: tokenScope(tenantDefaults), defaultLocationId: tenant.locationId, secrets },
+      // Events are served from the server's own store: the tenant's location is checked with GHL first (events/access.ts).
+      resources: { ...resources, tenantKey: `tenant:${tenant.id}`, scope: provenScope(tokenScope(tenantDefaults), catalog, tenantExecutor), defaultLocationId: tenant.locationId, secrets },
       selfUpdate: selfUpdate.tenant.tool,
       close: () => tenantClient.close(),
     };
@@ -139,7 +141,7 @@ export function createApp(config: Config, logger: Logger) {
       { defaults: userDefaults, maxResultChars: config.maxResultChars, resultFormat: config.resultFormat, secrets, notices: () => refresher.notices(), onUpstreamError },
       logger,
     );
-    const scope = tokenScope(userDefaults, { current: () => refresher.current(), appId: ghlOAuth.appId });
+    const scope = provenScope(tokenScope(userDefaults, { current: () => refresher.current(), appId: ghlOAuth.appId }), catalog, userExecutor);
     return {
       executor: userExecutor,
       discovery: new DiscoveryTools(catalog, userExecutor, userDefaults),

@@ -2,7 +2,7 @@ import { ResourceReadError } from '../resources/reader.js';
 import { InvalidResourceUri } from '../resources/registry.js';
 import type { Json, ResourceDefinition, Vars } from '../resources/types.js';
 import type { EventFeed, EventFilter } from './feed.js';
-import { locationRefusal } from './tools.js';
+import { locationRefusal } from './access.js';
 
 export const EVENTS_RESOURCE = 'events';
 const DEFAULT_LIMIT = 20;
@@ -24,7 +24,7 @@ export function eventsResource(feed: EventFeed): ResourceDefinition {
       'Subscribe to be told of new ones; next is the cursor for ghl_list_events and ghl_wait_for_event.',
     fetch: async (vars, scope) => {
       const { locationId } = vars as { locationId: string };
-      const refusal = locationRefusal(locationId, scope);
+      const refusal = await locationRefusal(locationId, scope);
       if (refusal) throw new ResourceReadError(refusal, 'not-found');
       const page = await feed.recent(locationId, filterOf(vars), { limit: limitOf(vars) });
       return { answer: { locationId, events: page.events.reverse(), next: page.next, ...(page.more && { more: 'Older events are left out: raise limit or use ghl_list_events.' }) } as Json };

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { CallContext } from '../discovery/handlers.js';
-import type { TokenScope } from '../resources/types.js';
 import { errorResult, textResult, type ToolResult } from '../results.js';
+import { locationRefusal, type ProvenScope } from './access.js';
 import type { EventFeed, EventFilter } from './feed.js';
 import type { LoggedEvent } from './log.js';
 import {
@@ -21,7 +21,7 @@ export interface EventAccess {
   /** The location a call is about when it names none. */
   defaultLocationId?: string;
   /** What the session's credentials reach (a location token reaches its own location only). */
-  scope: () => Promise<TokenScope>;
+  scope: () => Promise<ProvenScope>;
 }
 
 /** How to turn events on, said by the tools of a server that receives none. */
@@ -56,7 +56,7 @@ export class EventTools {
     const args = parsed.data as EventToolArgs;
     const locationId = args.locationId ?? this.access.defaultLocationId;
     if (!locationId) return errorResult({ message: 'locationId: required (no location is configured)', hint: 'Give the locationId whose events to read (ghl://locations lists them).' });
-    const refusal = locationRefusal(locationId, await this.access.scope());
+    const refusal = await locationRefusal(locationId, await this.access.scope());
     if (refusal) return errorResult({ message: refusal, hint: 'Ask for the events of the configured location.' });
     const filter = filterOf(args);
     return name === WAIT_TOOL ? this.wait(this.feed, locationId, filter, args, context) : this.recent(this.feed, locationId, filter, args);
@@ -113,16 +113,6 @@ export class EventTools {
     const cut = (event: LoggedEvent) => ({ ...event, payload: { cut: `the payload was ${JSON.stringify(event.payload).length} characters, over the result limit` } });
     return JSON.stringify({ ...value, ...(value.event && { event: cut(value.event) }), ...(value.events && { events: value.events.map(cut) }) });
   }
-}
-
-/** Why these credentials may not read a location's events, or undefined when they may. */
-export function locationRefusal(locationId: string, scope: TokenScope): string | undefined {
-  // Events come for every location that installed the app: credentials that name no location or agency read none.
-  if (scope.kind === 'unknown') return 'no location or company is configured for these credentials, so no location\'s events are served (set GHL_LOCATION_ID, or send X-GHL-Location-Id)';
-  if (scope.kind === 'location' && scope.locationId !== locationId) {
-    return `locationId: ${locationId} is not the location these credentials are for (${scope.locationId}); its events are not served here`;
-  }
-  return undefined;
 }
 
 function filterOf(args: EventToolArgs): EventFilter {

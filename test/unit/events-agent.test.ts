@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Catalog } from '../../src/catalog/catalog.js';
 import type { EventEnvelope } from '../../src/events/envelope.js';
+import { provenScope } from '../../src/events/access.js';
 import { EventFeed } from '../../src/events/feed.js';
+import type { Executor } from '../../src/executor.js';
 import { MemoryEventLog } from '../../src/events/log.js';
 import { changeOf } from '../../src/events/reactions.js';
 import { eventsResource } from '../../src/events/resource.js';
@@ -117,6 +119,26 @@ describe('the event tools', () => {
     expect(caught.events[0].payload.cut).toMatch(/over the result limit/);
     expect(caught.more).toBe(true);
     expect(jsonOf(await tools.call(RECENT_TOOL, { after: caught.next }, context())).events.map((item: { id: string }) => item.id)).toEqual(['e']);
+  });
+});
+
+describe('credentials the server does not hold (a tenant\'s token, a signed-in user\'s grant)', () => {
+  it('read a location\'s events only once GHL has read that location with them, asked once per location', async () => {
+    const { feed } = setup();
+    const asked: string[] = [];
+    const executor = {
+      fetch: async (_tool: unknown, args: { locationId: string }) => {
+        asked.push(args.locationId);
+        return args.locationId === 'loc1' ? { response: { status: 200, text: '{}' } } : { result: { content: [{ type: 'text', text: 'Error: GHL answered 401' }], isError: true } };
+      },
+    } as unknown as Executor;
+    const scope = provenScope(async () => ({ kind: 'agency', companyId: 'co1' }), new Catalog(MODULES, OVERLAYS), executor);
+    const tools = new EventTools(feed, { scope }, 20_000);
+    expect((await tools.call(RECENT_TOOL, { locationId: 'loc1' }, context())).isError).toBeUndefined();
+    expect((await tools.call(RECENT_TOOL, { locationId: 'loc1' }, context())).isError).toBeUndefined();
+    expect(text(await tools.call(RECENT_TOOL, { locationId: 'claimed' }, context()))).toMatch(/these credentials could not read location claimed in GHL/);
+    await expect(eventsResource(feed).fetch({ locationId: 'claimed' }, await scope())).rejects.toThrow(/could not read location claimed/);
+    expect(asked).toEqual(['loc1', 'claimed', 'claimed']);
   });
 });
 
