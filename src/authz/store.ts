@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { RedisConnection } from '../sessions/redis.js';
 
 /**
  * Where the authorization server keeps its records (clients, pending sign-ins, codes, token families): Redis when
@@ -81,12 +82,14 @@ export class MemoryAuthzStore implements AuthzStore {
 
 /** The same records in Redis under one prefix; GETDEL makes a take atomic across replicas. */
 export class RedisAuthzStore implements AuthzStore {
-  private client?: Promise<Redis>;
+  private readonly redis: RedisConnection;
 
   constructor(
-    private readonly url: string,
+    url: string,
     private readonly prefix = 'ghl-mcp:authz:',
-  ) {}
+  ) {
+    this.redis = new RedisConnection(url);
+  }
 
   async get<T>(key: string): Promise<T | undefined> {
     return parse<T>(await (await this.connection()).get(this.prefix + key));
@@ -117,24 +120,12 @@ export class RedisAuthzStore implements AuthzStore {
   }
 
   async close(): Promise<void> {
-    const client = this.client;
-    this.client = undefined;
-    if (client) await (await client).quit().catch(() => {});
+    await this.redis.close();
   }
 
-  /** Connected on first use, like the token store (a failed connection is tried again on the next call); the users' grant stores share it. */
+  /** The one lazily opened connection (also the users' grant stores'): a failed one is opened again on the next call. */
   connection(): Promise<Redis> {
-    this.client ??= import('ioredis').then(async (mod) => {
-      const RedisClient = ('Redis' in mod ? mod.Redis : (mod as unknown as { default: typeof Redis }).default) as typeof Redis;
-      const redis = new RedisClient(this.url, { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 5000, commandTimeout: 5000 });
-      redis.on('error', () => {});
-      await redis.connect();
-      return redis;
-    });
-    this.client.catch(() => {
-      this.client = undefined;
-    });
-    return this.client;
+    return this.redis.get();
   }
 }
 
