@@ -75,7 +75,8 @@ export class WebhookEmitter {
   emit(payload: Record<string, unknown>): Promise<DeliveryOutcome> {
     const webhookId = randomUUID();
     const outcome: DeliveryOutcome = { type: String(payload.type), webhookId };
-    if (!this.target || this.closed) return Promise.resolve({ ...outcome, problem: 'no receiver: start the server with --sandbox --http' });
+    if (this.closed) return Promise.resolve({ ...outcome, problem: 'the sandbox stopped' });
+    if (!this.target) return Promise.resolve({ ...outcome, problem: 'no receiver: the server was started without one' });
     const body = JSON.stringify({ ...payload, timestamp: new Date().toISOString(), webhookId });
     return new Promise((settle) => {
       this.queue.push({ body, outcome, settle });

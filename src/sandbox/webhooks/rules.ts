@@ -3,11 +3,10 @@ import type { SandboxRequest } from '../router.js';
 import type { Doc, SandboxStore } from '../state.js';
 import { FAMILIES, type FamilyName } from './payloads.js';
 
-/** A write as the rules see it: the record before and after, the request and the answer. */
+/** A write as the rules see it: the record before and after, and the answer. */
 interface Change {
   before?: Doc;
   after?: Doc;
-  request: SandboxRequest;
   answer: Doc;
 }
 
@@ -100,7 +99,7 @@ export function watchWrite(
     const after = typeof id === 'string' ? records.get(id) : undefined;
     const record = after ?? before;
     if (!record) return;
-    for (const type of rule.types({ before, after, request, answer })) {
+    for (const type of rule.types({ before, after, answer })) {
       emit({ type, locationId, ...FAMILIES[rule.family].payload(record) });
     }
   };
