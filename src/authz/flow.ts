@@ -62,7 +62,7 @@ export class SigninFlow {
   constructor(private readonly options: FlowOptions) {}
 
   async authorize(res: ServerResponse, query: URLSearchParams): Promise<void> {
-    const { clients, endpoints, store, app } = this.options;
+    const { clients, endpoints } = this.options;
     const clientId = query.get('client_id');
     if (!clientId) return sendErrorPage(res, 400, 'Missing client_id', 'The MCP client sent no client_id. Reconnect from your MCP client.');
     const client = await clients.find(clientId).catch((error: unknown) => {
