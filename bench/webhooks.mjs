@@ -3,7 +3,7 @@
 // acknowledgements (target: all 200), the time to acknowledge (p50/p99), receive-to-notification latency (p50/p99:
 // from the signed POST leaving the sender to notifications/resources/updated arriving at the subscribed client),
 // the whole burst's duration and the server's peak RSS.
-// Usage: npm run build && node bench/webhooks.mjs [--deliveries 1000] [--senders 50] [--redis redis://127.0.0.1:6390]
+// Usage: npm run build && node bench/webhooks.mjs [--deliveries 1000] [--senders 50] [--subscribers 1] [--redis redis://127.0.0.1:6390]
 //   --redis: the event log and delivery IDs in that Redis (as replicas share them) instead of in memory.
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { CLI, peakRssMb } from './lib.mjs';
 
-const { values } = parseArgs({ options: { deliveries: { type: 'string', default: '1000' }, senders: { type: 'string', default: '50' }, redis: { type: 'string' } } });
+const { values } = parseArgs({ options: { deliveries: { type: 'string', default: '1000' }, senders: { type: 'string', default: '50' }, subscribers: { type: 'string', default: '1' }, redis: { type: 'string' } } });
 const deliveries = Number(values.deliveries);
 const senders = Number(values.senders);
 
@@ -33,15 +33,21 @@ const origin = await new Promise((resolve, reject) => {
   server.once('exit', (code) => reject(new Error(`server exited (${code}): ${announced}`)));
 });
 
-// The agent: subscribed to the location's events, noting when each resources/updated arrives.
+// The agents: each subscribed to the location's events; the first one's notifications are timed. --subscribers 0
+// measures the receiver alone, for comparison.
 const EVENTS_URI = 'ghl://locations/loc-bench/events';
-const client = new Client({ name: 'webhooks-bench', version: '1.0.0' });
-await client.connect(new StreamableHTTPClientTransport(new URL(`${origin}/mcp`)));
 const notified = [];
-client.setNotificationHandler('notifications/resources/updated', (notification) => {
-  if (notification.params.uri === EVENTS_URI) notified.push(performance.now());
-});
-await client.subscribeResource({ uri: EVENTS_URI });
+const clients = await Promise.all(
+  Array.from({ length: Number(values.subscribers) }, async (_, index) => {
+    const client = new Client({ name: 'webhooks-bench', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${origin}/mcp`)));
+    client.setNotificationHandler('notifications/resources/updated', (notification) => {
+      if (index === 0 && notification.params.uri === EVENTS_URI) notified.push(performance.now());
+    });
+    await client.subscribeResource({ uri: EVENTS_URI });
+    return client;
+  }),
+);
 
 /** One delivery; resolves with its status, when it left and the milliseconds until the answer. */
 function deliver(body) {
@@ -69,7 +75,7 @@ await Promise.all(
 );
 const burstMs = performance.now() - started;
 // Notifications still on their way: wait until they stop coming (a second with none), at most 30 s.
-for (let seen = -1, waited = 0; seen !== notified.length && waited < 30_000; waited += 1000) {
+for (let seen = -1, waited = 0; clients.length > 0 && seen !== notified.length && waited < 30_000; waited += 1000) {
   seen = notified.length;
   await new Promise((resolve) => setTimeout(resolve, 1000));
 }
@@ -77,7 +83,7 @@ const notifications = notified.length;
 // Each delivery again: every one must be refused as a replay (409), i.e. each was stored exactly once.
 const replays = await Promise.all(bodies.slice(0, 100).map(deliver));
 const rssMb = peakRssMb(server.pid);
-await client.close();
+await Promise.all(clients.map((client) => client.close()));
 server.kill();
 
 const percentileOf = (values, p) => {
@@ -101,6 +107,7 @@ process.stdout.write(
     store: values.redis ? 'redis' : 'memory',
     deliveries,
     senders,
+    subscribers: clients.length,
     acknowledged: results.filter((result) => result.status === 200).length,
     refused: results.filter((result) => result.status !== 200).length,
     replaysRefused: `${replays.filter((result) => result.status === 409).length}/${replays.length}`,
