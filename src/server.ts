@@ -74,7 +74,8 @@ export function createServer(deps: ServerDeps): Server {
     enable: (toolset) => {
       const selection = cell.get();
       const next = selection.withToolset(toolset);
-      const grew = next.listed().length > selection.listed().length;
+      // Counted on the listing: a toolset may add the server's own tools (events), not only catalog ones.
+      const grew = listing.list(next).length > listing.list(selection).length;
       cell.set(next);
       if (grew) server.sendToolListChanged().catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'list_changed not sent'));
       return next;

@@ -5,7 +5,8 @@ import { toolLead } from '../catalog/tool-text.js';
 import { followPages } from '../paging/follow.js';
 import { pagingRule } from '../paging/styles.js';
 import { errorResult, textResult, type ToolResult } from '../results.js';
-import { SelectionError, type ToolSelection, toolsetNames } from '../toolsets/selection.js';
+import { EVENTS_TOOLSET, SelectionError, type ToolSelection, toolsetNames } from '../toolsets/selection.js';
+import { EVENT_TOOL_NAMES } from '../events/tool-definitions.js';
 import {
   CALL_TOOL,
   DEFAULT_MAX_ITEMS,
@@ -21,6 +22,13 @@ import { ToolSearch } from './search.js';
 import { signature } from './signature.js';
 
 const DEFAULT_LIMIT = 8;
+
+function eventsEnabled(stateless: boolean): string {
+  const names = EVENT_TOOL_NAMES.join(' and ');
+  return stateless
+    ? `Nothing was enabled: this server is stateless; connect to /mcp/x/events (comma-separated with the toolsets you use) to list ${names}. Meanwhile call them by name.`
+    : `Enabled events: ${names} added to your list. They work right now by name, whether or not your client re-reads its tool list.`;
+}
 
 /** What a discovery call needs from the MCP request it serves. */
 export interface CallContext {
@@ -168,6 +176,8 @@ export class DiscoveryTools {
       if (!(error instanceof SelectionError)) throw error;
       return errorResult({ message: error.message, hint: `Pick one of: ${toolsetNames(this.catalog).join(', ')}` });
     }
+    // The events toolset holds the server's own event tools, not catalog tools.
+    if (toolset === EVENTS_TOOLSET) return textResult(eventsEnabled(session.oneRequest === true));
     const added = after.listed().filter((tool) => !before.has(tool.name)).map((tool) => tool.name);
     if (added.length === 0) return textResult(`Toolset ${toolset} adds no tools: they are already in your list${after.readOnly ? ' (or write, and this server is read-only)' : ''}.`);
     const note = after.readOnly ? ' Tools that write are left out (read-only server).' : '';

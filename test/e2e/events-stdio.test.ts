@@ -121,7 +121,7 @@ describe('GHL events on a stdio server (its own webhook listener)', () => {
 });
 
 describe('GHL events on a server that receives none', () => {
-  it('the event tools, called by name, say how to turn webhooks on; no events resource is offered', async () => {
+  it('the event tools, called by name, say how to turn webhooks on; no events resource is offered; the toolset can be enabled', async () => {
     const session = await connectStdio({ GHL_API_KEY: 'pit-unused', GHL_LOCATION_ID: LOCATION });
     try {
       expect((await session.client.listTools()).tools.map((tool) => tool.name)).not.toContain('ghl_wait_for_event');
@@ -130,6 +130,13 @@ describe('GHL events on a server that receives none', () => {
       expect(answer(result).head).toBe('Error: the call was not made: this server receives no GHL events (webhooks are off)');
       const { resourceTemplates } = await session.client.listResourceTemplates();
       expect(resourceTemplates.some((template) => template.uriTemplate.includes('/events'))).toBe(false);
+      // The events toolset can be enabled at runtime like any other: the list changes, and says so.
+      let listChanged = 0;
+      session.client.setNotificationHandler('notifications/tools/list_changed', () => void (listChanged += 1));
+      const enabled = await session.client.callTool({ name: 'ghl_enable_toolset', arguments: { toolset: 'events' } });
+      expect(answer(enabled).head).toBe('Enabled events: ghl_wait_for_event and ghl_list_events added to your list. They work right now by name, whether or not your client re-reads its tool list.');
+      await expect.poll(() => listChanged).toBe(1);
+      expect((await session.client.listTools()).tools.map((tool) => tool.name)).toEqual(expect.arrayContaining(['ghl_wait_for_event', 'ghl_list_events']));
     } finally {
       await session.close();
     }
