@@ -153,4 +153,24 @@ describe.skipIf(skip)('resource changes across replicas (bus + subscription inde
     await b.hub.touch(rebuilt);
     expect([...rebuilt.subscriptions]).toEqual(['ghl://locations/loc-1/tags']);
   });
+
+  it('keeps the subscriptions of an untouched session for a day (or four idle times), not one idle time: tool calls do not touch them', async () => {
+    const index = new RedisSubscriptionIndex({ url: TEST_REDIS_URL, prefix: `${prefix}ttl:`, idleMs: 60_000 });
+    const long = new RedisSubscriptionIndex({ url: TEST_REDIS_URL, prefix: `${prefix}ttl-long:`, idleMs: 12 * 60 * 60_000 });
+    const { Redis } = await import('ioredis');
+    const redis = new Redis(TEST_REDIS_URL);
+    try {
+      await index.subscribe('s1', 'server:z', 'ghl://locations/loc-1/tags');
+      await long.subscribe('s1', 'server:z', 'ghl://locations/loc-1/tags');
+      expect(await redis.ttl(`${prefix}ttl:s:s1`)).toBeGreaterThan(23 * 3600);
+      expect(await redis.ttl(`${prefix}ttl:t:server:z`)).toBeGreaterThan(23 * 3600);
+      expect(await redis.ttl(`${prefix}ttl-long:s:s1`)).toBeGreaterThan(47 * 3600);
+      expect(await index.sessions('server:z')).toEqual([{ id: 's1', tenant: 'server:z', uris: ['ghl://locations/loc-1/tags'] }]);
+      await index.forget('s1');
+      expect(await index.sessions()).toEqual([]);
+    } finally {
+      redis.disconnect();
+      await Promise.all([index.close(), long.close()]);
+    }
+  });
 });
