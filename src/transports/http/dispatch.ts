@@ -100,7 +100,11 @@ export class McpDispatcher {
     const record = local && local.owner !== caller.owner ? undefined : await unavailableAs503(() => this.options.store.touch(id, caller.owner)).catch((error: unknown) => refused(res, error));
     if (res.headersSent) return;
     if (!record) return rpcError(res, 404, RPC.sessionNotFound, 'Session not found');
-    await this.options.store.end(id);
+    try {
+      await unavailableAs503(() => this.options.store.end(id));
+    } catch (error) {
+      return refused(res, error);
+    }
     if (!local) return void res.writeHead(200).end();
     // The SDK answers and closes its transport (the copy here goes with it).
     await local.transport.handleRequest(req, res);
