@@ -158,7 +158,9 @@ export class AuthzRoutes {
       if (error instanceof BodyTooLargeError) throw error;
       throw new AuthzError('invalid_client_metadata', 'The registration body must be a JSON object');
     }
-    sendJson(res, 201, await this.deps.clients.register(body));
+    const client = await this.deps.clients.register(body);
+    this.deps.logger.info({ audit: 'register', client: client.client_id, name: client.client_name, auth: client.token_endpoint_auth_method }, 'sign-in: client registered');
+    sendJson(res, 201, client);
   }
 
   /** Takes one from the address's allowance, or answers 429 with Retry-After. */

@@ -141,6 +141,7 @@ describe('a user signs in with HighLevel', () => {
     expect(log).toContain('"audit":"grant"');
     expect(log).toContain('"audit":"refresh"');
     expect(log).toContain('"audit":"ghl-grant"');
+    expect(log).toContain('"audit":"register"');
     for (const secret of secretsOf(world.ghl.oauth)) expect(log).not.toContain(secret);
     expect(log).not.toMatch(/ghlmcp_(at|rt|ac)_/);
   });
