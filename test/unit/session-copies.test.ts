@@ -1,6 +1,5 @@
 import { Server } from '@modelcontextprotocol/server';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { type Bus, Handlers } from '../../src/bus/bus.js';
 import { createLogger } from '../../src/logger.js';
 import { type Build, SessionCopies } from '../../src/sessions/copies.js';
 import type { SessionRecord } from '../../src/sessions/records.js';
@@ -8,23 +7,7 @@ import { SessionService } from '../../src/sessions/service.js';
 import type { SelectionRequest, ToolSelection } from '../../src/toolsets/selection.js';
 import { SessionRegistry } from '../../src/transports/http/sessions.js';
 import { redisMissing, TEST_REDIS_URL } from '../helpers/redis-server.js';
-
-/** Replicas on one bus, each with its own origin (as with Redis). */
-function sharedBus() {
-  const handlers = new Handlers();
-  return (origin: string): Bus => ({
-    origin,
-    publish: async (topic, message) => {
-      const copy = JSON.parse(JSON.stringify(message)) as unknown;
-      queueMicrotask(() => handlers.deliver(topic, copy, () => {}));
-    },
-    subscribe: (topic, handler) => {
-      const { remove } = handlers.add(topic, handler);
-      return () => void remove();
-    },
-    close: async () => {},
-  });
-}
+import { sharedBus } from '../helpers/shared-bus.js';
 
 /** Stands for a ToolSelection: what a record keeps of one. */
 const selectionOf = (request: SelectionRequest | null) =>

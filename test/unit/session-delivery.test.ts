@@ -1,27 +1,10 @@
 import type { JSONRPCMessage } from '@modelcontextprotocol/server';
 import { describe, expect, it } from 'vitest';
-import { type Bus, Handlers } from '../../src/bus/bus.js';
 import { createLogger } from '../../src/logger.js';
 import { SessionDelivery, type HeldStream } from '../../src/sessions/delivery.js';
 import { MemoryEventLog, STANDALONE_STREAM } from '../../src/sessions/events.js';
 import { MemoryRecordStore } from '../../src/sessions/records.js';
-
-/** Replicas on one bus, each with its own origin (as with Redis): a message reaches every one of them. */
-function sharedBus() {
-  const handlers = new Handlers();
-  return (origin: string): Bus => ({
-    origin,
-    publish: async (topic, message) => {
-      const copy = JSON.parse(JSON.stringify(message)) as unknown;
-      queueMicrotask(() => handlers.deliver(topic, copy, () => {}));
-    },
-    subscribe: (topic, handler) => {
-      const { remove } = handlers.add(topic, handler);
-      return () => void remove();
-    },
-    close: async () => {},
-  });
-}
+import { sharedBus } from '../helpers/shared-bus.js';
 
 /** A stand-in for the SDK transport of a replica holding the GET stream: takes an id from the event store, then "writes". */
 function stream(delivery: SessionDelivery, session: string) {
