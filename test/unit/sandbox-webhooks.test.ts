@@ -231,6 +231,29 @@ describe('sandbox webhooks: delivery never slows the API and stays bounded', () 
     slow.close();
   });
 
+  it('tries again after a 429 or 5xx (as GHL retries a 429), and gives up after the last try, saying why', async () => {
+    const answers = [429, 200, 503, 500, 500];
+    const bodies: string[] = [];
+    const flaky = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        bodies.push(body);
+        res.writeHead(answers.shift() ?? 500).end();
+      });
+    });
+    await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
+    const emitter = new WebhookEmitter({ retryDelayMs: 5 });
+    emitter.deliverTo(`http://127.0.0.1:${(flaky.address() as AddressInfo).port}/`);
+    expect(await emitter.emit({ type: 'ContactCreate' })).toMatchObject({ status: 200 });
+    // The retry is the same delivery: the same bytes, so the same webhookId and signature.
+    expect(bodies[1]).toBe(bodies[0]);
+    expect(await emitter.emit({ type: 'ContactUpdate' })).toMatchObject({ problem: 'the receiver answered 500' });
+    expect(emitter.counts).toEqual({ delivered: 1, refused: 0, failed: 1, dropped: 0 });
+    expect(bodies).toHaveLength(5);
+    flaky.close();
+  });
+
   it('with no receiver builds nothing, and says why', async () => {
     const emitter = new WebhookEmitter();
     expect(await emitter.emit({ type: 'ContactCreate' })).toMatchObject({ problem: expect.stringMatching(/^no receiver/) });

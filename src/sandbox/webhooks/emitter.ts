@@ -38,6 +38,8 @@ export class WebhookEmitter {
   private readonly privateKey: KeyObject;
   private readonly queue: Queued[] = [];
   private target?: string;
+  /** Set while deliveries are being sent; cleared in the same turn the queue is found empty, so an emit never waits on a finished run. */
+  private draining = false;
   private running?: Promise<void>;
   private closed = false;
   readonly counts = { delivered: 0, refused: 0, failed: 0, dropped: 0 };
@@ -85,13 +87,16 @@ export class WebhookEmitter {
         this.counts.dropped += 1;
         dropped.settle({ ...dropped.outcome, problem: `dropped: more than ${this.maxQueue} deliveries were waiting` });
       }
-      this.running ??= this.drain().finally(() => (this.running = undefined));
+      if (!this.draining) {
+        this.draining = true;
+        this.running = this.drain();
+      }
     });
   }
 
   /** Resolves once nothing is waiting or in flight. */
   async idle(): Promise<void> {
-    while (this.running) await this.running;
+    while (this.draining) await this.running;
   }
 
   async close(): Promise<void> {
@@ -101,14 +106,20 @@ export class WebhookEmitter {
   }
 
   private async drain(): Promise<void> {
-    for (let next = this.queue.shift(); next; next = this.queue.shift()) next.settle(await this.deliver(next));
+    try {
+      for (let next = this.queue.shift(); next; next = this.queue.shift()) next.settle(await this.deliver(next));
+    } finally {
+      this.draining = false;
+    }
   }
 
   private async deliver({ body, outcome }: Queued): Promise<DeliveryOutcome> {
     const signature = sign(null, Buffer.from(body), this.privateKey).toString('base64');
-    let problem = '';
-    for (let attempt = 1; attempt <= this.attempts && !this.closed; attempt += 1) {
+    let problem = 'the sandbox stopped';
+    for (let attempt = 1; attempt <= this.attempts; attempt += 1) {
       if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs * 2 ** (attempt - 2)));
+      // A sandbox that stopped meanwhile tries no more (its receiver is usually gone too).
+      if (this.closed) break;
       try {
         const response = await fetch(this.target!, {
           method: 'POST',
