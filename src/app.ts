@@ -91,7 +91,7 @@ export function createApp(config: Config, logger: Logger) {
   // One definition for every session: an HTTP session may bring its own selection, or (multi-tenant) its own executor.
   const confirm = config.confirmDestructive ? new DestructiveConfirmation() : undefined;
   const newServer = (session: SessionParts = {}) =>
-    createServer({ catalog, executor, selection, listing, discovery, logger, version: VERSION, notices, resources, selfUpdate: selfUpdate.tool, confirm, stateless: config.http?.stateless, eventFeed: events.feed, ...session });
+    createServer({ catalog, executor, selection, listing, discovery, logger, version: VERSION, notices, resources, selfUpdate: selfUpdate.tool, confirm, stateless: config.http?.stateless, eventFeed: events.feed, requestTimeoutMs: config.http?.requestTimeoutMs, ...session });
   const server = newServer();
 
   // Listed schemas depend only on which defaults exist, never on their values: tenants of one shape share a listing.

@@ -17,6 +17,8 @@ import type { EventFeed } from './events/feed.js';
 import { EventTools } from './events/tools.js';
 
 export const SERVER_NAME = 'ghl-mcp';
+/** A wait for an event answers this long before the HTTP request timeout would cut it. */
+const WAIT_MARGIN_MS = 5_000;
 
 export interface ServerDeps {
   catalog: Catalog;
@@ -42,6 +44,8 @@ export interface ServerDeps {
   stateless?: boolean;
   /** The process's GHL events (--webhooks): read by the event tools within the session's own scope; absent, they say how to turn them on. */
   eventFeed?: EventFeed;
+  /** HTTP: a request is cut after --request-timeout-ms, so a wait for an event ends before it. */
+  requestTimeoutMs?: number;
 }
 
 const BASE_INSTRUCTIONS =
@@ -56,7 +60,8 @@ const BASE_INSTRUCTIONS =
 export function createServer(deps: ServerDeps): Server {
   const { catalog, executor, listing, discovery, logger } = deps;
   // The session's own location and scope: a tenant reads the events of its own location only.
-  const events = new EventTools(deps.eventFeed, { defaultLocationId: deps.resources.defaultLocationId, scope: deps.resources.scope }, deps.resources.maxChars);
+  const maxWaitMs = deps.requestTimeoutMs === undefined ? undefined : deps.requestTimeoutMs - WAIT_MARGIN_MS;
+  const events = new EventTools(deps.eventFeed, { defaultLocationId: deps.resources.defaultLocationId, scope: deps.resources.scope }, deps.resources.maxChars, maxWaitMs);
   const server = new Server(
     { name: SERVER_NAME, version: deps.version },
     {

@@ -40,6 +40,8 @@ export class EventTools {
     private readonly feed: EventFeed | undefined,
     private readonly access: EventAccess,
     private readonly maxChars: number,
+    /** The longest wait this transport lets a request last (HTTP: under --request-timeout-ms), if shorter than the tool's own. */
+    private readonly maxWaitMs = Infinity,
   ) {}
 
   handles(name: string): name is EventToolName {
@@ -63,7 +65,7 @@ export class EventTools {
   }
 
   private async wait(feed: EventFeed, locationId: string, filter: EventFilter, args: EventToolArgs, context: CallContext): Promise<ToolResult> {
-    const timeoutSeconds = args.timeoutSeconds ?? WAIT_DEFAULT_SECONDS;
+    const timeoutSeconds = Math.max(1, Math.min(args.timeoutSeconds ?? WAIT_DEFAULT_SECONDS, Math.floor(this.maxWaitMs / 1000)));
     const progress = context.progress;
     const outcome = await feed.waitFor(locationId, filter, {
       after: args.after,
@@ -87,23 +89,20 @@ export class EventTools {
   }
 
   private async recent(feed: EventFeed, locationId: string, filter: EventFilter, args: EventToolArgs): Promise<ToolResult> {
-    const limit = args.limit ?? RECENT_DEFAULT_LIMIT;
-    const page = await feed.recent(locationId, filter, { after: args.after, limit });
-    // Too long for the result limit: the newest events wait for the next call (after = the last one shown).
-    let { events, more, next } = page;
-    let text = JSON.stringify({ events, next, more });
-    while (text.length > this.maxChars && events.length > 1) {
-      events = events.slice(0, Math.max(1, Math.floor(events.length / 2)));
-      next = events.at(-1)!.cursor;
-      more = true;
-      text = JSON.stringify({ events, next, more });
-    }
+    const page = await feed.recent(locationId, filter, { after: args.after, limit: args.limit ?? RECENT_DEFAULT_LIMIT });
+    // Too long for the result limit: the newest events are left for the next call (after = the last one shown).
+    let events = page.events;
+    while (events.length > 1 && JSON.stringify(events).length > this.maxChars) events = events.slice(0, Math.ceil(events.length / 2));
+    const cut = events.length < page.events.length;
+    const next = cut ? events.at(-1)!.cursor : page.next;
+    const more = cut || (args.after !== undefined && page.more);
     const count = `${events.length} event${events.length === 1 ? '' : 's'}`;
     const head =
       args.after === undefined
-        ? `OK: the ${count} most recent for location ${locationId}${more ? ' (older ones left out)' : ''}, oldest first.`
-        : `OK: ${count} for location ${locationId} after ${args.after}${more ? `; more follow: call again with after=${next}` : ''}.`;
-    return textResult(`${head} Later events: after=${next}.\n${text.length > this.maxChars ? this.fit({ events, next, more }) : text}`);
+        ? `OK: the ${count} most recent for location ${locationId}${page.more ? ' (older ones left out)' : ''}, oldest first${cut ? ' (the newest did not fit)' : ''}`
+        : `OK: ${count} for location ${locationId} after ${args.after}`;
+    const tail = more ? `; more follow: call again with after=${next}.` : `. Later events: after=${next}.`;
+    return textResult(`${head}${tail}\n${this.fit({ events, next, more })}`);
   }
 
   /** One event can be large (a long email): its payload is cut before the result limit is passed. */

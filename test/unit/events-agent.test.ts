@@ -94,6 +94,16 @@ describe('the event tools', () => {
     expect(jsonOf(await tools.call(WAIT_TOOL, { types: ['AppointmentCreate'], after: next }, context())).event.id).toBe('booked');
   });
 
+  it('wait: never longer than the transport lets a request last', async () => {
+    const { feed } = setup();
+    const tools = new EventTools(feed, { defaultLocationId: 'loc1', scope: async () => locationScope }, 20_000, 3_500);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    const waited = tools.call(WAIT_TOOL, { timeoutSeconds: 60 }, context());
+    while (feed.waiting === 0) await new Promise(setImmediate);
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(text(await waited)).toMatch(/^Nothing matching arrived in 3 s; call ghl_wait_for_event again with after=/);
+  });
+
   it('wait: a cancelled call answers at once', async () => {
     const { feed, tools } = setup();
     const controller = new AbortController();
