@@ -30,7 +30,8 @@ describe('resource definitions against the catalog', () => {
     for (const definition of RESOURCES) {
       for (const scope of SCOPES) {
         const fetched = definition.fetch(VARS, scope);
-        if ('answer' in fetched) continue;
+        // A view of the server's own (a fixed one, or the event log's) reads nothing from GHL.
+        if (fetched instanceof Promise || 'answer' in fetched) continue;
         for (const spec of readsOf(fetched)) {
           const tool = catalog.get(spec.tool);
           expect(tool, `${definition.name} reads ${spec.tool}`).toBeDefined();
@@ -68,7 +69,7 @@ describe('resource definitions against the catalog', () => {
   it('project sparse GHL answers without failing, and say when an item is absent', () => {
     for (const definition of RESOURCES) {
       const fetched = definition.fetch(VARS, SCOPES[2]!);
-      if ('answer' in fetched) continue;
+      if (fetched instanceof Promise || 'answer' in fetched) continue;
       const view = definition.project({}, VARS, fetched);
       if (view === undefined) expect(['location', 'pipeline', 'calendar']).toContain(definition.name);
       else expect(() => JSON.stringify(view)).not.toThrow();
