@@ -8,7 +8,7 @@ import { resultBody } from '../helpers/results.js';
 import { openStream } from '../helpers/sse.js';
 
 const GHL_TOKEN = 'pit-sessions-replicas-7777';
-const [ALICE, BOB, CAROL, DAVE, ERIN] = ['mcp-alice-replicas-0001', 'mcp-bob-replicas-0002', 'mcp-carol-replicas-0003', 'mcp-dave-replicas-0004', 'mcp-erin-replicas-0005'];
+const [ALICE, BOB, CAROL, DAVE, ERIN, FRANK] = ['mcp-alice-replicas-0001', 'mcp-bob-replicas-0002', 'mcp-carol-replicas-0003', 'mcp-dave-replicas-0004', 'mcp-erin-replicas-0005', 'mcp-frank-replicas-0006'];
 
 /**
  * Two replicas sharing one Redis: a session opened on one is served by the other, which has never seen it, rebuilt
@@ -45,7 +45,7 @@ describe.skipIf(redisServerMissing())('stateful sessions on two replicas sharing
   beforeAll(async () => {
     fake.route('GET', '/locations/{locationId}', (req) => ({ status: 200, body: { location: { id: req.params.locationId } } }));
     redis = await startOwnRedis();
-    env = { GHL_API_KEY: GHL_TOKEN, GHL_BASE_URL: await fake.listen(), GHL_LOCATION_ID: 'loc-1', MCP_AUTH_TOKENS: [ALICE, BOB, CAROL, DAVE, ERIN].join(','), REDIS_URL: redis.url };
+    env = { GHL_API_KEY: GHL_TOKEN, GHL_BASE_URL: await fake.listen(), GHL_LOCATION_ID: 'loc-1', MCP_AUTH_TOKENS: [ALICE, BOB, CAROL, DAVE, ERIN, FRANK].join(','), REDIS_URL: redis.url };
     replicas.push(...(await Promise.all([start(), start()])));
     balancer = await roundRobin(() => replicas.map((replica, slot) => (down.has(slot) ? undefined : replica?.url)));
   }, 60_000);
@@ -127,6 +127,25 @@ describe.skipIf(redisServerMissing())('stateful sessions on two replicas sharing
     const missed = await again.next((event) => event.data.includes('notifications/tools/list_changed'));
     expect(missed.id).not.toBe(priming.id);
     again.close();
+  });
+
+  it("a request's answer is replayed by the other replica to Last-Event-ID of the request's stream (no GET priming then)", async () => {
+    const id = await open(0, FRANK);
+    const headers = { authorization: `Bearer ${FRANK}`, 'mcp-session-id': id, 'mcp-protocol-version': '2025-11-25' };
+    const call = await rawRequest(url(0), {
+      headers: { ...MCP_HEADERS, ...headers },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 11, method: 'tools/call', params: { name: 'locations_get_location', arguments: {} } }),
+    });
+    // The request's stream starts with a priming event: the id a client that lost the stream resumes from.
+    const primed = /^id: (\S+)\ndata: \n/m.exec(call.body)![1]!;
+    const resumed = await fetch(url(1), { headers: { ...headers, accept: 'text/event-stream', 'last-event-id': primed } });
+    expect(resumed.status).toBe(200);
+    const replayed = await resumed.text();
+    const ids = [...replayed.matchAll(/^id: (\S+)$/gm)].map((match) => match[1]!);
+    expect(ids.length).toBe(1);
+    expect(ids[0]!.startsWith(primed.split(':')[0]!)).toBe(true);
+    expect(answer(replayed)).toMatchObject({ id: 11, result: { content: [{ type: 'text' }] } });
+    expect(replayed).toContain('loc-1');
   });
 
   it('caps the sessions of one client across replicas (--max-sessions-per-client 2)', async () => {

@@ -7,6 +7,7 @@ import { type Build, type BuiltServer, Refusal, SessionCopies, unavailableAs503 
 import type { SessionRecord } from '../../sessions/records.js';
 import { type SessionSelection, selectionRequest } from '../../sessions/selection.js';
 import type { SessionService } from '../../sessions/service.js';
+import { STANDALONE_STREAM } from '../../sessions/events.js';
 import { primeStream } from '../../sessions/session-events.js';
 import type { SelectionRequest, ToolSelection } from '../../toolsets/selection.js';
 import type { TenantCredentials } from './auth.js';
@@ -86,7 +87,9 @@ export class McpDispatcher {
     const session = await this.find(req, res, caller).catch((error: unknown) => refused(res, error));
     if (!session) return;
     res.on('close', this.options.sessions.enter(session, true));
-    const priming = await session.events.primingId().catch(() => undefined);
+    // Not when resuming a request's stream: the client's next Last-Event-ID must stay on that stream.
+    const resuming = header(req, 'last-event-id');
+    const priming = !resuming || (await session.events.getStreamIdForEventId(resuming)) === STANDALONE_STREAM ? await session.events.primingId().catch(() => undefined) : undefined;
     if (priming) primeStream(res, priming);
     await session.transport.handleRequest(req, res);
   }
