@@ -55,8 +55,14 @@ export class SandboxEvents implements SandboxWebhooks {
     return this.emitter.counts;
   }
 
-  /** The router hook: each modelled write raises its events (see rules.ts). */
-  readonly watchWrite = (operation: string, request: SandboxRequest) => watchWrite(this.store, this.locationId, this.emit, operation, request);
+  /**
+   * The router hook: each modelled write raises its events (see rules.ts). An event that cannot be built is lost,
+   * never the write's answer: the API answers as GHL would whatever happens to its webhooks.
+   */
+  readonly watchWrite = (operation: string, request: SandboxRequest) => {
+    const settle = unfailing(() => watchWrite(this.store, this.locationId, this.emit, operation, request));
+    return settle && ((response: FakeResponse) => void unfailing(() => settle(response)));
+  };
 
   /** Serves the simulation route on the fake, behind the sandbox's own bearer token. */
   install(fake: FakeGhl, router: SandboxRouter, token: string, saved: () => void): void {
@@ -124,5 +130,14 @@ export class SandboxEvents implements SandboxWebhooks {
       this.collecting = undefined;
     }
     return { status: 200, body: { summary, receiver: this.emitter.receiver ?? null, events: await Promise.all(deliveries) } };
+  }
+}
+
+/** What `run` returns, or undefined when it throws (counted nowhere: a sandbox bug, caught by its tests). */
+function unfailing<T>(run: () => T): T | undefined {
+  try {
+    return run();
+  } catch {
+    return undefined;
   }
 }
