@@ -158,6 +158,7 @@ describe('sandbox webhooks: signed GHL events for its writes, verified by the re
     expect(conversation.body.messages.messages[0]).toMatchObject({ id: inbound!.ids.messageId, direction: 'inbound', body: 'Can I move my cleaning to Friday?' });
     expect((await simulate('inbound-sms', { body: 'x' }, 'wrong')).status).toBe(401);
     expect((await simulate('inbound-fax', { body: 'x' })).status).toBe(404);
+    expect((await simulate('constructor', { body: 'x' })).status).toBe(404);
     const noBody = await simulate('inbound-sms', { contactId: contact.id });
     expect(noBody.status).toBe(400);
     expect(((await noBody.json()) as { message: string }).message).toMatch(/^body is required/);

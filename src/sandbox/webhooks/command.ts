@@ -56,7 +56,7 @@ export async function runSandboxCommand(argv: string[], env: NodeJS.ProcessEnv):
     say(USAGE);
     return 0;
   }
-  if (command !== 'simulate' || !kind || !(kind in SIMULATIONS)) {
+  if (command !== 'simulate' || !kind || !Object.hasOwn(SIMULATIONS, kind)) {
     say(`ghl-mcp sandbox: ${command !== 'simulate' ? 'the command is "simulate"' : `say what to simulate: ${Object.keys(SIMULATIONS).join(', ')}`}\n${USAGE}`);
     return 2;
   }

@@ -76,7 +76,7 @@ export class SandboxEvents implements SandboxWebhooks {
       async (request) => {
         if (request.headers.authorization !== `Bearer ${token}`) return { status: 401, body: { statusCode: 401, message: 'Invalid token: access token is invalid' } };
         const kind = request.params.kind!;
-        if (!(kind in SIMULATIONS)) return { status: 404, body: { statusCode: 404, message: `No simulation "${kind}": ${Object.keys(SIMULATIONS).join(', ')}` } };
+        if (!Object.hasOwn(SIMULATIONS, kind)) return { status: 404, body: { statusCode: 404, message: `No simulation "${kind}": ${Object.keys(SIMULATIONS).join(', ')}` } };
         return this.simulated(() => simulate(kind as SimulationKind, (request.json ?? {}) as SimulationInput, context));
       },
       // Its own token check; and simulated traffic is not the agent's, so it is not counted against GHL's rate limit.
