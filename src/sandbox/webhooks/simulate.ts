@@ -37,9 +37,10 @@ export interface SimulationContext {
 
 /**
  * Plays one piece of inbound traffic on the sandbox's state, raising the events GHL would send. Messages are written
- * here (no API operation receives a message); a form submission and a payment go through the API operations that
- * do the same change (contact upsert, record payment), so their records and events are the ones those make.
- * Returns a line for the person who asked, and the record made.
+ * here (GHL's add-inbound-message operation serves custom providers; the sandbox does not model it); a form
+ * submission and a payment go through the API operations that make the same change (contact upsert, record
+ * payment), so their records and events are the ones those make. Returns a line for the person who asked, and the
+ * record made.
  */
 export function simulate(kind: SimulationKind, input: SimulationInput, context: SimulationContext): { summary: string; record: Doc } {
   switch (kind) {
