@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ConfigError } from '../config.js';
 import type { Logger } from '../logger.js';
 import { json } from '../transports/http/responses.js';
 import type { DeliveryNote, WebhookReceiver } from './receiver.js';
@@ -30,7 +31,8 @@ export async function listenForWebhooks(receiver: WebhookReceiver, listen: { hos
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    // A port taken or an address not here is a start-up problem the person can fix: said as one line.
+    server.once('error', (error: NodeJS.ErrnoException) => reject(new ConfigError(`--webhook-port ${listen.port} on ${listen.host}: cannot listen (${error.code ?? error.message})`)));
     server.listen(listen.port, listen.host, resolve);
   });
   const address = server.address() as AddressInfo;
