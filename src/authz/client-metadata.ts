@@ -1,6 +1,6 @@
-import { isIP } from 'node:net';
 import { type ClientRecord, clientFromMetadata } from './clients.js';
 import { AuthzError } from './errors.js';
+import { fetchPublic, type Resolve } from './public-fetch.js';
 import { isLoopbackHost } from './redirect-uris.js';
 
 export interface MetadataDocumentOptions {
@@ -8,6 +8,8 @@ export interface MetadataDocumentOptions {
   allowLoopbackHttp: boolean;
   timeoutMs?: number;
   maxBytes?: number;
+  /** How host names are resolved (tests); the system resolver otherwise. */
+  resolve?: Resolve;
 }
 
 const CACHE_MS = 5 * 60_000;
@@ -21,25 +23,29 @@ export function isMetadataDocumentId(clientId: string): boolean {
 
 /**
  * Fetches and checks the document a URL client_id names: https (http on loopback only when allowed), a path,
- * no redirects, bounded size and time, `client_id` equal to the URL, public client only. Cached for five minutes.
+ * never a private address (the name is resolved and checked first, then connected to as checked), no redirects,
+ * bounded size and time, `client_id` equal to the URL, public client only. Cached for five minutes.
  */
 export async function fetchClientMetadata(clientId: string, options: MetadataDocumentOptions): Promise<ClientRecord> {
   const cached = cache.get(clientId);
   if (cached && cached.expiresAt > Date.now()) return cached.client;
   const url = documentUrl(clientId, options.allowLoopbackHttp);
-  let response: Response;
+  let fetched: { status: number; text: string };
   try {
-    response = await fetch(url, {
-      redirect: 'error',
-      headers: { accept: 'application/json' },
-      signal: AbortSignal.timeout(options.timeoutMs ?? 5_000),
+    fetched = await fetchPublic(url, {
+      allowPrivate: options.allowLoopbackHttp,
+      timeoutMs: options.timeoutMs ?? 5_000,
+      maxBytes: options.maxBytes ?? 64 * 1024,
+      ...(options.resolve && { resolve: options.resolve }),
     });
   } catch (error) {
-    const cause = (error as Error & { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-    throw new AuthzError('invalid_client', `The client metadata document at ${clientId} could not be fetched (${cause}; redirects are not followed)`);
+    throw new AuthzError('invalid_client', `The client metadata document at ${clientId} could not be fetched (${(error as Error).message})`);
   }
-  if (!response.ok) throw new AuthzError('invalid_client', `The client metadata document at ${clientId} answered HTTP ${response.status}`);
-  const text = await limitedText(response, options.maxBytes ?? 64 * 1024, clientId);
+  if (fetched.status !== 200) {
+    const redirect = fetched.status >= 300 && fetched.status < 400 ? '; redirects are not followed' : '';
+    throw new AuthzError('invalid_client', `The client metadata document at ${clientId} answered HTTP ${fetched.status}${redirect}`);
+  }
+  const text = fetched.text;
   let document: Record<string, unknown>;
   try {
     document = JSON.parse(text) as Record<string, unknown>;
@@ -73,37 +79,7 @@ function documentUrl(clientId: string, allowLoopbackHttp: boolean): URL {
   if (url.pathname === '/' || url.hash || url.username || url.password) {
     throw new AuthzError('invalid_client', 'A URL client_id needs a path and no fragment or credentials');
   }
-  // The server fetches what a stranger names: never its own machine or private networks (unless testing locally).
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  if ((loopback && !allowLoopbackHttp) || (isIP(host) && privateAddress(host) && !(loopback && allowLoopbackHttp))) {
-    throw new AuthzError('invalid_client', 'A URL client_id may not point at a loopback or private address');
-  }
+  // The server fetches what a stranger names: never its own machine (fetchPublic checks what a name resolves to).
+  if (loopback && !allowLoopbackHttp) throw new AuthzError('invalid_client', 'A URL client_id may not point at a loopback or private address');
   return url;
-}
-
-function privateAddress(ip: string): boolean {
-  if (ip.includes(':')) return /^(::1?|f[cd]|fe[89ab]|::ffff:)/i.test(ip);
-  const [a, b] = ip.split('.').map(Number) as [number, number];
-  return a === 10 || a === 127 || a === 0 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
-}
-
-/** The body as text, refused once it passes maxBytes (declared or streamed). */
-async function limitedText(response: Response, maxBytes: number, clientId: string): Promise<string> {
-  const tooLarge = () => new AuthzError('invalid_client', `The client metadata document at ${clientId} is larger than ${maxBytes} bytes`);
-  if (Number(response.headers.get('content-length') ?? 0) > maxBytes) throw tooLarge();
-  const reader = response.body?.getReader();
-  if (!reader) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
