@@ -47,7 +47,11 @@ export interface EventLog {
 export class MemoryEventLog implements EventLog {
   private readonly locations = new Map<string, LoggedEvent[]>();
   private readonly listeners = new Set<(event: LoggedEvent) => void>();
-  private sequence = 0;
+  /**
+   * Starts from the clock (in microseconds, still 16 digits): a cursor an agent kept from before a restart is below
+   * every cursor of the new process, so events stored after the restart are not skipped.
+   */
+  private sequence: number;
 
   private readonly now: () => number;
   private readonly onListenerError: (error: unknown) => void;
@@ -58,6 +62,7 @@ export class MemoryEventLog implements EventLog {
   ) {
     this.now = options.now ?? Date.now;
     this.onListenerError = options.onListenerError ?? (() => {});
+    this.sequence = this.now() * 1000;
   }
 
   async append(event: EventEnvelope): Promise<LoggedEvent> {

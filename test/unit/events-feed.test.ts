@@ -152,6 +152,18 @@ describe('recent events with a cursor', () => {
 });
 
 describe('cursors', () => {
+  it('of a restarted process follow those an agent kept from before (the memory log starts from the clock)', async () => {
+    let clock = Date.parse('2026-11-30T12:00:00Z');
+    const retention = { maxEvents: 100, maxAgeMs: 3_600_000, maxLocations: 10 };
+    const before = new MemoryEventLog(retention, { now: () => clock });
+    for (const id of ['a', 'b', 'c']) await before.append(event(id));
+    const kept = (await new EventFeed(before).recent('loc1', {}, { limit: 5 })).next;
+    clock += 1_000;
+    const restarted = new MemoryEventLog(retention, { now: () => clock });
+    await restarted.append(event('after-restart'));
+    expect((await new EventFeed(restarted).recent('loc1', {}, { after: kept, limit: 5 })).events.map((item) => item.id)).toEqual(['after-restart']);
+  });
+
   it('compare stream IDs as numbers and memory cursors as fixed-width text', () => {
     expect(cursorAfter('1700000000001-0', '1700000000000-5')).toBe(true);
     expect(cursorAfter('1700000000000-10', '1700000000000-9')).toBe(true);
