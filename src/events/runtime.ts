@@ -26,7 +26,7 @@ export class AppEvents {
   private sink?: ChangeSink;
 
   constructor(
-    readonly config: WebhookConfig | undefined,
+    config: WebhookConfig | undefined,
     redisUrl: string | undefined,
     private readonly logger: Logger,
   ) {
