@@ -12,6 +12,8 @@ export interface AuthzStore {
   /** Reads and deletes in one step: single-use records (codes, refresh tokens, pending sign-ins) are taken once. */
   take<T>(key: string): Promise<T | undefined>;
   delete(...keys: string[]): Promise<void>;
+  /** Gives a record ttlMs more to live, only while it exists (a concurrent delete is never undone); false when gone. */
+  extend(key: string, ttlMs: number): Promise<boolean>;
   /** Adds a member to a set that expires ttlMs after its latest addition. */
   addMember(key: string, member: string, ttlMs: number): Promise<void>;
   members(key: string): Promise<string[]>;
@@ -57,6 +59,13 @@ export class MemoryAuthzStore implements AuthzStore {
       this.values.delete(key);
       this.sets.delete(key);
     }
+  }
+
+  async extend(key: string, ttlMs: number): Promise<boolean> {
+    const held = this.values.get(key);
+    if (!held || held.expiresAt <= this.now()) return false;
+    held.expiresAt = this.now() + ttlMs;
+    return true;
   }
 
   async addMember(key: string, member: string, ttlMs: number): Promise<void> {
@@ -105,6 +114,10 @@ export class RedisAuthzStore implements AuthzStore {
 
   async delete(...keys: string[]): Promise<void> {
     if (keys.length > 0) await (await this.connection()).del(...keys.map((key) => this.prefix + key));
+  }
+
+  async extend(key: string, ttlMs: number): Promise<boolean> {
+    return (await (await this.connection()).pexpire(this.prefix + key, Math.max(1, Math.ceil(ttlMs)))) === 1;
   }
 
   async addMember(key: string, member: string, ttlMs: number): Promise<void> {

@@ -122,8 +122,10 @@ export class TokenService {
     if (held && held.clientId !== params.clientId) throw new AuthzError('invalid_grant', 'The refresh token was issued to another client');
     const record = held && (await this.store.take<TokenRecord>(`rt:${tokenHash}`));
     if (!record) {
-      const spentFamily = await this.store.get<string>(`spent:${tokenHash}`);
-      if (spentFamily) await this.revokeFamily(spentFamily, 'refresh token reused');
+      // Written when the token was issued, so a reuse is seen even while the first use is still under way (another
+      // replica racing with the same token): exactly one refresh wins, and the family ends.
+      const issuedFamily = await this.store.get<string>(`rtfamily:${tokenHash}`);
+      if (issuedFamily) await this.revokeFamily(issuedFamily, 'refresh token reused');
       throw new AuthzError('invalid_grant', 'The refresh token is invalid, expired, revoked or already used');
     }
     const family = await this.store.get<Family>(`family:${record.familyId}`);
@@ -134,8 +136,12 @@ export class TokenService {
     if (params.scope !== undefined && !params.scope.split(' ').every((scope) => scope === family.scope || (scope === 'mcp:readonly' && family.scope === 'mcp'))) {
       throw new AuthzError('invalid_scope', `The grant covers only "${family.scope}"`);
     }
-    await this.store.put(`spent:${tokenHash}`, family.id, this.lifetimes.refreshTtlMs);
-    await this.store.put(`family:${family.id}`, family, this.lifetimes.refreshTtlMs);
+    // Extended, never written again: a family revoked meanwhile (disconnect, reuse) stays revoked.
+    if (!(await this.store.extend(`family:${family.id}`, this.lifetimes.refreshTtlMs))) {
+      throw new AuthzError('invalid_grant', 'The refresh token is invalid, expired, revoked or already used');
+    }
+    // The user's list of families lives as long as its newest family, so a disconnect still finds this one.
+    await this.store.addMember(`subject:${family.subject}`, family.id, this.lifetimes.refreshTtlMs);
     this.audit('refresh', family, 'MCP tokens refreshed');
     return this.issuePair(family);
   }
@@ -180,7 +186,9 @@ export class TokenService {
     const now = this.now();
     const base = { familyId: family.id, clientId: family.clientId };
     await this.store.put(`at:${hashSecret(accessToken)}`, { ...base, expiresAt: now + this.lifetimes.accessTtlMs }, this.lifetimes.accessTtlMs);
-    await this.store.put(`rt:${hashSecret(refreshToken)}`, { ...base, expiresAt: now + this.lifetimes.refreshTtlMs }, this.lifetimes.refreshTtlMs);
+    const refreshHash = hashSecret(refreshToken);
+    await this.store.put(`rtfamily:${refreshHash}`, family.id, this.lifetimes.refreshTtlMs);
+    await this.store.put(`rt:${refreshHash}`, { ...base, expiresAt: now + this.lifetimes.refreshTtlMs }, this.lifetimes.refreshTtlMs);
     return {
       access_token: accessToken,
       token_type: 'Bearer',
