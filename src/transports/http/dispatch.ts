@@ -99,6 +99,7 @@ export class McpDispatcher {
     if (this.options.stateless) return notAllowed(res, 'This server is stateless: there is no session to end (DELETE).');
     const id = header(req, 'mcp-session-id');
     if (!id) return rpcError(res, 400, RPC.serverError, 'Bad Request: Mcp-Session-Id header is required');
+    if (!SESSION_ID.test(id)) return rpcError(res, 404, RPC.sessionNotFound, 'Session not found');
     const local = this.options.sessions.get(id);
     const record = local && local.owner !== caller.owner ? undefined : await unavailableAs503(() => this.options.store.touch(id, caller.owner)).catch((error: unknown) => refused(res, error));
     if (res.headersSent) return;
@@ -159,6 +160,7 @@ export class McpDispatcher {
   private async find(req: IncomingMessage, res: ServerResponse, caller: Caller): Promise<Session | undefined> {
     const sessionId = header(req, 'mcp-session-id');
     if (!sessionId) return void rpcError(res, 400, RPC.serverError, 'Bad Request: Mcp-Session-Id header is required');
+    if (!SESSION_ID.test(sessionId)) return void rpcError(res, 404, RPC.sessionNotFound, 'Session not found');
     const session = await this.copies.open(sessionId, caller.owner, this.builder(caller));
     if (!session) return void rpcError(res, 404, RPC.sessionNotFound, 'Session not found');
     return session;
@@ -250,6 +252,12 @@ function requestIds(body: unknown): RequestId[] {
     })
     .map((message) => message.id);
 }
+
+/**
+ * The ids this server gives (randomUUID). Anything else is no session, answered before it reaches the store: a
+ * session id is part of Redis key names, and `<id>:replies` or `client:<key>` would name another session's keys.
+ */
+const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];

@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.js';
+import { parseCli } from '../../src/config.js';
+import { FakeGhl } from '../../src/sandbox/fake-ghl.js';
+import { type HttpHandle, serveHttp } from '../../src/transports/http.js';
+import { capturedLogger } from '../helpers/oauth.js';
+import { redisMissing, TEST_REDIS_URL } from '../helpers/redis-server.js';
+
+const TOKEN = 'session-ids-bearer-0123456789';
+const GHL_TOKEN = 'pit-session-ids-1';
+
+/** Session ids are part of Redis key names: one that names another key is no session (404), not a store failure. */
+describe.skipIf(await redisMissing())('session ids from the client (REDIS_URL)', () => {
+  const fake = new FakeGhl({ tokens: [GHL_TOKEN] });
+  let server: HttpHandle;
+  let url = '';
+  beforeAll(async () => {
+    const env = { GHL_API_KEY: GHL_TOKEN, GHL_BASE_URL: await fake.listen(), GHL_LOCATION_ID: 'loc-1', MCP_AUTH_TOKENS: TOKEN, REDIS_URL: TEST_REDIS_URL, GHL_SELF_UPDATE: 'off', GHL_NO_OVERRIDES: 'true' };
+    const { config } = parseCli(['--http', '--port', '0'], env);
+    const app = createApp(config!, capturedLogger().logger);
+    server = await serveHttp(app, { ...config!, http: config!.http! }, capturedLogger().logger, async () => {
+      await app.auth.close();
+      await app.bus.close();
+    });
+    url = server.url;
+  });
+  afterAll(async () => {
+    await server?.shutdown('test');
+    await fake.close();
+  });
+
+  const post = (body: unknown, session?: string) =>
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${TOKEN}`, 'mcp-protocol-version': '2025-06-18', ...(session && { 'mcp-session-id': session }) },
+      body: JSON.stringify(body),
+    });
+
+  it("answers 404 for an id naming one of a session's other keys, on POST, GET and DELETE", async () => {
+    const opened = await post({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } });
+    expect(opened.status).toBe(200);
+    await opened.text();
+    const id = opened.headers.get('mcp-session-id')!;
+    for (const forged of [`${id}:replies`, `${id}:events`, 'client:x']) {
+      const ping = await post({ jsonrpc: '2.0', id: 2, method: 'ping' }, forged);
+      expect(ping.status, forged).toBe(404);
+      const headers = { authorization: `Bearer ${TOKEN}`, 'mcp-session-id': forged, accept: 'text/event-stream', 'mcp-protocol-version': '2025-06-18' };
+      expect((await fetch(url, { method: 'GET', headers })).status, forged).toBe(404);
+      expect((await fetch(url, { method: 'DELETE', headers })).status, forged).toBe(404);
+    }
+    expect((await post({ jsonrpc: '2.0', id: 3, method: 'ping' }, id)).status).toBe(200);
+  });
+});
