@@ -29,6 +29,8 @@ export function eventsResource(feed: EventFeed): ResourceDefinition {
       const page = await feed.recent(locationId, filterOf(vars), { limit: limitOf(vars) });
       return { answer: { locationId, events: page.events.reverse(), next: page.next, ...(page.more && { more: 'Older events are left out: raise limit or use ghl_list_events.' }) } as Json };
     },
+    // Read from the log at every read; new events are announced (reactions.ts), so the hub never polls it.
+    live: true,
     // Never called: the view is the answer itself.
     project: () => undefined,
     invalidatedBy: { tools: [] },

@@ -87,7 +87,7 @@ export class TenantResources {
   /** The cache key a URI reads, for telling which subscriptions a changed answer concerns. */
   async keyOf(uri: string): Promise<string | undefined> {
     const matched = this.registry.match(uri);
-    if (!matched) return undefined;
+    if (!matched || matched.definition.live) return undefined;
     const spec = await matched.definition.fetch(matched.vars, await this.options.scope());
     return 'answer' in spec ? undefined : ResourceCache.key(spec);
   }

@@ -48,6 +48,8 @@ export interface ResourceDefinition {
    * answer), or a view of the server's own (never cached: a fixed one, or the event log's).
    */
   fetch(vars: Vars, scope: TokenScope): FetchSpec | { answer: Json } | Promise<{ answer: Json }>;
+  /** Served by this server itself and read fresh every time (the events resource): never cached, never polled; its changes are announced. */
+  live?: boolean;
   /** GHL's answer → the compact view agents read; undefined when the answer holds no such item (a 404). */
   project(body: Json, vars: Vars, fetched: FetchSpec): Json | undefined;
   /** The `{ id, name }` items the view offers: they fill argument completion and the list of concrete resources. */

@@ -9,6 +9,8 @@ import { changeOf } from '../../src/events/reactions.js';
 import { eventsResource } from '../../src/events/resource.js';
 import { EVENT_TOOL_NAMES, eventToolDefinitions, listedEventTools, RECENT_TOOL, WAIT_TOOL } from '../../src/events/tool-definitions.js';
 import { EventTools } from '../../src/events/tools.js';
+import { ResourceCache } from '../../src/resources/cache.js';
+import { TenantResources } from '../../src/resources/reader.js';
 import { InvalidResourceUri, ResourceRegistry } from '../../src/resources/registry.js';
 import type { TokenScope } from '../../src/resources/types.js';
 import { ToolSelection } from '../../src/toolsets/selection.js';
@@ -194,6 +196,19 @@ describe('the events resource', () => {
     expect((await read(definition, registry, 'ghl://locations/loc1/events?type=AppointmentCreate,InboundMessage&limit=2')).events.map((item) => item.id)).toEqual(['c', 'b']);
     await expect(read(definition, registry, 'ghl://locations/loc1/events?limit=0')).rejects.toThrow(/limit must be a whole number from 1 to 100/);
     await expect(read(definition, registry, 'ghl://locations/loc2/events')).rejects.toThrow(/loc2 is not the location these credentials are for/);
+  });
+
+  it('is read fresh through a session\'s reader and never polled (no cache key, no read to find one)', async () => {
+    const { log, feed } = setup();
+    await log.append(event('a'));
+    const definition = eventsResource(feed);
+    const reads = vi.spyOn(log, 'recent');
+    const options = { executor: {} as Executor, catalog: new Catalog(MODULES, OVERLAYS), tenantKey: 't', scope: async () => locationScope, maxChars: 20_000, secrets: () => [] };
+    const reader = new TenantResources(options, 't', new ResourceRegistry([definition], {}), new ResourceCache(60_000));
+    expect(JSON.parse(await reader.read('ghl://locations/loc1/events')).events.map((item: { id: string }) => item.id)).toEqual(['a']);
+    expect(reads).toHaveBeenCalledTimes(1);
+    expect(await reader.keyOf('ghl://locations/loc1/events?type=InboundMessage')).toBeUndefined();
+    expect(reads).toHaveBeenCalledTimes(1);
   });
 
   it('matches URIs with optional query variables in any order, and refuses unknown or repeated ones', async () => {
