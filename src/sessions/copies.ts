@@ -73,9 +73,12 @@ export class SessionCopies {
       if (local) void sessions.remove(id);
       return undefined;
     }
-    if (local) {
-      await this.sync(local, record);
-      return local;
+    // Looked up again: a concurrent first request may have finished rebuilding it while the store answered.
+    const held = local ?? sessions.get(id);
+    if (held) {
+      if (held.owner !== owner) return undefined;
+      await this.sync(held, record);
+      return held;
     }
     let rebuilding = this.pending.get(id);
     if (!rebuilding) {
