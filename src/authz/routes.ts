@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { buildOAuthProtectedResourceMetadata, type OAuthMetadata } from '@modelcontextprotocol/server';
 import type { Logger } from '../logger.js';
 import { BodyTooLargeError, ClientRequestCaps, readBody } from '../transports/http/limits.js';
-import { parseMcpPath } from '../transports/http/selection.js';
+import { MCP_PATH, parseMcpPath } from '../transports/http/selection.js';
 import type { ClientRegistry } from './clients.js';
 import { AS_METADATA_PATHS, type Endpoints, PATHS, PRM_PATH } from './endpoints.js';
 import { AuthzError, sendError, sendJson } from './errors.js';
@@ -77,7 +77,8 @@ export class AuthzRoutes {
   private route(path: string, reading: boolean): { method: 'GET' | 'POST'; cors: boolean; run: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> } | undefined {
     const { flow } = this.deps;
     if (path === PRM_PATH || (path.startsWith(`${PRM_PATH}/`) && parseMcpPath(path.slice(PRM_PATH.length)))) {
-      return { method: 'GET', cors: true, run: async (_req, res) => sendJson(res, 200, this.resourceMetadata(), { 'cache-control': 'max-age=300' }) };
+      const mcpPath = path.slice(PRM_PATH.length) || MCP_PATH;
+      return { method: 'GET', cors: true, run: async (_req, res) => sendJson(res, 200, this.resourceMetadata(mcpPath), { 'cache-control': 'max-age=300' }) };
     }
     if (AS_METADATA_PATHS.includes(path)) return { method: 'GET', cors: true, run: async (_req, res) => sendJson(res, 200, this.serverMetadata(), { 'cache-control': 'max-age=300' }) };
     switch (path) {
@@ -112,14 +113,17 @@ export class AuthzRoutes {
     }
   }
 
-  /** RFC 9728, built by the MCP SDK: one protected resource (`<origin>/mcp`) whatever MCP path was asked about. */
-  private resourceMetadata(): unknown {
+  /**
+   * RFC 9728, built by the MCP SDK. `resource` is the MCP URL whose well-known path was asked for (§3.3: a client
+   * must not use metadata naming another resource); tokens for any of them are bound to `<origin>/mcp` alike.
+   */
+  private resourceMetadata(mcpPath: string): unknown {
     const { endpoints } = this.deps;
     const loopback = /^http:\/\/(localhost|127\.[\d.]+|\[::1\])(:\d+)?$/.test(endpoints.issuer);
     return {
       ...buildOAuthProtectedResourceMetadata({
         oauthMetadata: this.serverMetadata(),
-        resourceServerUrl: new URL(endpoints.resource),
+        resourceServerUrl: new URL(endpoints.url(mcpPath)),
         scopesSupported: SCOPES,
         resourceName: 'ghl-mcp (HighLevel)',
         dangerouslyAllowInsecureIssuerUrl: loopback,

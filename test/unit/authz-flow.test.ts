@@ -32,11 +32,13 @@ describe('discovery from a 401', () => {
     expect(await (await fetch(`${world.origin}/.well-known/openid-configuration`)).json()).toEqual(asm);
   });
 
-  it('serves the same resource for the toolset paths, and 401s there point at their own metadata URL', async () => {
+  it('names each toolset path as the resource of its own metadata (RFC 9728 §3.3), and 401s there point at it', async () => {
     const response = await initialize(world, undefined, '/mcp/x/contacts/readonly');
     expect(response.headers.get('www-authenticate')).toContain(`${world.origin}/.well-known/oauth-protected-resource/mcp/x/contacts/readonly`);
     const prm = (await (await fetch(`${world.origin}/.well-known/oauth-protected-resource/mcp/x/contacts/readonly`)).json()) as Record<string, any>;
-    expect(prm.resource).toBe(world.mcpUrl);
+    expect(prm.resource).toBe(`${world.mcpUrl}/x/contacts/readonly`);
+    expect(prm.authorization_servers).toEqual([world.origin]);
+    expect(((await (await fetch(`${world.origin}/.well-known/oauth-protected-resource`)).json()) as Record<string, any>).resource).toBe(world.mcpUrl);
     expect((await fetch(`${world.origin}/.well-known/oauth-protected-resource/elsewhere`)).status).toBe(404);
   });
 });
