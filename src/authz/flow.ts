@@ -23,6 +23,8 @@ interface PendingAuthorization {
   resource: string;
   scope: string;
   state?: string;
+  /** The request named no redirect_uri (the client's only one is used). */
+  redirectUriOmitted?: boolean;
 }
 
 /** The consent page's request: the pending authorization plus who signed in at GHL. */
@@ -92,6 +94,7 @@ export class SigninFlow {
       resource,
       scope: grantedScope(query.get('scope')),
       ...(state !== undefined && { state }),
+      ...(!query.has('redirect_uri') && { redirectUriOmitted: true }),
     };
     await this.toChooser(res, 'pending', pending);
   }
@@ -210,7 +213,7 @@ export class SigninFlow {
     who: { subject: string; userType: 'Location' | 'Company'; locationId?: string; companyId?: string },
   ): Promise<void> {
     const grant = { ...who, clientId: pending.clientId, resource: pending.resource, scope: pending.scope };
-    const code = await this.options.tokens.issueCode(grant, pending.redirectUri, pending.codeChallenge);
+    const code = await this.options.tokens.issueCode(grant, pending.redirectUri, pending.codeChallenge, pending.redirectUriOmitted);
     this.redirect(res, pending.redirectUri, { code, state: pending.state });
   }
 

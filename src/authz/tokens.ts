@@ -25,6 +25,8 @@ export interface Family extends GrantScope {
 interface CodeRecord extends GrantScope {
   redirectUri: string;
   codeChallenge: string;
+  /** /authorize had no redirect_uri (the client's only one was used): the token request may leave it out too. */
+  redirectUriOmitted?: boolean;
 }
 
 interface TokenRecord {
@@ -83,9 +85,9 @@ export class TokenService {
     this.codeTtlMs = lifetimes.codeTtlMs ?? 60_000;
   }
 
-  async issueCode(grant: GrantScope, redirectUri: string, codeChallenge: string): Promise<string> {
+  async issueCode(grant: GrantScope, redirectUri: string, codeChallenge: string, redirectUriOmitted = false): Promise<string> {
     const code = newSecret('ac');
-    const record: CodeRecord = { ...grant, redirectUri, codeChallenge };
+    const record: CodeRecord = { ...grant, redirectUri, codeChallenge, ...(redirectUriOmitted && { redirectUriOmitted }) };
     await this.store.put(`code:${hashSecret(code)}`, record, this.codeTtlMs);
     return code;
   }
@@ -100,13 +102,14 @@ export class TokenService {
       throw new AuthzError('invalid_grant', 'The authorization code is invalid, expired or already used');
     }
     if (record.clientId !== params.clientId) throw new AuthzError('invalid_grant', 'The authorization code was issued to another client');
-    if (params.redirectUri !== record.redirectUri) throw new AuthzError('invalid_grant', 'redirect_uri does not match the authorization request');
+    // OAuth 2.1 §4.1.3: required, and identical, when /authorize had it.
+    if (params.redirectUri === undefined ? !record.redirectUriOmitted : params.redirectUri !== record.redirectUri) throw new AuthzError('invalid_grant', 'redirect_uri does not match the authorization request');
     if (!params.codeVerifier) throw new AuthzError('invalid_grant', 'code_verifier is required (PKCE)');
     if (!pkceMatches(params.codeVerifier, record.codeChallenge)) throw new AuthzError('invalid_grant', 'code_verifier does not match the code_challenge');
     if (params.resource !== undefined && params.resource !== record.resource) {
       throw new AuthzError('invalid_target', 'resource differs from the one the code was issued for');
     }
-    const { redirectUri: _redirect, codeChallenge: _challenge, ...scope } = record;
+    const { redirectUri: _redirect, codeChallenge: _challenge, redirectUriOmitted: _omitted, ...scope } = record;
     const family: Family = { ...scope, id: randomBytes(12).toString('base64url'), createdAt: this.now() };
     await this.store.put(`family:${family.id}`, family, this.lifetimes.refreshTtlMs);
     await this.store.addMember(`subject:${family.subject}`, family.id, this.lifetimes.refreshTtlMs);

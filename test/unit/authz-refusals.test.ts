@@ -69,6 +69,24 @@ describe('the authorization endpoint refuses', () => {
 });
 
 describe('the token endpoint refuses', () => {
+  it('a token request without redirect_uri when /authorize had one, and accepts it when /authorize had none', async () => {
+    const client = (await register(world)).body;
+    const codeFor = async (extra: Record<string, string | undefined>) => {
+      const { verifier, challenge } = pkce();
+      const walk = await signIn(world, authorizeUrl(world, client.client_id, challenge, extra));
+      const answered = walk.consent ? await answerConsent(world, walk.consent, { decision: 'allow' }) : walk.response;
+      const back = walk.redirect ?? new URL(answered.headers.get('location')!);
+      return { code: back.searchParams.get('code')!, verifier };
+    };
+    const omitted = await codeFor({ redirect_uri: undefined });
+    expect((await tokenRequest(world, { grant_type: 'authorization_code', code: omitted.code, client_id: client.client_id, code_verifier: omitted.verifier })).status).toBe(200);
+    const sent = await codeFor({});
+    expect(await tokenRequest(world, { grant_type: 'authorization_code', code: sent.code, client_id: client.client_id, code_verifier: sent.verifier })).toMatchObject({
+      status: 400,
+      body: { error: 'invalid_grant' },
+    });
+  });
+
   it('a wrong redirect URI, a missing verifier and a wrong verifier (invalid_grant)', async () => {
     const wrongRedirect = await issuedCode();
     expect(

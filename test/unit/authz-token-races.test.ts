@@ -15,6 +15,19 @@ async function pair(tokens: TokenService) {
   return tokens.exchangeCode({ code, clientId: grant.clientId, redirectUri: 'http://127.0.0.1/cb', codeVerifier: verifier });
 }
 
+describe('redirect_uri at the token endpoint (OAuth 2.1 §4.1.3)', () => {
+  it('may be left out only when /authorize left it out too', async () => {
+    const tokens = new TokenService(new MemoryAuthzStore(), { accessTtlMs: 60_000, refreshTtlMs: 600_000 }, capturedLogger().logger);
+    const { verifier, challenge } = pkce();
+    const omitted = await tokens.issueCode(grant, 'http://127.0.0.1/cb', challenge, true);
+    expect((await tokens.exchangeCode({ code: omitted, clientId: grant.clientId, codeVerifier: verifier })).token_type).toBe('Bearer');
+    const sent = await tokens.issueCode(grant, 'http://127.0.0.1/cb', challenge);
+    await expect(tokens.exchangeCode({ code: sent, clientId: grant.clientId, codeVerifier: verifier })).rejects.toMatchObject({ code: 'invalid_grant' });
+    const other = await tokens.issueCode(grant, 'http://127.0.0.1/cb', challenge, true);
+    await expect(tokens.exchangeCode({ code: other, clientId: grant.clientId, redirectUri: 'http://127.0.0.1/other', codeVerifier: verifier })).rejects.toMatchObject({ code: 'invalid_grant' });
+  });
+});
+
 describe('refresh tokens against revocation', () => {
   it('a family revoked while a refresh is under way stays revoked: the refreshed tokens do not work', async () => {
     const store = new MemoryAuthzStore();
