@@ -7,10 +7,10 @@ import type { Logger } from '../logger.js';
 import type { ClientRegistry } from './clients.js';
 import { AuthzError, type AuthzErrorCode } from './errors.js';
 import { type GrantStores, subjectOf } from './grants.js';
-import { fromThisBrowser, sendConsentPage, sendErrorPage } from './pages.js';
+import { cookie, fromThisBrowser, same, sendConsentPage, sendErrorPage } from './pages.js';
 import { redirectUriRegistered } from './redirect-uris.js';
 import type { Disconnection } from './disconnect.js';
-import type { Endpoints } from './endpoints.js';
+import { type Endpoints, PATHS } from './endpoints.js';
 import type { AuthzStore } from './store.js';
 import { hashSecret, type TokenService } from './tokens.js';
 
@@ -99,19 +99,33 @@ export class SigninFlow {
     await this.toChooser(res, 'pending', pending);
   }
 
-  /** Keeps `record` under a new state for 10 minutes and sends the browser to GHL's location chooser with it. */
+  /**
+   * Keeps `record` under a new state for 10 minutes and sends the browser to GHL's location chooser with it. The
+   * state is bound to this browser by a cookie (RFC 6749 §10.12): a chooser link forwarded to someone else (who
+   * would sign in to GHL and land on a consent page for a stranger's client) fails at the callback.
+   */
   async toChooser(res: ServerResponse, kind: 'pending' | 'leaving', record: unknown): Promise<void> {
     const { store, app, endpoints } = this.options;
     const id = randomBytes(24).toString('base64url');
+    const browser = randomBytes(24).toString('base64url');
     await store.put(`${kind}:${hashSecret(id)}`, record, PENDING_TTL_MS);
+    await store.put(`browser:${hashSecret(id)}`, hashSecret(browser), PENDING_TTL_MS);
     const chooser = authorizationUrl({ authUrl: app.authUrl, clientId: app.clientId, redirectUri: endpoints.callback, scope: app.scopes }, id);
-    res.writeHead(302, { location: chooser, 'cache-control': 'no-store' });
+    // Lax, not Strict: the callback is a top-level navigation from GHL's site.
+    const cookie = `${browserCookie(id)}=${browser}; HttpOnly; SameSite=Lax; Path=${PATHS.callback}; Max-Age=600${endpoints.issuer.startsWith('https:') ? '; Secure' : ''}`;
+    res.writeHead(302, { location: chooser, 'cache-control': 'no-store', 'set-cookie': cookie });
     res.end();
   }
 
-  async callback(res: ServerResponse, query: URLSearchParams): Promise<void> {
+  async callback(req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> {
     const { store, grants, endpoints, logger } = this.options;
-    const id = hashSecret(query.get('state') ?? '');
+    const state = query.get('state') ?? '';
+    const id = hashSecret(state);
+    const bound = await store.get<string>(`browser:${id}`);
+    if (!bound || !same(hashSecret(cookie(req.headers.cookie, browserCookie(state)) ?? ''), bound)) {
+      return sendErrorPage(res, 400, 'Sign-in not started here', 'This sign-in was started in another browser, or is more than 10 minutes old. Start again from your MCP client.');
+    }
+    await store.delete(`browser:${id}`);
     const code = query.get('code');
     const leaving = await store.take<{ at: number }>(`leaving:${id}`);
     if (leaving) {
@@ -242,6 +256,11 @@ export class SigninFlow {
 export function grantedScope(requested: string | null): string {
   const scopes = (requested ?? '').split(' ').filter(Boolean);
   return scopes.includes('mcp:readonly') && !scopes.includes('mcp') ? 'mcp:readonly' : 'mcp';
+}
+
+/** One cookie per sign-in under way (a person may start two at once), named by its state's hash. */
+function browserCookie(state: string): string {
+  return `ghl_mcp_signin_${hashSecret(state).slice(0, 16)}`;
 }
 
 function consentKey(subject: string, clientId: string): string {

@@ -91,14 +91,14 @@ export function fromThisBrowser(req: IncomingMessage, form: URLSearchParams, exp
   return same(form.get('csrf') ?? '', expected) && same(cookie(req.headers.cookie, CSRF_COOKIE) ?? '', expected);
 }
 
-function same(a: string, b: string): boolean {
+export function same(a: string, b: string): boolean {
   const left = Buffer.from(a);
   const right = Buffer.from(b);
   return left.length > 0 && left.length === right.length && timingSafeEqual(left, right);
 }
 
 /** The cookie value a request carries, if any. */
-function cookie(header: string | undefined, name: string): string | undefined {
+export function cookie(header: string | undefined, name: string): string | undefined {
   for (const part of (header ?? '').split(';')) {
     const [key, ...value] = part.trim().split('=');
     if (key === name) return value.join('=');

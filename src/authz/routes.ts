@@ -92,7 +92,7 @@ export class AuthzRoutes {
           },
         };
       case PATHS.callback:
-        return { method: 'GET', cors: false, run: (_req, res, url) => flow.callback(res, url.searchParams) };
+        return { method: 'GET', cors: false, run: (req, res, url) => flow.callback(req, res, url.searchParams) };
       case PATHS.consent:
         return { method: 'POST', cors: false, run: async (req, res) => flow.consent(req, res, await form(req)) };
       case PATHS.register:

@@ -93,7 +93,8 @@ export async function signIn(world: AuthzWorld, url: string): Promise<{ consent?
   const chooser = new URL(toGhl.headers.get('location')!);
   if (chooser.origin === new URL(REDIRECT).origin) return { redirect: chooser, response: toGhl };
   const fromGhl = await get(chooser.toString());
-  const callback = await get(fromGhl.headers.get('location')!);
+  // The browser carries the cookie /authorize set back to the callback (it binds the sign-in to this browser).
+  const callback = await get(fromGhl.headers.get('location')!, { cookie: (toGhl.headers.get('set-cookie') ?? '').split(';')[0]! });
   if (callback.status === 302) return { redirect: new URL(callback.headers.get('location')!), response: callback };
   const html = await callback.text();
   if (callback.status !== 200) return { response: callback };

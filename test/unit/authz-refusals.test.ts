@@ -68,6 +68,23 @@ describe('the authorization endpoint refuses', () => {
   });
 });
 
+describe('the callback refuses', () => {
+  it('a chooser link opened in another browser (no cookie from /authorize): a page, no redirect, no GHL code exchanged', async () => {
+    const client = (await register(world)).body;
+    const toGhl = await get(authorizeUrl(world, client.client_id, pkce().challenge));
+    const fromGhl = await get(toGhl.headers.get('location')!);
+    const exchanges = () => world.ghl.fake.requests.filter((request) => request.path === '/oauth/token').length;
+    const before = exchanges();
+    for (const cookie of [undefined, `${(toGhl.headers.get('set-cookie') ?? '').split('=')[0]}=forged`]) {
+      const callback = await get(fromGhl.headers.get('location')!, cookie ? { cookie } : {});
+      expect(callback.status, cookie).toBe(400);
+      expect(callback.headers.get('location')).toBeNull();
+      expect(await callback.text()).toContain('another browser');
+    }
+    expect(exchanges()).toBe(before);
+  });
+});
+
 describe('the token endpoint refuses', () => {
   it('a token request without redirect_uri when /authorize had one, and accepts it when /authorize had none', async () => {
     const client = (await register(world)).body;
