@@ -8,6 +8,9 @@ import { replayHandshake, replayLogLevel, REPLAYED } from './restore.js';
 import { SessionSelection, selectionRequest } from './selection.js';
 import type { SessionService } from './service.js';
 
+/** Clients reconnect a closed stream after a second (the SDK client's own default delay). */
+export const STREAM_RETRY_MS = 1000;
+
 /** A refusal to serve, answered by the HTTP layer as a JSON-RPC error. */
 export class Refusal extends Error {
   constructor(
@@ -115,6 +118,9 @@ export class SessionCopies {
     const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: () => record.id,
       eventStore: events,
+      // The `retry:` of a stream's priming event: how long a client waits before it reconnects to a stream the server
+      // closed (polling, a replica draining), with Last-Event-ID, to any replica.
+      retryInterval: STREAM_RETRY_MS,
       ...(initialized && { onsessioninitialized: () => initialized(session) }),
     });
     const session: Session = {

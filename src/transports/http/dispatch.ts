@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
-import { type InitializeRequest, isInitializeRequest, type RequestId, type Server } from '@modelcontextprotocol/server';
+import { type InitializeRequest, isInitializeRequest, type RequestId, type Server, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/server';
 import type { Logger } from '../../logger.js';
 import { type Build, type BuiltServer, Refusal, SessionCopies, unavailableAs503 } from '../../sessions/copies.js';
 import type { SessionRecord } from '../../sessions/records.js';
@@ -70,6 +70,7 @@ export class McpDispatcher {
         const session = await this.find(req, res, caller);
         if (!session) return;
         res.on('close', this.options.sessions.enter(session));
+        followNegotiatedVersion(req, session.server);
         return await this.exchange(session.transport, req, res, body);
       }
       if (!isInitializeRequest(body)) {
@@ -258,6 +259,28 @@ function requestIds(body: unknown): RequestId[] {
  * session id is part of Redis key names, and `<id>:replies` or `client:<key>` would name another session's keys.
  */
 const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The first version whose clients read a priming event (an id with empty data) and reconnect to poll (SEP-1699). */
+const POLLING_VERSION = '2025-11-25';
+
+/**
+ * A request's stream behaves as the session negotiated at initialize (on a replica that rebuilt the session, as its
+ * record negotiated it again): a session at 2025-11-25 or later gets the priming event, its `retry:` and streams the
+ * server may close for polling, even when one request's MCP-Protocol-Version header (or no header) names an older
+ * version. The SDK transport decides from the request's header alone, so the header it sees is raised to the
+ * negotiated version; a session that negotiated an older version is left alone and gets no priming event (its
+ * parser may not expect empty data). The session's negotiation is authoritative: a client that negotiated
+ * 2025-11-25 reads these events whatever one header says (the conformance suite 0.1.13 sends 2025-03-26 on requests
+ * of a 2025-11-25 session, a bug of the suite's).
+ */
+export function followNegotiatedVersion(req: IncomingMessage, server: Pick<Server, 'getNegotiatedProtocolVersion'>): void {
+  // Deprecated for the 2026 per-request era only: on a 2025-era session it is the version initialize negotiated.
+  const negotiated = server.getNegotiatedProtocolVersion();
+  if (!negotiated || negotiated < POLLING_VERSION) return;
+  const claimed = header(req, 'mcp-protocol-version');
+  // An unsupported version stays as it came: the SDK answers it 400.
+  if (claimed === undefined || (SUPPORTED_PROTOCOL_VERSIONS.includes(claimed) && claimed < negotiated)) req.headers['mcp-protocol-version'] = negotiated;
+}
 
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
