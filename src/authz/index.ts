@@ -32,6 +32,11 @@ export function createAuthz(config: Config & { signin: SigninConfig }, logger: L
     throw new ConfigError("--signin needs your GHL marketplace app's GHL_CLIENT_ID and GHL_CLIENT_SECRET (its redirect URL: <public url>/oauth/callback)");
   }
   let origin = config.signin.publicUrl;
+  // OAuth 2.1 §1.5: tokens and codes only over TLS, bar loopback. The SDK refuses an http issuer beyond loopback too.
+  const localOnly = origin ? isLoopbackHost(new URL(origin).hostname) : config.http?.loopback !== false;
+  if (origin ? !origin.startsWith('https:') && !localOnly : !localOnly) {
+    throw new ConfigError('--signin beyond loopback needs --public-url https://<your host> (the https origin users reach, e.g. behind a TLS proxy)');
+  }
   const endpoints = new Endpoints(() => {
     if (!origin) throw new Error('the authorization server is used before the server listens');
     return origin;

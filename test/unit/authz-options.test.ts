@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseCli } from '../../src/config.js';
+import { capturedLogger } from '../helpers/oauth.js';
 
 const parse = (args: string[], env: Record<string, string> = {}) => parseCli(args, env).config!;
 
@@ -19,6 +20,20 @@ describe('sign-in options', () => {
   it('let a sign-in server listen beyond loopback without MCP_AUTH_TOKENS (users sign in instead)', () => {
     expect(() => parse(['--http', '--host', '0.0.0.0'])).toThrow(ConfigError);
     expect(parse(['--http', '--host', '0.0.0.0', '--signin', '--public-url', 'https://mcp.example.com']).http?.host).toBe('0.0.0.0');
+  });
+
+  it('need an https public URL when the server is reachable beyond loopback (tokens only over TLS)', async () => {
+    // Loaded once config is: src/authz/index.js and config.js import each other.
+    const { createAuthz } = await import('../../src/authz/index.js');
+    const app = { GHL_CLIENT_ID: 'app-1', GHL_CLIENT_SECRET: 'secret-1' };
+    const authz = (args: string[]) => {
+      const config = parse(['--http', '--signin', ...args], app);
+      return createAuthz({ ...config, signin: config.signin! }, capturedLogger().logger);
+    };
+    for (const args of [['--host', '0.0.0.0'], ['--host', '0.0.0.0', '--public-url', 'http://mcp.example.com'], ['--public-url', 'http://10.0.0.5:3000']]) {
+      expect(() => authz(args), args.join(' ')).toThrow(/needs --public-url https:/);
+    }
+    for (const args of [[], ['--host', '0.0.0.0', '--public-url', 'https://mcp.example.com'], ['--public-url', 'http://127.0.0.1:3000']]) await authz(args).close();
   });
 
   it('refuse what cannot work, naming the option', () => {
