@@ -155,8 +155,9 @@ export class SigninFlow {
       await grantStore.close();
     }
     logger.info({ audit: 'ghl-grant', subject, userType: grant.userType, location: grant.locationId, company: grant.companyId, ghlUser: grant.userId }, 'sign-in: GHL grant stored');
-    const known = await store.get<boolean>(consentKey(subject, pending.clientId));
-    if (known && grant.userType === 'Location') {
+    // Allowed before, for this scope or a wider one: a client allowed read-only is asked again for full access.
+    const allowed = await store.get<string>(consentKey(subject, pending.clientId));
+    if ((allowed === 'mcp' || allowed === pending.scope) && grant.userType === 'Location') {
       return this.issue(res, pending, { subject, userType: 'Location', locationId: grant.locationId, companyId: grant.companyId });
     }
     const locations = grant.userType === 'Company' ? await this.installedLocations(grant) : undefined;
@@ -216,7 +217,8 @@ export class SigninFlow {
       }
       locationId = chosen || undefined;
     }
-    await store.put(consentKey(request.subject, request.clientId), true, CONSENT_TTL_MS);
+    const before = await store.get<string>(consentKey(request.subject, request.clientId));
+    await store.put(consentKey(request.subject, request.clientId), before === 'mcp' ? before : request.scope, CONSENT_TTL_MS);
     await store.addMember(`consents:${request.subject}`, consentKey(request.subject, request.clientId), CONSENT_TTL_MS);
     return this.issue(res, request, { subject: request.subject, userType: request.userType, locationId, companyId: request.companyId });
   }

@@ -68,6 +68,22 @@ describe('the authorization endpoint refuses', () => {
   });
 });
 
+describe('consent', () => {
+  it('given for read-only is asked again when the same client wants full access, and not for read-only again', async () => {
+    const client = (await register(world)).body;
+    const walk = (scope: string) => signIn(world, authorizeUrl(world, client.client_id, pkce().challenge, { scope }));
+    const readOnly = await walk('mcp:readonly');
+    expect(readOnly.consent?.html).toContain('read-only');
+    expect((await answerConsent(world, readOnly.consent!, { decision: 'allow' })).status).toBe(302);
+    expect((await walk('mcp:readonly')).redirect?.searchParams.get('code')).toBeTruthy();
+    const full = await walk('mcp');
+    expect(full.consent, 'consent for full access').toBeDefined();
+    expect((await answerConsent(world, full.consent!, { decision: 'allow' })).status).toBe(302);
+    expect((await walk('mcp')).redirect?.searchParams.get('code')).toBeTruthy();
+    expect((await walk('mcp:readonly')).redirect?.searchParams.get('code')).toBeTruthy();
+  });
+});
+
 describe('the callback refuses', () => {
   it('a chooser link opened in another browser (no cookie from /authorize): a page, no redirect, no GHL code exchanged', async () => {
     const client = (await register(world)).body;
