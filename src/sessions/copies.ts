@@ -71,7 +71,7 @@ export class SessionCopies {
     const { sessions, store } = this.options;
     const local = sessions.get(id);
     if (local && local.owner !== owner) return undefined;
-    const record = await unavailableAs503(() => store.touch(id, owner));
+    const record = await unavailableAs503(() => store.touch(id, owner), this.options.logger);
     if (!record) {
       if (local) void sessions.remove(id);
       return undefined;
@@ -197,11 +197,15 @@ export class SessionCopies {
   }
 }
 
-/** The session store failing (Redis down or hung) is answered 503 with a retry, not as a server error. */
-export async function unavailableAs503<T>(use: () => Promise<T>): Promise<T> {
+/**
+ * The session store failing (Redis down or hung) is answered 503 with a retry, not as a server error. What Redis
+ * said (its address, say) is for the operator's log, not for the client.
+ */
+export async function unavailableAs503<T>(use: () => Promise<T>, logger?: Logger): Promise<T> {
   try {
     return await use();
   } catch (error) {
-    throw new Refusal(503, -32000, `Sessions are unavailable right now (${(error as Error).message}); try again shortly.`, { 'retry-after': '2' });
+    logger?.warn({ err: (error as Error).message }, 'session store unavailable');
+    throw new Refusal(503, -32000, 'Sessions are unavailable right now (the session store did not answer); try again shortly.', { 'retry-after': '2' });
   }
 }

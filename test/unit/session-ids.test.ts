@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
+import { unavailableAs503 } from '../../src/sessions/copies.js';
 import { parseCli } from '../../src/config.js';
 import { FakeGhl } from '../../src/sandbox/fake-ghl.js';
 import { type HttpHandle, serveHttp } from '../../src/transports/http.js';
@@ -49,5 +50,15 @@ describe.skipIf(await redisMissing())('session ids from the client (REDIS_URL)',
       expect((await fetch(url, { method: 'DELETE', headers })).status, forged).toBe(404);
     }
     expect((await post({ jsonrpc: '2.0', id: 3, method: 'ping' }, id)).status).toBe(200);
+  });
+});
+
+describe('a failing session store', () => {
+  it("is answered 503 without Redis's own words (its address), which go to the log", async () => {
+    const log = capturedLogger();
+    const failing = unavailableAs503(() => Promise.reject(new Error('connect ECONNREFUSED 10.1.2.3:6379')), log.logger);
+    await expect(failing).rejects.toMatchObject({ status: 503, headers: { 'retry-after': '2' } });
+    await expect(failing).rejects.not.toThrow(/10\.1\.2\.3/);
+    expect(log.text()).toContain('10.1.2.3');
   });
 });

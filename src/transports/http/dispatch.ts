@@ -102,11 +102,11 @@ export class McpDispatcher {
     if (!id) return rpcError(res, 400, RPC.serverError, 'Bad Request: Mcp-Session-Id header is required');
     if (!SESSION_ID.test(id)) return rpcError(res, 404, RPC.sessionNotFound, 'Session not found');
     const local = this.options.sessions.get(id);
-    const record = local && local.owner !== caller.owner ? undefined : await unavailableAs503(() => this.options.store.touch(id, caller.owner)).catch((error: unknown) => refused(res, error));
+    const record = local && local.owner !== caller.owner ? undefined : await unavailableAs503(() => this.options.store.touch(id, caller.owner), this.options.logger).catch((error: unknown) => refused(res, error));
     if (res.headersSent) return;
     if (!record) return rpcError(res, 404, RPC.sessionNotFound, 'Session not found');
     try {
-      await unavailableAs503(() => this.options.store.end(id));
+      await unavailableAs503(() => this.options.store.end(id), this.options.logger);
     } catch (error) {
       return refused(res, error);
     }
@@ -135,7 +135,7 @@ export class McpDispatcher {
       selection: selection ? selectionRequest(selection) : null,
       version: 0,
     };
-    const capped = await unavailableAs503(() => store.create(record, this.options.maxSessionsPerClient));
+    const capped = await unavailableAs503(() => store.create(record, this.options.maxSessionsPerClient), this.options.logger);
     if (capped) throw new Refusal(503, RPC.serverError, capped, { 'retry-after': '30' });
     let opened = false;
     const session = await this.copies
