@@ -34,12 +34,25 @@ export async function runServerSuite(url: string, output: string): Promise<{ cod
   );
 }
 
+/** Runs one scenario against `url` with no baseline: exit code 0 only when every check of it passes. */
+export async function runServerScenario(url: string, scenario: string, output: string): Promise<{ code: number; summary: string }> {
+  return promisify(execFile)(process.execPath, [SUITE, 'server', '--url', url, '--scenario', scenario, '-o', output], { cwd: ROOT, timeout: 60_000 }).then(
+    ({ stdout }) => ({ code: 0, summary: stdout }),
+    (error: { code?: number; stdout?: string }) => ({ code: error.code ?? 1, summary: error.stdout ?? '' }),
+  );
+}
+
 /** The failed checks of a scenario's results in `output` (undefined when the scenario did not run). */
 export function failedChecks(output: string, scenario: string): string[] | undefined {
-  const folder = readdirSync(output).find((name) => name.startsWith(`server-${scenario}-`));
-  if (!folder) return undefined;
-  const checks = JSON.parse(readFileSync(path.join(output, folder, 'checks.json'), 'utf8')) as { id: string; status: string }[];
+  const checks = checksOf(output, scenario);
+  if (!checks) return undefined;
   return checks.length === 0 ? ['(no checks)'] : checks.filter((check) => check.status === 'FAILURE').map((check) => check.id);
+}
+
+/** Every check of a scenario's results in `output`, with its status (SUCCESS, WARNING, FAILURE, INFO); undefined: it did not run. */
+export function checksOf(output: string, scenario: string): { id: string; status: string }[] | undefined {
+  const folder = readdirSync(output).find((name) => name.startsWith(`server-${scenario}-`));
+  return folder ? (JSON.parse(readFileSync(path.join(output, folder, 'checks.json'), 'utf8')) as { id: string; status: string }[]) : undefined;
 }
 
 function summaryOf(stdout: string): string {

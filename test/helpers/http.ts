@@ -16,9 +16,12 @@ export interface HttpServerProcess {
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
 }
 
-/** Starts the built server with --http on a free loopback port and waits until it announces its endpoint. */
-export async function startHttpServer(env: Record<string, string | undefined>, args: string[] = []): Promise<HttpServerProcess> {
-  const child = spawn(process.execPath, [CLI, '--http', '--port', '0', ...args], {
+/**
+ * Starts the built server with --http on a free loopback port and waits until it announces its endpoint. `entry`:
+ * node's arguments before the CLI options, when a test harness (test/helpers/conformance-fixtures.ts) runs instead.
+ */
+export async function startHttpServer(env: Record<string, string | undefined>, args: string[] = [], entry: string[] = [CLI]): Promise<HttpServerProcess> {
+  const child = spawn(process.execPath, [...entry, '--http', '--port', '0', ...args], {
     env: { PATH: process.env.PATH ?? '', GHL_LOG_LEVEL: 'info', ...env } as Record<string, string>,
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -8,6 +8,8 @@ export interface Routed {
   slot: number;
   method: string;
   session?: string;
+  /** The Last-Event-ID a client resumed a stream with, if any. */
+  lastEventId?: string;
   /** The replica's answer status (0 when it never answered). */
   status: number;
 }
@@ -41,7 +43,7 @@ export async function roundRobin(targets: () => (string | undefined)[]): Promise
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chosen = pick();
     if (!chosen) return void res.writeHead(502).end('no replica is up');
-    const entry: Routed = { slot: chosen.slot, method: req.method ?? '?', session: req.headers['mcp-session-id'] as string | undefined, status: 0 };
+    const entry: Routed = { slot: chosen.slot, method: req.method ?? '?', session: req.headers['mcp-session-id'] as string | undefined, lastEventId: req.headers['last-event-id'] as string | undefined, status: 0 };
     routed.push(entry);
     const { target } = chosen;
     // A fresh connection per request: a kept-alive one the replica closes just as a request goes out would lose it.
@@ -90,6 +92,8 @@ export interface ReplicaOptions {
   count: number;
   env: Record<string, string | undefined>;
   args?: string[];
+  /** Node's arguments before the CLI options, for a test harness instead of dist/cli.js (see startHttpServer). */
+  entry?: string[];
   /** A Redis of the caller's; default: a private redis-server for this set (pub/sub channels are global to a Redis). */
   redis?: OwnRedis;
 }
@@ -98,7 +102,7 @@ export interface ReplicaOptions {
 export async function startReplicas(options: ReplicaOptions): Promise<ReplicaSet> {
   const redis = options.redis ?? (await startOwnRedis());
   const env = { ...options.env, REDIS_URL: redis.url };
-  const start = () => startHttpServer(env, options.args ?? []);
+  const start = () => startHttpServer(env, options.args ?? [], options.entry);
   const replicas = await Promise.all(Array.from({ length: options.count }, start));
   const retired: HttpServerProcess[] = [];
   const down = new Set<number>();

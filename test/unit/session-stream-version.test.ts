@@ -76,7 +76,7 @@ describe('stream behaviour follows the negotiated protocol version', () => {
 
   it('a 2025-03-26 session gets no priming event, whatever it sends', async () => {
     const session = await open('2025-03-26');
-    for (const headers of [{ 'mcp-protocol-version': '2025-03-26' }, {}]) {
+    for (const headers of [{ 'mcp-protocol-version': '2025-03-26' }, {}] as Record<string, string>[]) {
       const events = await listEvents(session, headers);
       expect(events.some(isPriming)).toBe(false);
       expect(events.every((event) => !event.some((line) => line.startsWith('retry:')))).toBe(true);
