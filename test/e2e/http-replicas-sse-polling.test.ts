@@ -33,7 +33,7 @@ describe.skipIf(redisServerMissing())(`conformance ${SCENARIO} against two repli
     for (const output of outputs) rmSync(output, { recursive: true, force: true });
   });
 
-  it('passes every check, the answer resumed on the other replica than the call in some runs', async () => {
+  it('passes every check (priming event with retry, the answer resumed with Last-Event-ID), resumed on the other replica in at least one run', async () => {
     const crossed: boolean[] = [];
     for (let run = 0; run < RUNS; run += 1) {
       const output = mkdtempSync(path.join(tmpdir(), 'ghl-mcp-sse-polling-'));
