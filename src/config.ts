@@ -11,6 +11,7 @@ import { defaultOverridesFile } from './self-update/overrides.js';
 import type { SelectionRequest } from './toolsets/selection.js';
 import { USAGE } from './usage.js';
 import { DEFAULT_AUTH_URL, DEFAULT_BASE_URL, DEFAULT_REDIRECT_URI } from './config-defaults.js';
+import { ConfigError } from './config-error.js';
 
 export { DEFAULT_AUTH_URL, DEFAULT_BASE_URL, DEFAULT_REDIRECT_URI } from './config-defaults.js';
 export { USAGE } from './usage.js';
@@ -95,7 +96,7 @@ export interface SelfUpdateConfig {
   useOverrides: boolean;
 }
 
-export class ConfigError extends Error {}
+export { ConfigError };
 
 /** Every option: CLI flag, environment variable, default. Flags win over the environment. */
 const OPTIONS = {

@@ -1,4 +1,4 @@
-import { ConfigError } from '../config.js';
+import { ConfigError } from '../config-error.js';
 
 /** "Sign in with HighLevel" (--signin): this server as the MCP clients' OAuth server, federating to GHL. */
 export interface SigninConfig {
