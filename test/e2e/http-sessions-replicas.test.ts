@@ -136,8 +136,8 @@ describe.skipIf(redisServerMissing())('stateful sessions on two replicas sharing
       headers: { ...MCP_HEADERS, ...headers },
       body: JSON.stringify({ jsonrpc: '2.0', id: 11, method: 'tools/call', params: { name: 'locations_get_location', arguments: {} } }),
     });
-    // The request's stream starts with a priming event: the id a client that lost the stream resumes from.
-    const primed = /^id: (\S+)\ndata: \n/m.exec(call.body)![1]!;
+    // The request's stream starts with a priming event: the id a client that lost the stream resumes from (and when).
+    const primed = /^id: (\S+)\nretry: 1000\ndata: \n/m.exec(call.body)![1]!;
     const resumed = await fetch(url(1), { headers: { ...headers, accept: 'text/event-stream', 'last-event-id': primed } });
     expect(resumed.status).toBe(200);
     const replayed = await resumed.text();
