@@ -26,7 +26,26 @@ export function redirectUriProblem(raw: string): string | undefined {
   return undefined;
 }
 
-/** Redirect URIs are compared exactly, as registered (no prefix or pattern matching). */
+/**
+ * Redirect URIs are compared exactly, as registered (no prefix or pattern matching) — except that an http loopback
+ * IP literal registered without a port takes any port, which a native app picks when it starts listening
+ * (RFC 8252 §7.3, OAuth 2.1 §8.4.2). One registered with a port keeps it.
+ */
 export function redirectUriRegistered(registered: readonly string[], presented: string): boolean {
-  return registered.includes(presented);
+  if (registered.includes(presented)) return true;
+  const loose = loopbackIp(presented);
+  if (!loose) return false;
+  loose.port = '';
+  return registered.some((uri) => loopbackIp(uri)?.href === loose.href);
+}
+
+/** An http://127.x.x.x or http://[::1] URI, parsed; undefined for any other URI. */
+function loopbackIp(uri: string): URL | undefined {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return undefined;
+  }
+  return url.protocol === 'http:' && /^(127(\.\d{1,3}){3}|\[::1\])$/.test(url.hostname) ? url : undefined;
 }
