@@ -38,11 +38,21 @@ describe.skipIf(redisServerMissing())('stateful sessions across three replicas b
   let tags: string;
   const slotsOf = (session: HttpSession, method = 'POST') =>
     set.balancer.routed.filter((entry) => entry.session === session.transport.sessionId && entry.method === method).map((entry) => entry.slot);
-  /** The slot holding the session's GET stream (the last one it opened). */
-  const streamSlot = (session: HttpSession) => {
-    const streams = set.balancer.routed.filter((entry) => entry.session === session.transport.sessionId && entry.method === 'GET' && entry.status === 200);
-    expect(streams.length).toBeGreaterThan(0);
-    return streams.at(-1)!.slot;
+  /**
+   * The slot holding the session's GET stream (the last one it opened). The client opens it on its own after
+   * initializing, so on a loaded machine it may still be on its way: wait for it rather than race it.
+   */
+  const streamSlot = async (session: HttpSession): Promise<number> => {
+    let slot = -1;
+    await vi.waitFor(
+      () => {
+        const streams = set.balancer.routed.filter((entry) => entry.session === session.transport.sessionId && entry.method === 'GET' && entry.status === 200);
+        expect(streams.length).toBeGreaterThan(0);
+        slot = streams.at(-1)!.slot;
+      },
+      { timeout: 15_000 },
+    );
+    return slot;
   };
   /** Requests without a session id: initializations (the client re-initializing would add one). */
   const initializations = () => set.balancer.routed.filter((entry) => entry.method === 'POST' && !entry.session).length;
@@ -69,7 +79,7 @@ describe.skipIf(redisServerMissing())('stateful sessions across three replicas b
     const before = (await watcher.session.client.listTools()).tools.map((tool) => tool.name);
     expect(before).not.toContain('locations_create_tag');
     // The call goes to a replica that does not hold the session's GET stream.
-    const holder = streamSlot(watcher.session);
+    const holder = await streamSlot(watcher.session);
     set.balancer.aim((holder + 1) % REPLICAS);
     expect(resultText(await watcher.session.client.callTool({ name: 'ghl_enable_toolset', arguments: { toolset: 'locations' } }))).toMatch(/Enabled locations/);
     expect(set.balancer.routed.filter((entry) => entry.method === 'POST').at(-1)!.slot).not.toBe(holder);
@@ -85,7 +95,7 @@ describe.skipIf(redisServerMissing())('stateful sessions across three replicas b
     const before = await read(watcher.session, tags);
     // Cached on several replicas: every one must drop it.
     for (let replica = 1; replica < REPLICAS; replica += 1) expect((await read(watcher.session, tags)).total).toBe(before.total);
-    set.balancer.aim((streamSlot(watcher.session) + 1) % REPLICAS);
+    set.balancer.aim(((await streamSlot(watcher.session)) + 1) % REPLICAS);
     await call(writer, 'locations_create_tag', { name: 'Replica Rollout' });
     await vi.waitFor(() => expect(watcher.seen.updated).toEqual([tags]), { timeout: 10_000 });
     for (let replica = 0; replica < REPLICAS; replica += 1) {
@@ -108,7 +118,7 @@ describe.skipIf(redisServerMissing())('stateful sessions across three replicas b
 
   it('keeps working through a rolling restart of the replica holding its stream, without re-initializing', async () => {
     const sessionId = watcher.session.transport.sessionId;
-    const holder = streamSlot(watcher.session);
+    const holder = await streamSlot(watcher.session);
     // Calls go on during the restart: they land on the other replicas.
     const during: Promise<Json>[] = [];
     const restarting = set.restart(holder);
