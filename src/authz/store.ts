@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { RedisConnection } from '../sessions/redis.js';
+import { RedisConnection } from '../redis/connection.js';
 
 /**
  * Where the authorization server keeps its records (clients, pending sign-ins, codes, token families): Redis when

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { RedisConnection } from '../redis/connection.js';
 import type { EventEnvelope } from './envelope.js';
 import { type EventLog, type EventQuery, type EventRetention, type LoggedEvent, selectEvents } from './log.js';
 import type { DeliveryIds } from './replay.js';
@@ -19,12 +20,12 @@ export interface RedisEventOptions {
 export class RedisEventLog implements EventLog {
   private readonly prefix: string;
   private readonly listeners = new Set<(event: LoggedEvent) => void>();
-  private readonly commands: Connection;
+  private readonly commands: RedisConnection;
   private subscriber?: Promise<Redis>;
 
   constructor(private readonly options: RedisEventOptions) {
     this.prefix = options.prefix ?? DEFAULT_PREFIX;
-    this.commands = new Connection(options.url);
+    this.commands = new RedisConnection(options.url);
   }
 
   async append(event: EventEnvelope): Promise<LoggedEvent> {
@@ -84,7 +85,7 @@ export class RedisEventLog implements EventLog {
   }
 
   private async subscribe(): Promise<Redis> {
-    const redis = await new Connection(this.options.url).get();
+    const redis = await new RedisConnection(this.options.url).get();
     redis.on('message', (_channel: string, message: string) => {
       const event = JSON.parse(message) as LoggedEvent;
       for (const listener of this.listeners) {
@@ -110,13 +111,13 @@ export class RedisEventLog implements EventLog {
 
 /** Delivery IDs in Redis (SET NX PX): a duplicate is refused whichever replica received the first copy. */
 export class RedisDeliveryIds implements DeliveryIds {
-  private readonly connection: Connection;
+  private readonly connection: RedisConnection;
 
   constructor(
     url: string,
     private readonly prefix = 'ghl-mcp:webhook-id:',
   ) {
-    this.connection = new Connection(url);
+    this.connection = new RedisConnection(url);
   }
 
   async claim(webhookId: string, ttlMs: number): Promise<boolean> {
@@ -132,38 +133,6 @@ export class RedisDeliveryIds implements DeliveryIds {
   }
 }
 
-/**
- * One lazily opened connection. Commands fail within COMMAND_TIMEOUT_MS rather than queueing: the receiver then
- * answers 429, which GHL retries, instead of holding the delivery.
- */
-class Connection {
-  private client?: Promise<Redis>;
-
-  constructor(private readonly url: string) {}
-
-  get(): Promise<Redis> {
-    this.client ??= import('ioredis').then(async (mod) => {
-      const RedisClient = ('Redis' in mod ? mod.Redis : (mod as unknown as { default: typeof Redis }).default) as typeof Redis;
-      const redis = new RedisClient(this.url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: COMMAND_TIMEOUT_MS, commandTimeout: COMMAND_TIMEOUT_MS });
-      // Failures surface on the commands (and so as 429s); the event would only repeat them.
-      redis.on('error', () => {});
-      await redis.connect();
-      return redis;
-    });
-    this.client.catch(() => {
-      this.client = undefined;
-    });
-    return this.client;
-  }
-
-  async close(): Promise<void> {
-    const client = this.client;
-    this.client = undefined;
-    await client?.then((redis) => redis.quit()).catch(() => {});
-  }
-}
-
 const DEFAULT_PREFIX = 'ghl-mcp:events:';
 const FIELD = 'event';
 const STREAM_ID = /^\d+-\d+$/;
-const COMMAND_TIMEOUT_MS = 2_000;

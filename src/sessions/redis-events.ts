@@ -1,6 +1,7 @@
 import type { JSONRPCMessage } from '@modelcontextprotocol/server';
 import { DEFAULT_RETENTION, type EventLog, eventId, kindOf, parseEventId, type Replayed, type Retention } from './events.js';
-import type { RedisConnection, SessionKeys } from './redis.js';
+import type { RedisConnection } from '../redis/connection.js';
+import type { SessionKeys } from './redis.js';
 
 /**
  * The event log on Redis Streams: per session one stream of notifications and one of replies (entries carry their

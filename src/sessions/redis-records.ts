@@ -1,4 +1,5 @@
-import type { RedisConnection, SessionKeys } from './redis.js';
+import type { RedisConnection } from '../redis/connection.js';
+import type { SessionKeys } from './redis.js';
 import { capRefusal, type RecordChange, type RecordStore, type SessionRecord } from './records.js';
 
 /**

@@ -5,7 +5,8 @@ import { DEFAULT_RETENTION, type EventLog, MemoryEventLog, type Retention } from
 import { MemoryRecordStore, type RecordChange, type RecordStore, type SessionRecord } from './records.js';
 import { RedisEventLog } from './redis-events.js';
 import { RedisRecordStore } from './redis-records.js';
-import { RedisConnection, SessionKeys } from './redis.js';
+import { RedisConnection } from '../redis/connection.js';
+import { SessionKeys } from './redis.js';
 
 export interface SessionServiceOptions {
   /** Records and events in Redis (every replica sees them); in this process's memory without it. */

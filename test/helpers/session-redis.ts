@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll } from 'vitest';
-import { RedisConnection, SessionKeys } from '../../src/sessions/redis.js';
+import { RedisConnection } from '../../src/redis/connection.js';
+import { SessionKeys } from '../../src/sessions/redis.js';
 import { TEST_REDIS_URL } from './redis-server.js';
 
 /**
