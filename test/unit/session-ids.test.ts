@@ -1,9 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.js';
+import { startInProcessHttp } from '../helpers/in-process-http.js';
 import { unavailableAs503 } from '../../src/sessions/copies.js';
-import { parseCli } from '../../src/config.js';
-import { FakeGhl } from '../../src/sandbox/fake-ghl.js';
-import { type HttpHandle, serveHttp } from '../../src/transports/http.js';
 import { capturedLogger } from '../helpers/oauth.js';
 import { redisMissing, TEST_REDIS_URL } from '../helpers/redis-server.js';
 
@@ -12,23 +9,13 @@ const GHL_TOKEN = 'pit-session-ids-1';
 
 /** Session ids are part of Redis key names: one that names another key is no session (404), not a store failure. */
 describe.skipIf(await redisMissing())('session ids from the client (REDIS_URL)', () => {
-  const fake = new FakeGhl({ tokens: [GHL_TOKEN] });
-  let server: HttpHandle;
+  let server: Awaited<ReturnType<typeof startInProcessHttp>>;
   let url = '';
   beforeAll(async () => {
-    const env = { GHL_API_KEY: GHL_TOKEN, GHL_BASE_URL: await fake.listen(), GHL_LOCATION_ID: 'loc-1', MCP_AUTH_TOKENS: TOKEN, REDIS_URL: TEST_REDIS_URL, GHL_SELF_UPDATE: 'off', GHL_NO_OVERRIDES: 'true' };
-    const { config } = parseCli(['--http', '--port', '0'], env);
-    const app = createApp(config!, capturedLogger().logger);
-    server = await serveHttp(app, { ...config!, http: config!.http! }, capturedLogger().logger, async () => {
-      await app.auth.close();
-      await app.bus.close();
-    });
+    server = await startInProcessHttp(GHL_TOKEN, { MCP_AUTH_TOKENS: TOKEN, REDIS_URL: TEST_REDIS_URL });
     url = server.url;
   });
-  afterAll(async () => {
-    await server?.shutdown('test');
-    await fake.close();
-  });
+  afterAll(async () => server?.close());
 
   const post = (body: unknown, session?: string) =>
     fetch(url, {

@@ -1,10 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.js';
-import { parseCli } from '../../src/config.js';
-import { FakeGhl } from '../../src/sandbox/fake-ghl.js';
+import { startInProcessHttp } from '../helpers/in-process-http.js';
 import { STREAM_RETRY_MS } from '../../src/sessions/copies.js';
-import { type HttpHandle, serveHttp } from '../../src/transports/http.js';
-import { capturedLogger } from '../helpers/oauth.js';
 
 const GHL_TOKEN = 'pit-stream-version-1';
 
@@ -14,24 +10,13 @@ const GHL_TOKEN = 'pit-stream-version-1';
  * version never gets a priming event.
  */
 describe('stream behaviour follows the negotiated protocol version', () => {
-  const fake = new FakeGhl({ tokens: [GHL_TOKEN] });
-  let server: HttpHandle;
+  let server: Awaited<ReturnType<typeof startInProcessHttp>>;
   let url = '';
   beforeAll(async () => {
-    const env = { GHL_API_KEY: GHL_TOKEN, GHL_BASE_URL: await fake.listen(), GHL_LOCATION_ID: 'loc-1', GHL_SELF_UPDATE: 'off', GHL_NO_OVERRIDES: 'true' };
-    const { config } = parseCli(['--http', '--port', '0'], env);
-    const { logger } = capturedLogger();
-    const app = createApp(config!, logger);
-    server = await serveHttp(app, { ...config!, http: config!.http! }, logger, async () => {
-      await app.auth.close();
-      await app.bus.close();
-    });
+    server = await startInProcessHttp(GHL_TOKEN);
     url = server.url;
   });
-  afterAll(async () => {
-    await server?.shutdown('test');
-    await fake.close();
-  });
+  afterAll(async () => server?.close());
 
   const post = (body: unknown, headers: Record<string, string>) =>
     fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers }, body: JSON.stringify(body) });
