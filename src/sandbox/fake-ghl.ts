@@ -131,6 +131,7 @@ export class FakeGhl {
     if (fault('reset')) return void req.socket.destroy();
     const latency = fault('latency');
     if (latency) await sleep(latency.ms);
+    await fault('hold')?.until.catch(() => {});
     if (recorded.aborted) return;
     const failure = fault('status');
     let response =

@@ -110,6 +110,8 @@ function locationOf(request: TrafficRequest): string | undefined {
 export type Fault =
   /** Wait before answering (a slow GHL). */
   | { kind: 'latency'; ms: number }
+  /** Wait until `until` settles before answering (a GHL call held until a test lets it go). */
+  | { kind: 'hold'; until: Promise<unknown> }
   /** Answer with this status; with `afterHandler` the route runs first (the change happened, the answer is lost). */
   | { kind: 'status'; status: number; afterHandler?: boolean }
   /** Destroy the connection once the request has arrived, without answering. */

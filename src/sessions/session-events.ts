@@ -10,17 +10,20 @@ interface Sender {
 
 /**
  * One session's event store, as the SDK transport of that session sees it. Everything its streams send is kept in
- * the log; what goes to the standalone (GET) stream is also handed to `onStandalone`, which tells the replica
- * holding that stream (it may be another one). Ids from another session's log are never looked at: the log is
- * read by this session's id only.
+ * the log; what goes to the standalone (GET) stream, and to a request stream that started with a priming event (its
+ * client may resume it on another replica), is also handed to `onStored`, which tells the replica writing that
+ * stream (it may be another one). Ids from another session's log are never looked at: the log is read by this
+ * session's id only.
  */
 export class SessionEvents implements EventStore {
   private adopted?: string;
+  /** Request streams of this transport that were primed and are not answered yet: the SDK serves their resumes. */
+  private readonly unanswered = new Set<string>();
 
   constructor(
     readonly session: string,
     private readonly log: EventLog,
-    private readonly onStandalone: (id: string, message: JSONRPCMessage) => void,
+    private readonly onStored: (id: string, message: JSONRPCMessage) => void,
   ) {}
 
   async storeEvent(stream: string, message: JSONRPCMessage): Promise<string> {
@@ -29,10 +32,21 @@ export class SessionEvents implements EventStore {
     if (adopted) return adopted;
     // A priming event (no message) starts a stream: its id only needs to come before everything the stream gets.
     // A replayed handshake (a session being rebuilt) is answered to nobody: nothing of it is kept.
-    if (!('jsonrpc' in message) || ('id' in message && message.id === REPLAYED)) return eventId(stream, '0-0');
+    if (!('jsonrpc' in message)) {
+      this.unanswered.add(stream);
+      return eventId(stream, '0-0');
+    }
+    if ('id' in message && message.id === REPLAYED) return eventId(stream, '0-0');
     const id = await this.log.append(this.session, stream, message);
-    if (stream === STANDALONE_STREAM) this.onStandalone(id, message);
+    const resumable = this.unanswered.has(stream);
+    if (isAnswer(message)) this.unanswered.delete(stream);
+    if (stream === STANDALONE_STREAM || resumable) this.onStored(id, message);
     return id;
+  }
+
+  /** True while a request stream of this replica's transport waits for its answer (the SDK resumes it itself). */
+  answersHere(stream: string): boolean {
+    return this.unanswered.has(stream);
   }
 
   async getStreamIdForEventId(id: string): Promise<string | undefined> {
@@ -65,6 +79,11 @@ export class SessionEvents implements EventStore {
     this.adopted = undefined;
     await sending;
   }
+}
+
+/** A response (result or error): the last message of a request's stream. */
+export function isAnswer(message: JSONRPCMessage): boolean {
+  return 'id' in message && ('result' in message || 'error' in message);
 }
 
 /**

@@ -8,7 +8,7 @@ import { capturedLogger } from './oauth.js';
  * The HTTP server in this process (no build, no child process) in front of a fresh fake GHL that accepts
  * `ghlToken`: for unit tests of the transport's own behaviour. `env` adds to (or overrides) the server's settings.
  */
-export async function startInProcessHttp(ghlToken: string, env: Record<string, string> = {}): Promise<{ url: string; close: () => Promise<void> }> {
+export async function startInProcessHttp(ghlToken: string, env: Record<string, string> = {}): Promise<{ url: string; fake: FakeGhl; close: () => Promise<void> }> {
   const fake = new FakeGhl({ tokens: [ghlToken] });
   const settings = { GHL_API_KEY: ghlToken, GHL_BASE_URL: await fake.listen(), GHL_LOCATION_ID: 'loc-1', GHL_SELF_UPDATE: 'off', GHL_NO_OVERRIDES: 'true', ...env };
   const { config } = parseCli(['--http', '--port', '0'], settings);
@@ -20,6 +20,7 @@ export async function startInProcessHttp(ghlToken: string, env: Record<string, s
   });
   return {
     url: server.url,
+    fake,
     close: async () => {
       await server.shutdown('test');
       await fake.close();

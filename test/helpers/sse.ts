@@ -10,6 +10,10 @@ export interface SseStream {
   /** Resolves with the first event (already received or to come) that matches; rejects after the timeout. */
   next(matches: (event: SseEvent) => boolean, timeoutMs?: number): Promise<SseEvent>;
   close(): void;
+  /** Every event received so far. */
+  events: SseEvent[];
+  /** Resolves when the server ends the stream (or the test closes it). */
+  ended: Promise<void>;
 }
 
 /** A GET event stream read by hand, the way a client that tracks event ids (Last-Event-ID) reads it. */
@@ -18,7 +22,7 @@ export async function openStream(url: string, headers: Record<string, string>): 
   const response = await fetch(url, { method: 'GET', headers: { accept: 'text/event-stream', ...headers }, signal: abort.signal });
   const events: SseEvent[] = [];
   const waiters = new Set<() => void>();
-  void (async () => {
+  const ended = (async () => {
     if (!response.body) return;
     const decoder = new TextDecoder();
     let buffer = '';
@@ -43,6 +47,8 @@ export async function openStream(url: string, headers: Record<string, string>): 
   })();
   return {
     status: response.status,
+    events,
+    ended,
     next: (matches, timeoutMs = 10_000) =>
       new Promise((resolve, reject) => {
         const check = () => {

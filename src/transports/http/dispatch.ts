@@ -9,6 +9,7 @@ import { type SessionSelection, selectionRequest } from '../../sessions/selectio
 import type { SessionService } from '../../sessions/service.js';
 import { STANDALONE_STREAM } from '../../sessions/events.js';
 import { primeStream } from '../../sessions/session-events.js';
+import { serveResumedRequest } from '../../sessions/resumed-stream.js';
 import type { SelectionRequest, ToolSelection } from '../../toolsets/selection.js';
 import type { TenantCredentials } from './auth.js';
 import { rpcError, RPC } from './responses.js';
@@ -71,7 +72,7 @@ export class McpDispatcher {
         if (!session) return;
         res.on('close', this.options.sessions.enter(session));
         followNegotiatedVersion(req, session.server);
-        return await this.exchange(session.transport, req, res, body);
+        return await this.exchange(session.transport, req, res, body, resumable(session.server));
       }
       if (!isInitializeRequest(body)) {
         return rpcError(res, 400, RPC.serverError, 'Bad Request: Mcp-Session-Id header is required (initialize first)');
@@ -87,10 +88,17 @@ export class McpDispatcher {
     if (this.options.stateless) return notAllowed(res, 'This server is stateless: there is no session stream to open (GET).');
     const session = await this.find(req, res, caller).catch((error: unknown) => refused(res, error));
     if (!session) return;
+    const resuming = header(req, 'last-event-id');
+    const stream = resuming ? await session.events.getStreamIdForEventId(resuming) : undefined;
+    if (resuming && stream && stream !== STANDALONE_STREAM && !session.events.answersHere(stream) && header(req, 'accept')?.includes('text/event-stream')) {
+      // A request another replica answers (or answered): the SDK here would replay what is kept and close.
+      res.on('close', this.options.sessions.enter(session));
+      const { store, requestTimeoutMs } = this.options;
+      return serveResumedRequest(res, { session: session.id, stream, lastEventId: resuming, events: session.events, delivery: store.delivery, maxWaitMs: requestTimeoutMs });
+    }
     res.on('close', this.options.sessions.enter(session, true));
     // Not when resuming a request's stream: the client's next Last-Event-ID must stay on that stream.
-    const resuming = header(req, 'last-event-id');
-    const priming = !resuming || (await session.events.getStreamIdForEventId(resuming)) === STANDALONE_STREAM ? await session.events.primingId().catch(() => undefined) : undefined;
+    const priming = !resuming || stream === STANDALONE_STREAM ? await session.events.primingId().catch(() => undefined) : undefined;
     if (priming) primeStream(res, priming);
     await session.transport.handleRequest(req, res);
   }
@@ -208,9 +216,11 @@ export class McpDispatcher {
   /**
    * Runs one POST through the transport under the per-request timeout. A request still unanswered when it runs
    * out is cancelled (its upstream call aborted) and answered with a timeout error on its own stream; one whose
-   * client hung up first is cancelled too, as nobody will read its answer.
+   * client hung up first is cancelled too, as nobody will read its answer — unless its stream is resumable (the
+   * client reconnects with Last-Event-ID, maybe to another replica, and reads the answer there): that one runs on
+   * (its GHL call has its own timeout; a replica serving the resume waits at most the request timeout).
    */
-  private async exchange(transport: NodeStreamableHTTPServerTransport, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+  private async exchange(transport: NodeStreamableHTTPServerTransport, req: IncomingMessage, res: ServerResponse, body: unknown, resumable = false): Promise<void> {
     const ids = requestIds(body);
     const { requestTimeoutMs, logger } = this.options;
     if (ids.length > 0) {
@@ -222,7 +232,7 @@ export class McpDispatcher {
       }, requestTimeoutMs);
       res.on('close', () => {
         clearTimeout(timer);
-        if (!timedOut && !res.writableFinished) cancel(transport, ids, 'The client closed the connection');
+        if (!timedOut && !resumable && !res.writableFinished) cancel(transport, ids, 'The client closed the connection');
       });
     }
     await transport.handleRequest(req, res, body);
@@ -280,6 +290,12 @@ export function followNegotiatedVersion(req: IncomingMessage, server: Pick<Serve
   const claimed = header(req, 'mcp-protocol-version');
   // An unsupported version stays as it came: the SDK answers it 400.
   if (claimed === undefined || (SUPPORTED_PROTOCOL_VERSIONS.includes(claimed) && claimed < negotiated)) req.headers['mcp-protocol-version'] = negotiated;
+}
+
+/** A session whose request streams start with a priming event: a client that loses one resumes it (SEP-1699). */
+function resumable(server: Pick<Server, 'getNegotiatedProtocolVersion'>): boolean {
+  const negotiated = server.getNegotiatedProtocolVersion();
+  return negotiated !== undefined && negotiated >= POLLING_VERSION;
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
