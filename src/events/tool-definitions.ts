@@ -49,12 +49,12 @@ export const ID_ARGUMENTS: readonly (keyof EventToolArgs & (typeof ID_FIELDS)[nu
 const str = (description: string) => ({ type: 'string', description });
 const filterProperties = {
   locationId: str('Default: the configured location.'),
-  types: { type: 'array', items: { type: 'string' }, description: 'Any of these event types, e.g. InboundMessage, AppointmentCreate, OpportunityStageUpdate.' },
+  types: { type: 'array', items: { type: 'string' }, description: 'Any of these GHL event types (exact, case-sensitive): InboundMessage, OutboundMessage, ContactCreate, ContactUpdate, AppointmentCreate, AppointmentUpdate, OpportunityStageUpdate, InvoicePaid, InvoiceSent…' },
   contactId: str('Only events about this contact.'),
   conversationId: { type: 'string' },
   opportunityId: { type: 'string' },
   appointmentId: { type: 'string' },
-  invoiceId: { type: 'string' },
+  invoiceId: str('The invoice\'s _id, not its number.'),
   after: str('The next cursor of an earlier answer: only events after it.'),
 };
 
@@ -68,7 +68,7 @@ const DEFINITIONS: ToolDefinition[] = [
       type: 'object',
       properties: {
         ...filterProperties,
-        timeoutSeconds: { type: 'integer', minimum: 1, maximum: WAIT_MAX_SECONDS, description: `Default ${WAIT_DEFAULT_SECONDS}.` },
+        timeoutSeconds: { type: 'integer', minimum: 1, maximum: WAIT_MAX_SECONDS, description: `Seconds, default ${WAIT_DEFAULT_SECONDS}.` },
       },
     },
     annotations: listedAnnotations({ title: 'Wait for a GHL event', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true }),

@@ -52,7 +52,8 @@ export class EventTools {
     const parsed = (EVENT_INPUTS[name] as z.ZodType).safeParse(rawArgs ?? {});
     if (!parsed.success) {
       const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'arguments'}: ${issue.message}`);
-      return errorResult({ message: problems, hint: `Fix the arguments listed and call ${name} again.` });
+      const accepted = Object.keys((EVENT_INPUTS[name] as z.ZodObject<z.ZodRawShape>).shape).join(', ');
+      return errorResult({ message: problems, hint: `Fix the arguments listed and call ${name} again; it takes ${accepted} (no time filter: list the latest and read each event's time).` });
     }
     if (!this.feed) return errorResult({ message: 'this server receives no GHL events (webhooks are off)', hint: EVENTS_SETUP_HINT });
     const args = parsed.data as EventToolArgs;

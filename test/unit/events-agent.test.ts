@@ -55,6 +55,21 @@ describe('the event tools', () => {
     expect(text(await tools.call(WAIT_TOOL, { contactld: 'typo' }, context()))).toMatch(/Unrecognized key.*contactld/);
   });
 
+  it('name the arguments they take when given an unknown one, and that there is no time filter', async () => {
+    const { tools } = setup();
+    const result = await tools.call(RECENT_TOOL, { since: '1h' }, context());
+    expect(result.isError).toBe(true);
+    expect(text(result)).toMatch(/Unrecognized key.*since[\s\S]*takes locationId, types, .*after, limit[\s\S]*no time filter/);
+  });
+
+  it('list the GHL event type names an agent can filter on, and the unit of the wait', () => {
+    const byName = new Map(eventToolDefinitions().map((definition) => [definition.name, definition]));
+    const properties = (name: string) => byName.get(name)!.inputSchema.properties as Record<string, { description?: string }>;
+    for (const type of ['InboundMessage', 'AppointmentCreate', 'InvoicePaid', 'OpportunityStageUpdate']) expect(properties(RECENT_TOOL).types!.description).toContain(type);
+    expect(properties(WAIT_TOOL).timeoutSeconds!.description).toMatch(/^Seconds/);
+    expect(properties(WAIT_TOOL).invoiceId!.description).toMatch(/not its number/);
+  });
+
   it('serve the credentials\' own location only, and none when no location or company is configured', async () => {
     const { feed, tools } = setup();
     const other = await tools.call(RECENT_TOOL, { locationId: 'loc2' }, context());
