@@ -84,7 +84,8 @@ export class EventTools {
     const waited = Math.round(outcome.waitedMs / 1000);
     if (outcome.cancelled) return textResult(`Cancelled after ${waited} s; nothing matching had arrived. To wait again without missing anything: after=${outcome.next}.\n${JSON.stringify({ event: null, next: outcome.next })}`);
     return textResult(
-      `Nothing matching arrived in ${timeoutSeconds} s; call ${WAIT_TOOL} again with after=${outcome.next} (events in between are not missed).\n` +
+      `Nothing matching arrived in ${timeoutSeconds} s; call ${WAIT_TOOL} again with after=${outcome.next} (events in between are not missed).` +
+        (args.types?.length ? ` Type names are exact (e.g. InboundMessage, AppointmentCreate, InvoicePaid); you gave ${args.types.join(', ')}.\n` : '\n') +
         JSON.stringify({ event: null, next: outcome.next, waitedSeconds: waited }),
     );
   }

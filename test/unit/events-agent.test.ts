@@ -70,6 +70,15 @@ describe('the event tools', () => {
     expect(properties(WAIT_TOOL).invoiceId!.description).toMatch(/not its number/);
   });
 
+  it('wait: a timeout with types repeats the type names given and that they are exact', async () => {
+    const { tools } = setup();
+    const typed = await tools.call(WAIT_TOOL, { types: ['InboundSMS'], timeoutSeconds: 1 }, context());
+    expect(text(typed)).toMatch(/Type names are exact \(e\.g\. InboundMessage[^)]*\); you gave InboundSMS\.\n\{/);
+    expect(jsonOf(typed).event).toBeNull();
+    const untyped = await tools.call(WAIT_TOOL, { timeoutSeconds: 1 }, context());
+    expect(text(untyped)).not.toMatch(/Type names/);
+  });
+
   it('serve the credentials\' own location only, and none when no location or company is configured', async () => {
     const { feed, tools } = setup();
     const other = await tools.call(RECENT_TOOL, { locationId: 'loc2' }, context());
